@@ -1,0 +1,42 @@
+// Configuration of the local stack, from environment variables with development defaults.
+import { resolve } from "node:path";
+
+export interface StackConfig {
+  /** Where the widget origin listens, and the origin browsers see for it. */
+  widgetHost: string;
+  widgetPort: number;
+  widgetOrigin: string;
+  /** Where the host demo listens, and its origin: a different site from the widget's. */
+  hostDemoHost: string;
+  hostDemoPort: number;
+  hostDemoOrigin: string;
+  /** Origins allowed to embed the frame (CSP frame-ancestors and the frame's own check). */
+  partnerOrigins: string[];
+  /** Built assets (esbuild output). */
+  distDir: string;
+  /** Where the parent keeps its state (store, dev attestation chain). */
+  dataDir: string;
+}
+
+const origin = (value: string): string => new URL(value).origin;
+
+export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const widgetHost = env.FACESIGN_WIDGET_HOST ?? "127.0.0.1";
+  const widgetPort = Number(env.FACESIGN_WIDGET_PORT ?? 8787);
+  const hostDemoHost = env.FACESIGN_HOST_DEMO_HOST ?? "localhost";
+  const hostDemoPort = Number(env.FACESIGN_HOST_DEMO_PORT ?? 8080);
+  const widgetOrigin = origin(env.FACESIGN_WIDGET_ORIGIN ?? `http://${widgetHost}:${widgetPort}`);
+  const hostDemoOrigin = origin(env.FACESIGN_HOST_DEMO_ORIGIN ?? `http://${hostDemoHost}:${hostDemoPort}`);
+  const partnerOrigins = (env.FACESIGN_PARTNER_ORIGINS ?? hostDemoOrigin).split(",").map((s) => origin(s.trim()));
+  return {
+    widgetHost,
+    widgetPort,
+    widgetOrigin,
+    hostDemoHost,
+    hostDemoPort,
+    hostDemoOrigin,
+    partnerOrigins,
+    distDir: resolve(env.FACESIGN_DIST_DIR ?? "dist"),
+    dataDir: resolve(env.FACESIGN_DATA_DIR ?? ".data"),
+  };
+}

@@ -1,0 +1,32 @@
+// HTTP headers of the widget origin. The frame's CSP is the first line of defence:
+// only allow-listed partners may frame it, it runs only its own scripts, and it
+// talks only to its own origin.
+import type { Response } from "express";
+
+export function frameContentSecurityPolicy(partnerOrigins: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    `frame-ancestors ${partnerOrigins.join(" ")}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
+
+export function setCommonHeaders(res: Response): void {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "no-referrer");
+}
+
+export function setFrameHeaders(res: Response, partnerOrigins: readonly string[]): void {
+  setCommonHeaders(res);
+  res.setHeader("Content-Security-Policy", frameContentSecurityPolicy(partnerOrigins));
+  res.setHeader("Permissions-Policy", "camera=(self)");
+  res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+  res.setHeader("Cache-Control", "no-store");
+}

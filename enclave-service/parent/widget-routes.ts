@@ -1,0 +1,53 @@
+// The widget origin's static side: the loader (embeddable from any site), the frame
+// (embeddable only by partners), and the partner check the loader asks before it
+// opens the frame, so a site that is not allowed gets a clear typed error.
+import express, { type Router } from "express";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { StackConfig } from "./config";
+import { setCommonHeaders, setFrameHeaders } from "./security-headers";
+
+const escapeAttribute = (s: string): string => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+export function widgetRoutes(config: StackConfig): Router {
+  const router = express.Router();
+  const frameDir = join(config.distDir, "frame");
+  const frameConfig = JSON.stringify({ partnerOrigins: config.partnerOrigins });
+  const frameHtml = readFileSync(join(frameDir, "frame.html"), "utf8").replace(
+    '<meta name="facesign-config" content="{}">',
+    `<meta name="facesign-config" content="${escapeAttribute(frameConfig)}">`,
+  );
+
+  router.get("/facesign.js", (_req, res) => {
+    setCommonHeaders(res);
+    // Any site may load the loader (classic or module script); only partners may frame the frame.
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    res.setHeader("Cache-Control", "no-cache");
+    res.sendFile(join(config.distDir, "facesign.js"));
+  });
+
+  router.get("/v1/embed-check", (req, res) => {
+    const origin = req.get("origin");
+    setCommonHeaders(res);
+    res.setHeader("Access-Control-Allow-Origin", origin ?? "*");
+    res.setHeader("Vary", "Origin");
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ allowed: origin !== undefined && config.partnerOrigins.includes(origin) });
+  });
+
+  router.get(["/frame", "/frame/", "/frame/frame.html"], (req, res) => {
+    if (req.path === "/frame") return res.redirect(301, "/frame/");
+    setFrameHeaders(res, config.partnerOrigins);
+    res.type("html").send(frameHtml);
+  });
+
+  router.use(
+    "/frame",
+    express.static(frameDir, {
+      index: false,
+      setHeaders: (res) => setFrameHeaders(res as unknown as express.Response, config.partnerOrigins),
+    }),
+  );
+  return router;
+}

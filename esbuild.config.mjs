@@ -1,0 +1,40 @@
+// Builds everything into dist/: the loader (one IIFE file that works as a classic
+// <script> and as <script type="module">), the iframe app, the host demo, and the
+// service bundles. `node esbuild.config.mjs` builds once; `--watch` keeps rebuilding.
+import * as esbuild from "esbuild";
+import { cpSync, mkdirSync } from "node:fs";
+
+const watch = process.argv.includes("--watch");
+const common = { bundle: true, sourcemap: true, logLevel: "warning", legalComments: "none" };
+
+/** Browser code: the loader, the iframe app and its workers, the host demo. */
+export const browserBuilds = [
+  { ...common, entryPoints: { facesign: "widget/loader/index.ts" }, outdir: "dist", format: "iife", minify: true, target: "es2020" },
+  { ...common, entryPoints: { frame: "widget/frame/main.ts" }, outdir: "dist/frame", format: "esm", minify: true, target: "es2022", splitting: false },
+  { ...common, entryPoints: { demo: "host-demo/demo.ts" }, outdir: "dist/host-demo", format: "esm", minify: true, target: "es2022" },
+];
+
+/** Node code. Packages stay external (installed by npm); project code is bundled. */
+export const nodeBuilds = [
+  { ...common, entryPoints: { server: "scripts/start.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", packages: "external" },
+];
+
+const statics = [
+  ["widget/frame/frame.html", "dist/frame/frame.html"],
+  ["widget/frame/frame.css", "dist/frame/frame.css"],
+  ["host-demo/index.html", "dist/host-demo/index.html"],
+  ["host-demo/demo.css", "dist/host-demo/demo.css"],
+];
+
+export async function build() {
+  mkdirSync("dist", { recursive: true });
+  for (const [from, to] of statics) cpSync(from, to);
+  const builds = [...browserBuilds, ...nodeBuilds];
+  if (watch) {
+    for (const options of builds) await (await esbuild.context(options)).watch();
+    return;
+  }
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
+
+await build();

@@ -1,0 +1,32 @@
+// `npm start`: builds, then serves the widget origin (parent server) and the host
+// demo on two different sites, prints both URLs, and stops cleanly on Ctrl-C.
+import { execFileSync } from "node:child_process";
+import { readStackConfig } from "../enclave-service/parent/config";
+import { createParentApp, listen } from "../enclave-service/parent/server";
+import { createHostDemoApp } from "../host-demo/server";
+
+export async function startStack(config = readStackConfig()) {
+  const widget = await listen(createParentApp(config), config.widgetHost, config.widgetPort);
+  const demo = await listen(createHostDemoApp(config), config.hostDemoHost, config.hostDemoPort);
+  return {
+    config,
+    async stop() {
+      for (const s of [widget.server, demo.server]) s.closeAllConnections();
+      await Promise.all([widget.server, demo.server].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("start.ts");
+if (isMain) {
+  if (!process.env.FACESIGN_SKIP_BUILD) execFileSync(process.execPath, ["esbuild.config.mjs"], { stdio: "inherit" });
+  const stack = await startStack();
+  console.log(`FaceSign widget origin: ${stack.config.widgetOrigin}  (loader: ${stack.config.widgetOrigin}/facesign.js)`);
+  console.log(`Host demo (partner site): ${stack.config.hostDemoOrigin}/`);
+  const shutdown = async () => {
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}

@@ -1,0 +1,14 @@
+// The frame's configuration, written by the widget server into a <meta> tag of
+// frame.html (no inline script is allowed by the frame's CSP).
+import * as v from "valibot";
+
+const frameConfigSchema = v.object({
+  /** Origins allowed to embed the frame and talk to it. */
+  partnerOrigins: v.array(v.string()),
+});
+export type FrameConfig = v.InferOutput<typeof frameConfigSchema>;
+
+export function readFrameConfig(doc: Document = document): FrameConfig {
+  const raw = doc.querySelector<HTMLMetaElement>('meta[name="facesign-config"]')?.content ?? "{}";
+  return v.parse(frameConfigSchema, JSON.parse(raw));
+}

@@ -1,0 +1,56 @@
+// Host side of the handshake: ask the widget origin whether this site is a partner,
+// hand the frame one end of a MessageChannel (pinned to the widget origin), wait for
+// its answer, then speak Comlink over the port.
+import * as v from "valibot";
+import { wrap, type Remote } from "comlink";
+import {
+  FaceSignError,
+  fromWireError,
+  handshakeReplySchema,
+  installErrorTransfer,
+  PROTOCOL_VERSION,
+  type ConnectMessage,
+  type FrameApi,
+} from "../protocol";
+
+export interface Channel {
+  remote: Remote<FrameApi>;
+  port: MessagePort;
+}
+
+/** Fails fast with origin_not_allowed instead of a frame the browser silently blocks. */
+export async function checkPartner(widgetOrigin: string): Promise<void> {
+  let allowed: unknown;
+  try {
+    const res = await fetch(`${widgetOrigin}/v1/embed-check`, { mode: "cors", credentials: "omit", cache: "no-store" });
+    allowed = ((await res.json()) as { allowed?: unknown }).allowed;
+  } catch {
+    throw new FaceSignError("widget_unreachable");
+  }
+  if (allowed !== true) throw new FaceSignError("origin_not_allowed");
+}
+
+export function openChannel(frame: HTMLIFrameElement, widgetOrigin: string, timeoutMs = 15_000): Promise<Channel> {
+  installErrorTransfer();
+  const { port1, port2 } = new MessageChannel();
+  return new Promise<Channel>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new FaceSignError("handshake_timeout")), timeoutMs);
+    const fail = (error: FaceSignError) => {
+      clearTimeout(timer);
+      port1.close();
+      reject(error);
+    };
+    const onReply = (event: MessageEvent) => {
+      port1.removeEventListener("message", onReply);
+      clearTimeout(timer);
+      const reply = v.safeParse(handshakeReplySchema, event.data);
+      if (!reply.success) return fail(new FaceSignError("handshake_refused"));
+      if (reply.output.type === "facesign:refused") return fail(fromWireError(reply.output.error));
+      resolve({ remote: wrap<FrameApi>(port1), port: port1 });
+    };
+    port1.addEventListener("message", onReply);
+    port1.start();
+    const connect: ConnectMessage = { type: "facesign:connect", protocol: PROTOCOL_VERSION };
+    frame.contentWindow?.postMessage(connect, widgetOrigin, [port2]);
+  });
+}

@@ -1,0 +1,110 @@
+// <facesign-modal>: a native modal <dialog> (focus stays inside, Esc closes, the rest
+// of the page is inert) holding the sandboxed cross-origin frame. Closing it destroys
+// the frame, and with it everything the frame held in memory.
+import { LitElement, css, html, nothing } from "lit";
+import type { Remote } from "comlink";
+import { FaceSignError, type FrameApi, type HelloResult, type WireError } from "../protocol";
+import { checkPartner, openChannel } from "./channel";
+
+export interface FaceSignEvents {
+  "facesign:connected": CustomEvent<HelloResult>;
+  "facesign:error": CustomEvent<WireError>;
+  "facesign:disconnected": CustomEvent<void>;
+}
+
+export class FaceSignModal extends LitElement {
+  static override properties = { widgetOrigin: { attribute: "widget-origin" }, open: { type: Boolean, reflect: true } };
+  static override styles = css`
+    dialog { width: min(440px, 100vw - 16px); height: min(640px, 100vh - 16px); padding: 0; border: 0; border-radius: 16px; overflow: hidden; box-shadow: 0 24px 64px rgb(0 0 0 / 35%); background: #fff; }
+    dialog::backdrop { background: rgb(10 12 20 / 55%); backdrop-filter: blur(2px); }
+    iframe { display: block; width: 100%; height: 100%; border: 0; }
+    .close { position: absolute; top: 8px; right: 8px; width: 36px; height: 36px; border-radius: 50%; border: 0; background: rgb(0 0 0 / 8%); font-size: 20px; line-height: 1; cursor: pointer; }
+    .close:focus-visible { outline: 3px solid #3552ff; outline-offset: 2px; }
+    @media (max-width: 480px) { dialog { width: 100vw; height: 100vh; max-width: none; max-height: none; border-radius: 0; } }
+  `;
+
+  widgetOrigin = "";
+  open = false;
+  private channel: Promise<Remote<FrameApi>> | undefined;
+  private port: MessagePort | undefined;
+  private rejectPending: ((error: FaceSignError) => void) | undefined;
+
+  /**
+   * Opens the dialog and resolves with the frame's typed remote once the handshake is
+   * done and hello() answered. The outcome is also announced as composed DOM events,
+   * so they reach the page through the <facesign-button> that holds this modal.
+   */
+  connect(): Promise<Remote<FrameApi>> {
+    this.channel ??= this.establish().then(
+      async (remote) => {
+        this.emit("facesign:connected", await remote.hello());
+        return remote;
+      },
+      (error: unknown) => {
+        const typed = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
+        if (typed.code !== "closed") this.emit("facesign:error", typed.toJSON());
+        throw typed;
+      },
+    );
+    return this.channel;
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.rejectPending?.(new FaceSignError("closed"));
+    this.port?.close();
+    const wasConnected = this.port !== undefined;
+    this.channel = this.port = this.rejectPending = undefined;
+    this.open = false;
+    if (wasConnected) this.emit("facesign:disconnected", undefined);
+    this.dispatchEvent(new Event("facesign:closed"));
+  }
+
+  private emit<K extends keyof FaceSignEvents>(type: K, detail: FaceSignEvents[K]["detail"]) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  get frame(): HTMLIFrameElement | null {
+    return this.renderRoot.querySelector("iframe");
+  }
+
+  private async establish(): Promise<Remote<FrameApi>> {
+    const closed = new Promise<never>((_, reject) => (this.rejectPending = reject));
+    try {
+      await Promise.race([checkPartner(this.widgetOrigin), closed]);
+      this.open = true;
+      await this.updateComplete;
+      this.renderRoot.querySelector("dialog")!.showModal();
+      const frame = this.frame!;
+      await Promise.race([new Promise((r) => frame.addEventListener("load", r, { once: true })), closed]);
+      const { remote, port } = await Promise.race([openChannel(frame, this.widgetOrigin), closed]);
+      this.port = port;
+      return remote;
+    } catch (error) {
+      this.channel = undefined;
+      if (this.open) this.close();
+      throw error;
+    }
+  }
+
+  override render() {
+    if (!this.open) return nothing;
+    // sandbox: scripts and the frame's own origin (its storage and fetches to its API);
+    // forms for its consent buttons. No top navigation, popups or downloads.
+    return html`<dialog aria-label="FaceSign" @cancel=${this.onCancel}>
+      <iframe
+        src="${this.widgetOrigin}/frame/"
+        title="FaceSign: sign with your face"
+        sandbox="allow-scripts allow-same-origin allow-forms"
+        allow="camera"
+        referrerpolicy="origin"
+      ></iframe>
+      <button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button>
+    </dialog>`;
+  }
+
+  private onCancel(event: Event) {
+    event.preventDefault();
+    this.close();
+  }
+}
