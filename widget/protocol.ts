@@ -70,7 +70,7 @@ export type HandshakeReply = v.InferOutput<typeof handshakeReplySchema>;
 
 /** Argument schemas, one tuple per method. */
 export const frameApiArgs = {
-  hello: v.tuple([]),
+  hello: v.strictTuple([]),
 } as const;
 
 export type FrameMethod = keyof typeof frameApiArgs;

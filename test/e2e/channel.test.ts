@@ -1,19 +1,49 @@
-// The first slice across two real origins: host demo (localhost) ↔ frame (127.0.0.1).
+// The first slice across real origins: host demo (localhost) ↔ frame (127.0.0.1),
+// plus a third origin that is not a partner.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { createHostDemoApp } from "../../host-demo/server";
+import { listen } from "../../enclave-service/parent/server";
 import { launchChromium } from "../support/browser";
 import { startTestStack, type TestStack } from "../support/stack";
+
+/** The frame element inside <facesign-button>'s modal. */
+const FRAME = "facesign-button >> facesign-modal >> iframe";
+
+/** In the page: open a bare frame of the widget origin and hand it a port; resolves with the first reply or "silence". */
+async function rawHandshake(page: Page, widgetOrigin: string, message: unknown, withPort = true): Promise<unknown> {
+  return page.evaluate(
+    async ({ widgetOrigin, message, withPort }) => {
+      const frame = document.createElement("iframe");
+      frame.src = `${widgetOrigin}/frame/`;
+      document.body.append(frame);
+      await new Promise((r) => frame.addEventListener("load", r, { once: true }));
+      const { port1, port2 } = new MessageChannel();
+      const reply = new Promise((r) => (port1.onmessage = (e) => r(e.data)));
+      frame.contentWindow!.postMessage(message, widgetOrigin, withPort ? [port2] : []);
+      return Promise.race([reply, new Promise((r) => setTimeout(() => r("silence"), 1500))]);
+    },
+    { widgetOrigin, message, withPort },
+  );
+}
 
 describe("host ↔ iframe channel across two origins", () => {
   let stack: TestStack;
   let browser: Browser;
+  let thirdOrigin: string;
+  let stopThird: () => void;
   before(async () => {
     stack = await startTestStack();
     browser = await launchChromium();
+    // A third origin, not on the allow-list: the same partner page served from another port.
+    const third = await listen(createHostDemoApp(stack.config), "localhost", 0);
+    thirdOrigin = `http://localhost:${third.port}`;
+    stopThird = () => third.server.close();
   });
   after(async () => {
     await browser?.close();
+    stopThird?.();
     await stack?.stop();
   });
 
@@ -22,10 +52,126 @@ describe("host ↔ iframe channel across two origins", () => {
     await page.goto(stack.config.hostDemoOrigin + "/");
     const connected = page.evaluate(() => new Promise((r) => document.getElementById("facesign")!.addEventListener("facesign:connected", (e) => r((e as CustomEvent).detail))));
     await page.click("facesign-button");
-    const detail = await connected;
-    assert.deepEqual(detail, { version: "0.1.0", hostOrigin: stack.config.hostDemoOrigin });
+    assert.deepEqual(await connected, { version: "0.1.0", hostOrigin: stack.config.hostDemoOrigin });
+    assert.equal(await page.locator("facesign-button").getAttribute("state"), "connected");
     const hello = await page.evaluate(async () => (await window.FaceSign.connect()).hello());
     assert.equal(hello.hostOrigin, stack.config.hostDemoOrigin);
+    // The frame says it is connected, in its own document.
+    await page.frameLocator(FRAME).locator("body[data-state=connected]").waitFor();
+    // The host page cannot reach into the frame's document.
+    assert.equal(await page.locator(FRAME).evaluate((f) => (f as HTMLIFrameElement).contentDocument === null), true);
+    await page.close();
+  });
+
+  it("Esc closes the modal, destroys the frame and returns focus to the button", async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.config.hostDemoOrigin + "/");
+    await page.evaluate(() => window.FaceSign.connect().then(() => undefined));
+    await page.keyboard.press("Escape");
+    await page.locator(FRAME).waitFor({ state: "detached" });
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), "FACESIGN-BUTTON");
+    assert.equal(await page.locator("facesign-button").getAttribute("state"), "idle");
+    await page.close();
+  });
+
+  it("a page from a third origin, not on the allow-list, gets origin_not_allowed", async () => {
+    const page = await browser.newPage();
+    await page.goto(thirdOrigin + "/");
+    const events: unknown[] = [];
+    await page.exposeFunction("record", (d: unknown) => events.push(d));
+    await page.evaluate(() => document.getElementById("facesign")!.addEventListener("facesign:error", (e) => (window as any).record((e as CustomEvent).detail)));
+    const error = await page.evaluate(() => window.FaceSign.connect().then(() => null, (e) => ({ name: e.name, code: e.code })));
+    assert.deepEqual(error, { name: "FaceSignError", code: "origin_not_allowed" });
+    assert.equal((events[0] as { code: string }).code, "origin_not_allowed");
+    assert.equal(await page.locator("facesign-button").getAttribute("state"), "error");
+    // Even when framed by hand, the browser refuses to render the frame there (CSP frame-ancestors).
+    const reply = await rawHandshake(page, stack.config.widgetOrigin, { type: "facesign:connect", protocol: 1 });
+    assert.equal(reply, "silence");
+    await page.close();
+  });
+
+  it("ignores messages outside the handshake and refuses a second handshake", async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.config.hostDemoOrigin + "/");
+    const { widgetOrigin } = stack.config;
+    // The same helper does get an answer when the handshake is right: silence below means "ignored".
+    assert.deepEqual(await rawHandshake(page, widgetOrigin, { type: "facesign:connect", protocol: 1 }), { type: "facesign:ready" });
+    assert.equal(await rawHandshake(page, widgetOrigin, { type: "facesign:hello" }), "silence");
+    assert.equal(await rawHandshake(page, widgetOrigin, { type: "facesign:connect", protocol: 1 }, false), "silence");
+    assert.equal(await rawHandshake(page, widgetOrigin, "<img src=x onerror=alert(1)>"), "silence");
+    // A connected frame refuses another port.
+    await page.evaluate(() => window.FaceSign.connect().then(() => undefined));
+    const second = await page.locator(FRAME).evaluate((frame, origin) => {
+      const { port1, port2 } = new MessageChannel();
+      const reply = new Promise((r) => (port1.onmessage = (e) => r(e.data)));
+      (frame as HTMLIFrameElement).contentWindow!.postMessage({ type: "facesign:connect", protocol: 1 }, origin, [port2]);
+      return reply;
+    }, widgetOrigin);
+    assert.deepEqual(second, { type: "facesign:refused", error: { code: "handshake_refused", message: "The FaceSign frame refused this connection." } });
+    // The first channel still works.
+    assert.equal((await page.evaluate(async () => (await window.FaceSign.connect()).hello())).hostOrigin, stack.config.hostDemoOrigin);
+    await page.close();
+  });
+
+  it("refuses a handshake from a nested frame", async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.config.hostDemoOrigin + "/");
+    // A same-origin child frame of the partner page tries to embed and talk to the widget.
+    await page.evaluate(() => {
+      const child = document.createElement("iframe");
+      child.name = "child";
+      document.body.append(child);
+    });
+    const child = page.frame({ name: "child" })!;
+    const reply = await child.evaluate(async (origin) => {
+      const frame = document.createElement("iframe");
+      frame.src = `${origin}/frame/`;
+      document.body.append(frame);
+      await new Promise((r) => frame.addEventListener("load", r, { once: true }));
+      const { port1, port2 } = new MessageChannel();
+      const reply = new Promise((r) => (port1.onmessage = (e) => r(e.data)));
+      frame.contentWindow!.postMessage({ type: "facesign:connect", protocol: 1 }, origin, [port2]);
+      return reply;
+    }, stack.config.widgetOrigin);
+    assert.equal((reply as { error: { code: string } }).error.code, "nested_frame_refused");
+    await page.close();
+  });
+
+  it("a malformed call gets a typed error and the channel stays usable", async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.config.hostDemoOrigin + "/");
+    const result = await page.evaluate(async () => {
+      const remote = (await window.FaceSign.connect()) as any;
+      const typed = await remote.hello("unexpected", { deep: [1, 2] }).then(() => null, (e: any) => ({ name: e.name, code: e.code }));
+      const missing = await remote.nope().then(() => null, (e: any) => e.code);
+      const after = await remote.hello();
+      return { typed, missing, after: after.hostOrigin };
+    });
+    assert.deepEqual(result.typed, { name: "FaceSignError", code: "invalid_request" });
+    assert.equal(result.missing, "invalid_request");
+    assert.equal(result.after, stack.config.hostDemoOrigin);
+    // Raw Comlink messages that would read or overwrite the API object are refused, typed.
+    const raw = await page.evaluate(async (origin) => {
+      const frame = document.createElement("iframe");
+      frame.src = `${origin}/frame/`;
+      document.body.append(frame);
+      await new Promise((r) => frame.addEventListener("load", r, { once: true }));
+      const { port1, port2 } = new MessageChannel();
+      const replies: any[] = [];
+      port1.onmessage = (e) => replies.push(e.data);
+      frame.contentWindow!.postMessage({ type: "facesign:connect", protocol: 1 }, origin, [port2]);
+      await new Promise((r) => setTimeout(r, 300));
+      port1.postMessage({ id: "a", type: "SET", path: ["hello"], value: { type: "RAW", value: 1 } });
+      port1.postMessage({ id: "b", type: "GET", path: ["constructor"] });
+      port1.postMessage({ id: "c", type: "APPLY", path: ["hello"], argumentList: [] });
+      await new Promise((r) => setTimeout(r, 300));
+      return replies;
+    }, stack.config.widgetOrigin);
+    assert.deepEqual(raw[0], { type: "facesign:ready" });
+    const byId = Object.fromEntries(raw.slice(1).map((m: any) => [m.id, m]));
+    assert.equal(byId.a.value.value.code, "invalid_request");
+    assert.equal(byId.b.value.value.code, "invalid_request");
+    assert.equal(byId.c.value.hostOrigin, stack.config.hostDemoOrigin);
     await page.close();
   });
 });

@@ -2,7 +2,7 @@
 // modal and connects to the frame; the modal's events reach the page through it.
 import { LitElement, css, html } from "lit";
 import type { Remote } from "comlink";
-import { FaceSignError, type FrameApi } from "../protocol";
+import type { FrameApi } from "../protocol";
 import { FaceSignModal } from "./facesign-modal";
 import { loaderOrigin } from "./loader-origin";
 
@@ -42,24 +42,20 @@ export class FaceSignButton extends LitElement {
 
   constructor() {
     super();
+    // State follows the modal's events, so it is current when the page's listeners run.
+    this.modal.addEventListener("facesign:connected", () => (this.state = "connected"));
+    this.modal.addEventListener("facesign:error", () => (this.state = "error"));
     this.modal.addEventListener("facesign:closed", () => {
-      if (this.state === "connected") this.state = "idle";
+      if (this.state !== "error") this.state = "idle";
       this.renderRoot.querySelector("button")?.focus();
     });
   }
 
   /** Opens the modal and connects; resolves with the frame's typed remote. */
-  async connect(): Promise<Remote<FrameApi>> {
+  connect(): Promise<Remote<FrameApi>> {
     this.state = "connecting";
     this.modal.widgetOrigin = this.widgetOrigin;
-    try {
-      const remote = await this.modal.connect();
-      this.state = "connected";
-      return remote;
-    } catch (error) {
-      this.state = error instanceof FaceSignError && error.code === "closed" ? "idle" : "error";
-      throw error;
-    }
+    return this.modal.connect();
   }
 
   override render() {

@@ -54,6 +54,8 @@ export class FaceSignModal extends LitElement {
     this.rejectPending?.(new FaceSignError("closed"));
     this.port?.close();
     const wasConnected = this.port !== undefined;
+    // Leave the top layer now, so the page behind stops being inert before focus moves back.
+    this.renderRoot.querySelector("dialog")?.close();
     this.channel = this.port = this.rejectPending = undefined;
     this.open = false;
     if (wasConnected) this.emit("facesign:disconnected", undefined);

@@ -1,0 +1,45 @@
+// The widget origin's HTTP surface: headers that keep the frame where it belongs.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { startTestStack, type TestStack } from "../support/stack";
+
+describe("widget origin headers", () => {
+  let stack: TestStack;
+  before(async () => (stack = await startTestStack({ FACESIGN_PARTNER_ORIGINS: "http://localhost:1111,https://partner.example" })));
+  after(() => stack.stop());
+
+  it("serves the frame with a strict CSP naming only the partners as ancestors", async () => {
+    const res = await fetch(`${stack.config.widgetOrigin}/frame/`);
+    assert.equal(res.status, 200);
+    const csp = res.headers.get("content-security-policy")!;
+    assert.match(csp, /frame-ancestors http:\/\/localhost:1111 https:\/\/partner\.example(;|$)/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /connect-src 'self'(;|$)/);
+    assert.match(csp, /default-src 'none'/);
+    assert.equal(res.headers.get("permissions-policy"), "camera=(self)");
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    const html = await res.text();
+    assert.doesNotMatch(html, /<script>(?!<)/, "no inline script");
+    assert.match(html, /partnerOrigins&quot;:\[&quot;http:\/\/localhost:1111&quot;,&quot;https:\/\/partner\.example&quot;\]/);
+    const js = await fetch(`${stack.config.widgetOrigin}/frame/frame.js`);
+    assert.equal(js.headers.get("content-security-policy"), csp);
+  });
+
+  it("serves the loader to any site, and answers the partner check by Origin", async () => {
+    const loader = await fetch(`${stack.config.widgetOrigin}/facesign.js`);
+    assert.equal(loader.headers.get("access-control-allow-origin"), "*");
+    assert.match(loader.headers.get("content-type")!, /javascript/);
+    const check = async (origin: string) => (await (await fetch(`${stack.config.widgetOrigin}/v1/embed-check`, { headers: { origin } })).json()).allowed;
+    assert.equal(await check("https://partner.example"), true);
+    assert.equal(await check("https://evil.example"), false);
+  });
+
+  it("host demo admits exactly the widget origin for scripts, frames and API calls", async () => {
+    const res = await fetch(`${stack.config.hostDemoOrigin}/`);
+    const csp = res.headers.get("content-security-policy")!;
+    const w = stack.config.widgetOrigin;
+    assert.match(csp, new RegExp(`script-src 'self' ${w}(;|$)`));
+    assert.match(csp, new RegExp(`frame-src ${w}(;|$)`));
+    assert.match(csp, new RegExp(`connect-src 'self' ${w}(;|$)`));
+  });
+});
