@@ -24,6 +24,7 @@ const statics = [
   ["widget/frame/frame.css", "dist/frame/frame.css"],
   ["host-demo/index.html", "dist/host-demo/index.html"],
   ["host-demo/demo.css", "dist/host-demo/demo.css"],
+  ["host-demo/favicon.svg", "dist/host-demo/favicon.svg"],
 ];
 
 export async function build() {

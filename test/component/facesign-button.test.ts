@@ -1,3 +1,4 @@
+/// <reference types="mocha" />
 // <facesign-button> rendered by itself: attributes, keyboard, modal focus handling.
 // The frame's origin here is a port nothing listens on, so the modal opens the
 // dialog only after the partner check: these tests drive the modal directly.
