@@ -23,6 +23,7 @@ const statics = [
   ["widget/frame/frame.html", "dist/frame/frame.html"],
   ["widget/frame/frame.css", "dist/frame/frame.css"],
   ["host-demo/index.html", "dist/host-demo/index.html"],
+  ["host-demo/module.html", "dist/host-demo/module.html"],
   ["host-demo/demo.css", "dist/host-demo/demo.css"],
   ["host-demo/favicon.svg", "dist/host-demo/favicon.svg"],
 ];

@@ -1,6 +1,7 @@
 // The host demo: a partner-style site on its own origin. Its CSP admits exactly
 // what a partner must admit for FaceSign: the widget origin's script, frame and API.
 import express, { type Express } from "express";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface HostDemoOptions {
@@ -32,10 +33,10 @@ export function createHostDemoApp({ widgetOrigin, distDir }: HostDemoOptions): E
     next();
   });
   // The page names the widget origin in a <meta>, which the demo script reads (no inline script).
-  app.get(["/", "/index.html"], async (_req, res) => {
-    const { readFile } = await import("node:fs/promises");
-    const html = await readFile(join(dir, "index.html"), "utf8");
-    res.type("html").send(html.replaceAll("%WIDGET_ORIGIN%", widgetOrigin));
+  const page = (file: string) => readFileSync(join(dir, file), "utf8").replaceAll("%WIDGET_ORIGIN%", widgetOrigin);
+  const pages = { "/": page("index.html"), "/index.html": page("index.html"), "/module.html": page("module.html") };
+  app.get(Object.keys(pages), (req, res) => {
+    res.type("html").send(pages[req.path as keyof typeof pages]);
   });
   app.use(express.static(dir, { index: false }));
   return app;

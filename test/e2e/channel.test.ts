@@ -63,6 +63,16 @@ describe("host ↔ iframe channel across two origins", () => {
     await page.close();
   });
 
+  it("the loader works as <script type=module> too, with widget-origin taken from the loader's URL", async () => {
+    const page = await browser.newPage();
+    await page.goto(stack.config.hostDemoOrigin + "/module.html");
+    await page.waitForFunction(() => customElements.get("facesign-button") !== undefined);
+    assert.equal(await page.locator("facesign-button").evaluate((b) => (b as any).widgetOrigin), stack.config.widgetOrigin);
+    const hello = await page.evaluate(async () => (await window.FaceSign.connect()).hello());
+    assert.equal(hello.hostOrigin, stack.config.hostDemoOrigin);
+    await page.close();
+  });
+
   it("Esc closes the modal, destroys the frame and returns focus to the button", async () => {
     const page = await browser.newPage();
     await page.goto(stack.config.hostDemoOrigin + "/");
