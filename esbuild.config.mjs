@@ -10,7 +10,7 @@ const common = { bundle: true, sourcemap: true, logLevel: "warning", legalCommen
 /** Browser code: the loader, the iframe app and its workers, the host demo. */
 export const browserBuilds = [
   { ...common, entryPoints: { facesign: "widget/loader/index.ts" }, outdir: "dist", format: "iife", minify: true, target: "es2020" },
-  { ...common, entryPoints: { frame: "widget/frame/main.ts" }, outdir: "dist/frame", format: "esm", minify: true, target: "es2022", splitting: false },
+  { ...common, entryPoints: { frame: "widget/frame/main.ts", "tracker.worker": "widget/workers/tracker.worker.ts" }, outdir: "dist/frame", format: "esm", minify: true, target: "es2022" },
   { ...common, entryPoints: { demo: "host-demo/demo.ts" }, outdir: "dist/host-demo", format: "esm", minify: true, target: "es2022" },
 ];
 
@@ -26,11 +26,13 @@ const statics = [
   ["host-demo/module.html", "dist/host-demo/module.html"],
   ["host-demo/demo.css", "dist/host-demo/demo.css"],
   ["host-demo/favicon.svg", "dist/host-demo/favicon.svg"],
+  // onnxruntime-web's wasm binary, fetched by the tracker worker from the widget origin.
+  ["node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm", "dist/frame/ort/ort-wasm-simd-threaded.wasm"],
 ];
 
 export async function build() {
   mkdirSync("dist", { recursive: true });
-  for (const [from, to] of statics) cpSync(from, to);
+  for (const [from, to] of statics) cpSync(from, to, { recursive: true });
   const builds = [...browserBuilds, ...nodeBuilds];
   if (watch) {
     for (const options of builds) await (await esbuild.context(options)).watch();

@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   widget_unreachable: "The FaceSign service could not be reached.",
   invalid_request: "The request to FaceSign was malformed.",
   closed: "The FaceSign window was closed.",
+  camera_denied: "Camera access was denied.",
+  camera_missing: "No camera was found.",
+  camera_in_use: "The camera is in use by another application.",
+  camera_unavailable: "The camera could not be started.",
+  challenge_timeout: "The face scan step was not completed in time.",
   internal_error: "FaceSign hit an internal error.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -16,6 +16,8 @@ export interface StackConfig {
   distDir: string;
   /** Where the parent keeps its state (store, dev attestation chain). */
   dataDir: string;
+  /** The ONNX models fetched from npm (scripts/fetch-models.mjs). */
+  modelsDir: string;
 }
 
 const origin = (value: string): string => new URL(value).origin;
@@ -38,5 +40,6 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     partnerOrigins,
     distDir: resolve(env.FACESIGN_DIST_DIR ?? "dist"),
     dataDir: resolve(env.FACESIGN_DATA_DIR ?? ".data"),
+    modelsDir: resolve(env.FACESIGN_MODELS_DIR ?? "models"),
   };
 }

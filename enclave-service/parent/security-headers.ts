@@ -6,7 +6,8 @@ import type { Response } from "express";
 export function frameContentSecurityPolicy(partnerOrigins: readonly string[]): string {
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    // wasm-unsafe-eval: the face tracker runs onnxruntime-web's WebAssembly; no JS eval.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob: mediastream:",

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import type { StackConfig } from "./config";
 import { setCommonHeaders, setFrameHeaders } from "./security-headers";
 
+const TRACKER_MODELS = ["fr_detect.onnx", "fr_landmark.onnx"];
+
 const escapeAttribute = (s: string): string => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
 export function widgetRoutes(config: StackConfig): Router {
@@ -40,6 +42,15 @@ export function widgetRoutes(config: StackConfig): Router {
     if (req.path === "/frame") return res.redirect(301, "/frame/");
     setFrameHeaders(res, config.partnerOrigins);
     res.type("html").send(frameHtml);
+  });
+
+  // The two models the frame's face tracker runs (the enclave's models are not served).
+  router.get("/frame/models/:name", (req, res) => {
+    const name = req.params.name;
+    if (!TRACKER_MODELS.includes(name)) return res.status(404).json({ error: { code: "not_found", message: "No such model." } });
+    setFrameHeaders(res, config.partnerOrigins);
+    res.setHeader("Cache-Control", "public, max-age=86400, immutable");
+    res.type("application/octet-stream").sendFile(join(config.modelsDir, name));
   });
 
   router.use(

@@ -13,7 +13,7 @@ describe("widget origin headers", () => {
     assert.equal(res.status, 200);
     const csp = res.headers.get("content-security-policy")!;
     assert.match(csp, /frame-ancestors http:\/\/localhost:1111 https:\/\/partner\.example(;|$)/);
-    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     assert.match(csp, /connect-src 'self'(;|$)/);
     assert.match(csp, /default-src 'none'/);
     assert.equal(res.headers.get("permissions-policy"), "camera=(self)");

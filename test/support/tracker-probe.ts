@@ -1,0 +1,40 @@
+// Drives the frame's real tracker worker (dist/frame/tracker.worker.js) inside the
+// real frame, in Chromium, speaking Comlink's wire format by hand so that the test
+// needs nothing but what the widget origin serves.
+import type { Frame } from "playwright-core";
+import type { FaceObservation } from "../../widget/frame/capture-types";
+
+/** tsx compiles the test with keepNames, so functions passed to evaluate() call __name(). */
+export const KEEP_NAMES_SHIM = "globalThis.__name ??= (fn) => fn";
+
+export async function trackImages(frame: Frame, widgetOrigin: string, images: Buffer[]): Promise<FaceObservation[]> {
+  await frame.evaluate(KEEP_NAMES_SHIM);
+  return frame.evaluate(
+    async ({ widgetOrigin, images }) => {
+      const worker = new Worker(`${widgetOrigin}/frame/tracker.worker.js`, { type: "module" });
+      let next = 0;
+      const call = (method: string, args: unknown[], transfer: Transferable[] = []) =>
+        new Promise<any>((resolve, reject) => {
+          const id = `c${next++}`;
+          const onMessage = (e: MessageEvent) => {
+            if (e.data?.id !== id) return;
+            worker.removeEventListener("message", onMessage);
+            if (e.data.type === "HANDLER") reject(new Error(JSON.stringify(e.data.value)));
+            else resolve(e.data.value);
+          };
+          worker.addEventListener("message", onMessage);
+          worker.postMessage({ id, type: "APPLY", path: [method], argumentList: args.map((value) => ({ type: "RAW", value })) }, transfer);
+        });
+      await call("init", [widgetOrigin]);
+      const out = [];
+      for (const b64 of images) {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/jpeg" }));
+        out.push(await call("track", [bitmap, performance.now()], [bitmap]));
+      }
+      worker.terminate();
+      return out;
+    },
+    { widgetOrigin, images: images.map((b) => b.toString("base64")) },
+  );
+}

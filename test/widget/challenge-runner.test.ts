@@ -1,0 +1,64 @@
+// The iframe's pacing of the challenge and its live guidance, on synthetic tracks.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ChallengeRunner, STEP_RULES } from "../../widget/frame/challenge-runner";
+import { guidanceFor } from "../../widget/frame/guidance";
+import type { FaceObservation } from "../../widget/frame/capture-types";
+
+const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({ t: 0, faces: 1, brightness: 0.5, box: { x: 0.33, y: 0.25, w: 0.34, h: 0.44 }, yaw: 0, pitch: 0, eyeOpen: 0.3, ...over });
+
+function settle(runner: ChallengeRunner): number {
+  let kept = 0;
+  for (let i = 0; i < STEP_RULES.baselineFrames; i++) if (runner.feed(face()).keep) kept++;
+  return kept;
+}
+
+describe("challenge runner", () => {
+  it("builds a baseline, then completes steps only in order, keeping the decisive frames", () => {
+    const runner = new ChallengeRunner(["turn_left", "look_down"]);
+    assert.equal(settle(runner), 2);
+    // Looking down first does not count: the step is turn_left.
+    assert.deepEqual(runner.feed(face({ pitch: -20 })), { kind: "step", index: 0, keep: false, done: false });
+    assert.deepEqual(runner.feed(face({ yaw: 10 })), { kind: "step", index: 0, keep: false, done: false });
+    assert.deepEqual(runner.feed(face({ yaw: 25 })), { kind: "step", index: 0, keep: true, done: true });
+    assert.deepEqual(runner.feed(face({ pitch: -15 })), { kind: "step", index: 1, keep: true, done: true });
+    assert.equal(runner.finished, true);
+    assert.deepEqual(runner.feed(face()), { kind: "finished", keep: false });
+  });
+
+  it("turning the wrong way does not complete a turn", () => {
+    const runner = new ChallengeRunner(["turn_right"]);
+    settle(runner);
+    assert.equal(runner.feed(face({ yaw: 40 })).kind === "step" && runner.finished, false);
+    runner.feed(face({ yaw: -30 }));
+    assert.equal(runner.finished, true);
+  });
+
+  it("a blink needs the eyes closed and then open again, and keeps both frames", () => {
+    const runner = new ChallengeRunner(["blink"]);
+    settle(runner);
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.1 })), { kind: "step", index: 0, keep: true, done: false });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.15 })), { kind: "step", index: 0, keep: false, done: false });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.3 })), { kind: "step", index: 0, keep: true, done: true });
+  });
+
+  it("moving closer is measured against the baseline face width", () => {
+    const runner = new ChallengeRunner(["move_closer"]);
+    settle(runner);
+    assert.equal(runner.feed(face({ box: { x: 0.3, y: 0.2, w: 0.36, h: 0.46 } })).keep, false);
+    assert.equal(runner.feed(face({ box: { x: 0.28, y: 0.2, w: 0.43, h: 0.55 } })).keep, true);
+  });
+});
+
+describe("guidance", () => {
+  it("names the first problem, in order of importance", () => {
+    assert.equal(guidanceFor({ t: 0, faces: 0, brightness: 0.5 }), "no_face");
+    assert.equal(guidanceFor(face({ faces: 2 })), "multiple_faces");
+    assert.equal(guidanceFor(face({ brightness: 0.1 })), "too_dark");
+    assert.equal(guidanceFor(face({ box: { x: 0.45, y: 0.4, w: 0.1, h: 0.14 } })), "move_closer");
+    assert.equal(guidanceFor(face({ box: { x: 0.1, y: 0.05, w: 0.8, h: 0.9 } })), "move_back");
+    assert.equal(guidanceFor(face({ box: { x: 0.02, y: 0.25, w: 0.34, h: 0.44 } })), "centre_face");
+    assert.equal(guidanceFor(face(), face({ box: { x: 0.4, y: 0.25, w: 0.34, h: 0.44 } })), "hold_still");
+    assert.equal(guidanceFor(face(), face()), "ok");
+  });
+});

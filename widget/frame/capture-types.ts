@@ -1,0 +1,23 @@
+// What the iframe's capture works with: the steps a challenge can ask for, what the
+// face tracker reports for each camera frame, and the guidance shown to the user.
+export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down", "blink", "move_closer"] as const;
+export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
+
+export const GUIDANCE = ["no_face", "multiple_faces", "too_dark", "move_closer", "move_back", "centre_face", "hold_still", "ok"] as const;
+export type Guidance = (typeof GUIDANCE)[number];
+
+/** One tracked camera frame. Geometry is normalised to the frame (0..1), angles in degrees. */
+export interface FaceObservation {
+  /** Capture time, ms (performance.now() of the frame). */
+  t: number;
+  faces: number;
+  /** The single face's box, when there is exactly one. */
+  box?: { x: number; y: number; w: number; h: number };
+  /** Head pose: yaw > 0 when the person turns to their left, pitch > 0 when they look up. */
+  yaw?: number;
+  pitch?: number;
+  /** Eye openness, larger when open (eye aspect ratio from the landmarks). */
+  eyeOpen?: number;
+  /** Mean luma of the frame, 0..1. */
+  brightness: number;
+}

@@ -1,0 +1,107 @@
+// Follows the user through the enclave's challenge, one tracked frame at a time:
+// first a steady neutral baseline, then each step in order. It says which frames to
+// keep (the neutral ones and each step's decisive moment) for the enclave, which
+// re-measures everything itself: these thresholds only pace the user interface.
+import type { ChallengeStep, FaceObservation } from "./capture-types";
+
+export const STEP_RULES = {
+  /** Frames of steady, well-placed face that make the neutral baseline. */
+  baselineFrames: 4,
+  turnDegrees: 18,
+  pitchDegrees: 10,
+  /** Eye openness below this fraction of the baseline counts as closed, above the second as open again. */
+  blinkClosed: 0.65,
+  blinkOpen: 0.85,
+  /** Face width growth that counts as moving closer. */
+  closerRatio: 1.2,
+} as const;
+
+interface Baseline {
+  yaw: number;
+  pitch: number;
+  eyeOpen: number;
+  width: number;
+}
+
+export type RunnerEvent =
+  | { kind: "baseline"; keep: boolean }
+  | { kind: "step"; index: number; keep: boolean; done: boolean }
+  | { kind: "finished"; keep: false };
+
+const medianOf = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export class ChallengeRunner {
+  private readonly neutral: FaceObservation[] = [];
+  private baseline: Baseline | undefined;
+  private blinkClosedSeen = false;
+  index = 0;
+
+  constructor(readonly steps: readonly ChallengeStep[]) {}
+
+  get finished(): boolean {
+    return this.index >= this.steps.length;
+  }
+
+  /**
+   * Feeds one frame in which the face is present, single and well placed (or, during
+   * a step, at least present and single). Returns what happened and whether to keep it.
+   */
+  feed(obs: FaceObservation): RunnerEvent {
+    if (this.finished) return { kind: "finished", keep: false };
+    if (!this.baseline) return this.feedBaseline(obs);
+    const step = this.steps[this.index]!;
+    // A blink is kept twice: eyes closed, then open again.
+    if (step === "blink" && !this.blinkClosedSeen && obs.eyeOpen !== undefined && obs.eyeOpen < this.baseline.eyeOpen * STEP_RULES.blinkClosed) {
+      this.blinkClosedSeen = true;
+      return { kind: "step", index: this.index, keep: true, done: false };
+    }
+    const reached = this.reached(step, obs, this.baseline);
+    if (!reached) return { kind: "step", index: this.index, keep: false, done: false };
+    const index = this.index++;
+    this.blinkClosedSeen = false;
+    return { kind: "step", index, keep: true, done: true };
+  }
+
+  private feedBaseline(obs: FaceObservation): RunnerEvent {
+    if (obs.yaw === undefined || obs.pitch === undefined || obs.eyeOpen === undefined || !obs.box) return { kind: "baseline", keep: false };
+    this.neutral.push(obs);
+    // Keep the first and the last neutral frame: two views of the resting face.
+    const keep = this.neutral.length === 1 || this.neutral.length === STEP_RULES.baselineFrames;
+    if (this.neutral.length >= STEP_RULES.baselineFrames) {
+      this.baseline = {
+        yaw: medianOf(this.neutral.map((o) => o.yaw!)),
+        pitch: medianOf(this.neutral.map((o) => o.pitch!)),
+        eyeOpen: medianOf(this.neutral.map((o) => o.eyeOpen!)),
+        width: medianOf(this.neutral.map((o) => o.box!.w)),
+      };
+    }
+    return { kind: "baseline", keep };
+  }
+
+  /** Restarts the baseline (the face was lost or moved away before the challenge began). */
+  resetBaseline(): void {
+    if (!this.baseline) this.neutral.length = 0;
+  }
+
+  get hasBaseline(): boolean {
+    return this.baseline !== undefined;
+  }
+
+  private reached(step: ChallengeStep, obs: FaceObservation, base: Baseline): boolean {
+    const { yaw, pitch, eyeOpen, box } = obs;
+    switch (step) {
+      case "turn_left":
+        return yaw !== undefined && yaw - base.yaw >= STEP_RULES.turnDegrees;
+      case "turn_right":
+        return yaw !== undefined && base.yaw - yaw >= STEP_RULES.turnDegrees;
+      case "look_up":
+        return pitch !== undefined && pitch - base.pitch >= STEP_RULES.pitchDegrees;
+      case "look_down":
+        return pitch !== undefined && base.pitch - pitch >= STEP_RULES.pitchDegrees;
+      case "move_closer":
+        return box !== undefined && box.w >= base.width * STEP_RULES.closerRatio;
+      case "blink":
+        return this.blinkClosedSeen && eyeOpen !== undefined && eyeOpen >= base.eyeOpen * STEP_RULES.blinkOpen;
+    }
+  }
+}

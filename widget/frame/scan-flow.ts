@@ -1,0 +1,34 @@
+// One face scan, as the user lives it: the camera starts, the tracker warms up,
+// guidance places the face, the challenge runs, and the decisive frames come out.
+import { FaceSignError } from "../protocol";
+import type { ChallengeStep } from "./capture-types";
+import { openCamera, stopCamera } from "./camera";
+import { capture, startTracker, type CapturedFrame } from "./capture";
+import type { ScanView } from "./ui/scan-view";
+
+export interface ScanFlowOptions {
+  view: ScanView;
+  widgetOrigin: string;
+  /** The enclave's challenge for this session. */
+  steps: Promise<readonly ChallengeStep[]>;
+  signal?: AbortSignal;
+}
+
+export async function runScanFlow({ view, widgetOrigin, steps, signal }: ScanFlowOptions): Promise<CapturedFrame[]> {
+  view.phase = "starting";
+  const { tracker, ready, worker } = startTracker(widgetOrigin);
+  let stream: MediaStream | undefined;
+  try {
+    stream = await openCamera();
+    view.video.srcObject = stream;
+    await view.video.play();
+    const [challenge] = await Promise.all([steps, ready]);
+    return await capture(view, tracker, { steps: challenge, ...(signal ? { signal } : {}) });
+  } catch (error) {
+    throw error instanceof FaceSignError ? error : new FaceSignError("internal_error");
+  } finally {
+    stopCamera(stream);
+    if (view.video) view.video.srcObject = null;
+    worker.terminate();
+  }
+}

@@ -1,0 +1,88 @@
+// <facesign-scan>: the camera screen. A mirrored live preview, an oval guide that
+// turns green when the face is placed well, the current challenge step (icon, text,
+// progress), and every instruction also announced through an aria-live region.
+import { LitElement, css, html, nothing, svg } from "lit";
+import type { ChallengeStep, Guidance } from "../capture-types";
+import { GUIDANCE_TEXT, STEP_TEXT } from "./copy";
+import { STEP_ICON } from "./step-icon";
+
+export type ScanPhase = "starting" | "guiding" | "challenge" | "uploading" | "analysing";
+
+export class ScanView extends LitElement {
+  static override properties = {
+    phase: { reflect: true },
+    guidance: { reflect: true },
+    steps: { attribute: false },
+    stepIndex: { type: Number, attribute: "step-index" },
+    progress: { type: Number },
+  };
+
+  static override styles = css`
+    :host { display: grid; grid-template-rows: auto 1fr auto; gap: 12px; height: 100%; padding: 16px; box-sizing: border-box; color: var(--fg); }
+    .stage { position: relative; border-radius: 20px; overflow: hidden; background: #000; aspect-ratio: 3 / 4; max-height: 100%; justify-self: center; width: min(100%, 420px); }
+    video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; transform: scaleX(-1); }
+    svg.guide { position: absolute; inset: 0; width: 100%; height: 100%; }
+    .oval { fill: none; stroke: #fff; stroke-width: 4; stroke-dasharray: 10 8; transition: stroke .2s; }
+    :host([guidance="ok"]) .oval, :host([phase="challenge"]) .oval { stroke: #1fbf6b; stroke-dasharray: none; }
+    .instruction { display: flex; align-items: center; justify-content: center; gap: 12px; min-height: 56px; font-size: 1.15rem; font-weight: 600; text-align: center; }
+    .instruction svg { width: 44px; height: 44px; flex: none; color: var(--accent); }
+    .steps { display: flex; gap: 6px; justify-content: center; }
+    .steps span { width: 28px; height: 6px; border-radius: 3px; background: var(--muted); opacity: .35; }
+    .steps span.done { background: #1fbf6b; opacity: 1; }
+    .steps span.current { background: var(--accent); opacity: 1; }
+    progress { width: 100%; height: 8px; accent-color: var(--accent); }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    @media (prefers-reduced-motion: reduce) { .oval { transition: none; } }
+  `;
+
+  phase: ScanPhase = "starting";
+  guidance: Guidance = "no_face";
+  steps: readonly ChallengeStep[] = [];
+  stepIndex = 0;
+  progress = 0;
+
+  /** The element the camera stream plays in (the capture loop reads frames from it). */
+  get video(): HTMLVideoElement {
+    return this.renderRoot.querySelector("video")!;
+  }
+
+  /** What the user should do now, as one sentence. */
+  get instruction(): string {
+    switch (this.phase) {
+      case "starting":
+        return "Starting your camera…";
+      case "guiding":
+        return GUIDANCE_TEXT[this.guidance];
+      case "challenge": {
+        const step = this.steps[this.stepIndex];
+        return step ? (this.guidance === "ok" || this.guidance === "hold_still" ? STEP_TEXT[step] : GUIDANCE_TEXT[this.guidance]) : GUIDANCE_TEXT.hold_still;
+      }
+      case "uploading":
+        return "Sending, encrypted to the enclave…";
+      case "analysing":
+        return "Checking…";
+    }
+  }
+
+  override render() {
+    const step = this.phase === "challenge" ? this.steps[this.stepIndex] : undefined;
+    return html`
+      <div class="instruction" aria-hidden="true">${step ? svg`<svg viewBox="0 0 48 48">${STEP_ICON[step]}</svg>` : nothing}<span>${this.instruction}</span></div>
+      <div class="stage">
+        <video muted playsinline autoplay aria-label="Your camera"></video>
+        <svg class="guide" viewBox="0 0 300 400" preserveAspectRatio="xMidYMid slice" aria-hidden="true">
+          <defs><mask id="m"><rect width="300" height="400" fill="#fff"/><ellipse cx="150" cy="190" rx="105" ry="140" fill="#000"/></mask></defs>
+          <rect width="300" height="400" fill="rgb(0 0 0 / 45%)" mask="url(#m)"/>
+          <ellipse class="oval" cx="150" cy="190" rx="105" ry="140"/>
+        </svg>
+      </div>
+      <div>
+        ${this.steps.length
+          ? html`<div class="steps" aria-hidden="true">${this.steps.map((_, i) => html`<span class=${i < this.stepIndex || this.phase === "uploading" || this.phase === "analysing" ? "done" : i === this.stepIndex && this.phase === "challenge" ? "current" : ""}></span>`)}</div>`
+          : nothing}
+        ${this.phase === "uploading" || this.phase === "analysing" ? html`<progress max="1" .value=${this.progress} aria-label="Progress"></progress>` : nothing}
+      </div>
+      <p class="sr" role="status" aria-live="polite">${this.instruction}${this.steps.length && this.phase === "challenge" ? `, step ${this.stepIndex + 1} of ${this.steps.length}` : ""}</p>
+    `;
+  }
+}
