@@ -17,7 +17,8 @@ export interface CapturedFrame {
 }
 
 export interface CaptureOptions {
-  steps: readonly ChallengeStep[];
+  /** The enclave's challenge: guidance runs while it is still on its way. */
+  steps: Promise<readonly ChallengeStep[]>;
   /** How long one step (or the initial placement) may take before the scan stops. */
   stepTimeoutMs?: number;
   signal?: AbortSignal;
@@ -33,18 +34,26 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps,
   const video = view.video;
   const canvas = new OffscreenCanvas(video.videoWidth || 640, video.videoHeight || 480);
   const ctx = canvas.getContext("2d")!;
-  const runner = new ChallengeRunner(steps);
+  let runner: ChallengeRunner | undefined;
+  let failed: unknown;
+  steps.then(
+    (s) => {
+      runner = new ChallengeRunner(s);
+      view.steps = s;
+    },
+    (error: unknown) => (failed = error),
+  );
   const frames: CapturedFrame[] = [];
   let previous: FaceObservation | undefined;
   let stepStarted = performance.now();
   let lastIndex = -1;
-  view.steps = steps;
   view.phase = "guiding";
 
-  while (!runner.finished) {
+  while (!runner?.finished) {
+    if (failed) throw failed;
     if (signal?.aborted) throw new FaceSignError("closed");
     const t = performance.now();
-    if (t - stepStarted > stepTimeoutMs) throw new FaceSignError("challenge_timeout", `Step ${runner.index + 1} of ${steps.length} was not completed in time.`);
+    if (t - stepStarted > stepTimeoutMs) throw new FaceSignError("challenge_timeout", `Step ${(runner?.index ?? 0) + 1} was not completed in time.`);
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
     const bitmap = await createImageBitmap(canvas);
     const obs = await tracker.track(transfer(bitmap, [bitmap]), t);
@@ -53,6 +62,7 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps,
     view.guidance = guidance;
 
     let event: RunnerEvent | undefined;
+    if (!runner) continue;
     if (!runner.hasBaseline) {
       if (guidance === "ok") event = runner.feed(obs);
       else runner.resetBaseline();

@@ -22,8 +22,8 @@ export async function runScanFlow({ view, widgetOrigin, steps, signal }: ScanFlo
     stream = await openCamera();
     view.video.srcObject = stream;
     await view.video.play();
-    const [challenge] = await Promise.all([steps, ready]);
-    return await capture(view, tracker, { steps: challenge, ...(signal ? { signal } : {}) });
+    await ready;
+    return await capture(view, tracker, { steps, ...(signal ? { signal } : {}) });
   } catch (error) {
     throw error instanceof FaceSignError ? error : new FaceSignError("internal_error");
   } finally {

@@ -1,0 +1,54 @@
+// The frame's screens, all in frame.html: home, the camera scan, and a problem
+// screen (camera denied, missing or busy, a step not done in time) with a retry.
+import type { ErrorCode } from "../protocol";
+import { CAMERA_ERROR_TEXT } from "./ui/copy";
+import type { ScanView } from "./ui/scan-view";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+type Screen = "home" | "scan" | "problem";
+
+function show(screen: Screen): void {
+  for (const id of ["home", "scan", "problem"] as const) $(id).hidden = id !== screen;
+  document.body.dataset.screen = screen;
+}
+
+const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> = {
+  ...CAMERA_ERROR_TEXT,
+  challenge_timeout: { title: "Let's try that again", body: "A step of the face scan wasn't completed in time. Keep your face in the oval and follow the instructions." },
+};
+
+export const screens = {
+  connected(hostOrigin: string): void {
+    $("status").textContent = `Connected to ${new URL(hostOrigin).host}`;
+    document.body.dataset.state = "connected";
+    show("home");
+  },
+
+  /** Shows the home screen's start button; resolves when the user presses it. */
+  askToStart(label = "Scan my face"): Promise<void> {
+    const start = $<HTMLButtonElement>("start");
+    start.textContent = label;
+    start.hidden = false;
+    show("home");
+    start.focus();
+    return new Promise((resolve) => start.addEventListener("click", () => resolve(), { once: true }));
+  },
+
+  scan(): ScanView {
+    show("scan");
+    return $<ScanView>("scan");
+  },
+
+  /** Shows a problem; resolves when the user asks to retry. */
+  problem(code: ErrorCode, message: string): Promise<void> {
+    const text = PROBLEM_TEXT[code] ?? { title: "Something went wrong", body: message };
+    $("problem-title").textContent = text.title;
+    $("problem-body").textContent = text.body;
+    document.body.dataset.problem = code;
+    show("problem");
+    const retry = $<HTMLButtonElement>("retry");
+    retry.focus();
+    return new Promise((resolve) => retry.addEventListener("click", () => resolve(), { once: true }));
+  },
+};
