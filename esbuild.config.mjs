@@ -16,6 +16,10 @@ export const browserBuilds = [
 
 /** Node code. Packages stay external (installed by npm); project code is bundled. */
 export const nodeBuilds = [
+  // The enclave core, with every dependency inside: its SHA-384 is PCR0, so what is measured is what runs.
+  { ...common, entryPoints: { enclave: "enclave-service/enclave/worker.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", sourcemap: false,
+    // CommonJS dependencies (tweetnacl) call require("crypto"): give the ES module a require.
+    banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' } },
   { ...common, entryPoints: { server: "scripts/start.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", packages: "external" },
 ];
 

@@ -2,17 +2,21 @@
 // demo on two different sites, prints both URLs, and stops cleanly on Ctrl-C.
 import { execFileSync } from "node:child_process";
 import { readStackConfig } from "../enclave-service/parent/config";
+import { startEnclave } from "../enclave-service/parent/enclave-host";
 import { createParentApp, listen } from "../enclave-service/parent/server";
 import { createHostDemoApp } from "../host-demo/server";
 
 export async function startStack(config = readStackConfig()) {
-  const widget = await listen(createParentApp(config), config.widgetHost, config.widgetPort);
+  const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions } });
+  const widget = await listen(createParentApp(config, enclave), config.widgetHost, config.widgetPort);
   const demo = await listen(createHostDemoApp(config), config.hostDemoHost, config.hostDemoPort);
   return {
     config,
+    enclave,
     async stop() {
       for (const s of [widget.server, demo.server]) s.closeAllConnections();
       await Promise.all([widget.server, demo.server].map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await enclave.stop();
     },
   };
 }

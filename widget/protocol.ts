@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   camera_in_use: "The camera is in use by another application.",
   camera_unavailable: "The camera could not be started.",
   challenge_timeout: "The face scan step was not completed in time.",
+  attestation_invalid: "FaceSign's enclave could not be verified; nothing was sent.",
+  service_error: "The FaceSign service refused the request.",
   internal_error: "FaceSign hit an internal error.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -18,6 +18,10 @@ export interface StackConfig {
   dataDir: string;
   /** The ONNX models fetched from npm (scripts/fetch-models.mjs). */
   modelsDir: string;
+  /** The built enclave core, run in a worker thread; its SHA-384 is PCR0. */
+  enclaveBundle: string;
+  sessionTtlMs: number;
+  maxSessions: number;
 }
 
 const origin = (value: string): string => new URL(value).origin;
@@ -41,5 +45,8 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     distDir: resolve(env.FACESIGN_DIST_DIR ?? "dist"),
     dataDir: resolve(env.FACESIGN_DATA_DIR ?? ".data"),
     modelsDir: resolve(env.FACESIGN_MODELS_DIR ?? "models"),
+    enclaveBundle: resolve(env.FACESIGN_DIST_DIR ?? "dist", "service", "enclave.js"),
+    sessionTtlMs: Number(env.FACESIGN_SESSION_TTL_MS ?? 10 * 60_000),
+    maxSessions: Number(env.FACESIGN_MAX_SESSIONS ?? 10_000),
   };
 }

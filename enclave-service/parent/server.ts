@@ -3,18 +3,34 @@
 import express, { type Express } from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { toBase64url } from "../base64url";
+import { apiErrorHandler, apiRoutes } from "./api-routes";
 import type { StackConfig } from "./config";
+import type { EnclaveHost } from "./enclave-host";
+import { log } from "./log";
 import { setCommonHeaders } from "./security-headers";
 import { widgetRoutes } from "./widget-routes";
 
-export function createParentApp(config: StackConfig): Express {
+export function createParentApp(config: StackConfig, enclave: EnclaveHost): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use((req, res, next) => {
+    const started = performance.now();
+    // Route patterns only: session ids and bodies stay out of the logs.
+    res.on("finish", () => log("info", "http", { method: req.method, route: req.route?.path ?? req.path.split("/").slice(0, 3).join("/"), status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    next();
+  });
   app.get("/healthz", (_req, res) => {
     setCommonHeaders(res);
     res.json({ ok: true });
   });
-  app.use(widgetRoutes(config));
+  app.get("/readyz", (_req, res) => {
+    setCommonHeaders(res);
+    res.json({ ready: true, pcr0: toBase64url(enclave.pcr0) });
+  });
+  app.use(widgetRoutes(config, { pcr0: toBase64url(enclave.pcr0), rootCertificate: toBase64url(enclave.rootCertificate) }));
+  app.use(apiRoutes(enclave));
+  app.use(apiErrorHandler);
   return app;
 }
 

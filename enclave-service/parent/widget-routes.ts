@@ -4,6 +4,7 @@
 import express, { type Router } from "express";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { FrameConfig } from "../../widget/frame/config";
 import type { StackConfig } from "./config";
 import { setCommonHeaders, setFrameHeaders } from "./security-headers";
 
@@ -11,10 +12,18 @@ const TRACKER_MODELS = ["fr_detect.onnx", "fr_landmark.onnx"];
 
 const escapeAttribute = (s: string): string => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
-export function widgetRoutes(config: StackConfig): Router {
+/** What the frame pins before it sends anything to the enclave (see widget/frame/attestation.ts). */
+export interface AttestationPins {
+  /** base64url SHA-384 of the enclave image. */
+  pcr0: string;
+  /** base64url DER of the root the attestation must chain to. */
+  rootCertificate: string;
+}
+
+export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router {
   const router = express.Router();
   const frameDir = join(config.distDir, "frame");
-  const frameConfig = JSON.stringify({ partnerOrigins: config.partnerOrigins });
+  const frameConfig = JSON.stringify({ partnerOrigins: config.partnerOrigins, attestation: pins } satisfies FrameConfig);
   const frameHtml = readFileSync(join(frameDir, "frame.html"), "utf8").replace(
     '<meta name="facesign-config" content="{}">',
     `<meta name="facesign-config" content="${escapeAttribute(frameConfig)}">`,

@@ -5,6 +5,8 @@ import * as v from "valibot";
 const frameConfigSchema = v.object({
   /** Origins allowed to embed the frame and talk to it. */
   partnerOrigins: v.array(v.string()),
+  /** What the enclave's attestation must match: the image measurement and the root of its chain (base64url). */
+  attestation: v.object({ pcr0: v.string(), rootCertificate: v.string() }),
 });
 export type FrameConfig = v.InferOutput<typeof frameConfigSchema>;
 

@@ -1,0 +1,77 @@
+// The iframe ↔ service boundary: every HTTP request and response of FaceSign's API,
+// the boxed messages that travel inside them to and from the enclave, and the one
+// catalogue of error codes. Used by the iframe's client and by the parent server.
+import * as v from "valibot";
+import { fromBase64url } from "./base64url";
+
+export const API_ERRORS = {
+  malformed_request: [400, "The request is malformed."],
+  payload_too_large: [413, "The request is too large."],
+  unsupported_media_type: [415, "The request has the wrong content type."],
+  not_found: [404, "No such endpoint."],
+  session_unknown: [404, "This session does not exist."],
+  session_expired: [410, "This session has expired. Start again."],
+  box_invalid: [400, "The encrypted request could not be opened."],
+  replayed_request: [409, "This request was already received."],
+  counter_out_of_order: [409, "This request arrived out of order."],
+  unsupported_request: [400, "The enclave does not know this request."],
+  enclave_busy: [503, "The service is busy. Try again shortly."],
+  enclave_unavailable: [503, "The service is starting. Try again shortly."],
+  internal_error: [500, "The service hit an internal error."],
+} as const satisfies Record<string, readonly [number, string]>;
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string = API_ERRORS[code][1],
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return API_ERRORS[this.code][0];
+  }
+  toJSON(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string };
+}
+export const apiErrorBodySchema = v.object({ error: v.object({ code: v.picklist(Object.keys(API_ERRORS) as ApiErrorCode[]), message: v.string() }) });
+
+/** A base64url field that must decode to exactly `length` bytes. */
+const bytes = (length: number) =>
+  v.pipe(
+    v.string(),
+    v.check((s) => fromBase64url(s)?.length === length, `must be ${length} bytes, base64url without padding`),
+  );
+
+// --- POST /v1/sessions -------------------------------------------------------------------
+
+export const createSessionRequestSchema = v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32) });
+export type CreateSessionRequest = v.InferOutput<typeof createSessionRequestSchema>;
+
+export const createSessionResponseSchema = v.object({
+  sessionId: bytes(16),
+  /** COSE_Sign1 attestation document, AWS Nitro format. */
+  attestation: v.pipe(v.string(), v.maxLength(64 * 1024)),
+  /** The enclave's x25519 key for this boot; must equal the attested public_key. */
+  enclavePublicKey: bytes(32),
+  challenge: v.object({ id: bytes(16) }),
+  expiresAt: v.number(),
+});
+export type CreateSessionResponse = v.InferOutput<typeof createSessionResponseSchema>;
+
+// --- POST /v1/sessions/:id/requests: body and response are nonce(24) ‖ nacl.box ---------
+
+export const BOX_NONCE_BYTES = 24;
+export const LIMITS = { smallBody: 64 * 1024, scanBody: 8 * 1024 * 1024 } as const;
+
+/** What the iframe sends inside a box. `counter` starts at 1 and goes up by one per request. */
+export const enclaveRequestSchema = v.variant("type", [v.strictObject({ type: v.literal("ping"), counter: v.pipe(v.number(), v.integer(), v.minValue(1)) })]);
+export type EnclaveRequest = v.InferOutput<typeof enclaveRequestSchema>;
+
+/** What comes back inside a box: the same counter, and the answer. */
+export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "error"; counter: number } & ApiErrorBody);

@@ -1,0 +1,76 @@
+// Sessions inside the enclave: one per scan attempt, each with the client's key, a
+// counter that must go up by exactly one per request, and an expiry. Boxes are opened
+// and sealed here, so the parent only ever carries ciphertext.
+import nacl from "tweetnacl";
+import * as v from "valibot";
+import { ApiError, BOX_NONCE_BYTES, enclaveRequestSchema, type EnclaveRequest, type EnclaveResponse } from "../api-protocol";
+import type { EnclaveSettings } from "../enclave-protocol";
+
+interface Session {
+  sharedKey: Uint8Array;
+  counter: number;
+  expiresAt: number;
+}
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+export class SessionTable {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly secretKey: Uint8Array,
+    private readonly settings: EnclaveSettings,
+  ) {}
+
+  open(clientPublicKey: Uint8Array, now: number): { sessionId: Uint8Array; expiresAt: number } {
+    this.sweep(now);
+    if (this.sessions.size >= this.settings.maxSessions) throw new ApiError("enclave_busy");
+    const sessionId = nacl.randomBytes(16);
+    const expiresAt = now + this.settings.sessionTtlMs;
+    this.sessions.set(hex(sessionId), { sharedKey: nacl.box.before(clientPublicKey, this.secretKey), counter: 0, expiresAt });
+    return { sessionId, expiresAt };
+  }
+
+  /** Opens a request box, checks freshness and order, and returns the request with a sealer for its answer. */
+  openRequest(sessionId: Uint8Array, body: Uint8Array, now: number): { request: EnclaveRequest; seal: (response: EnclaveResponse) => Uint8Array; expiresAt: number } {
+    const key = hex(sessionId);
+    const session = this.sessions.get(key);
+    if (!session) throw new ApiError("session_unknown");
+    if (now >= session.expiresAt) {
+      this.sessions.delete(key);
+      throw new ApiError("session_expired");
+    }
+    if (body.length <= BOX_NONCE_BYTES + nacl.box.overheadLength) throw new ApiError("box_invalid");
+    const plain = nacl.box.open.after(body.subarray(BOX_NONCE_BYTES), body.subarray(0, BOX_NONCE_BYTES), session.sharedKey);
+    if (!plain) throw new ApiError("box_invalid");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(plain));
+    } catch {
+      throw new ApiError("malformed_request");
+    } finally {
+      plain.fill(0);
+    }
+    const counter = (parsed as { counter?: unknown } | null)?.counter;
+    if (typeof counter === "number" && Number.isInteger(counter)) {
+      if (counter <= session.counter) throw new ApiError("replayed_request");
+      if (counter !== session.counter + 1) throw new ApiError("counter_out_of_order");
+    }
+    const request = v.safeParse(enclaveRequestSchema, parsed);
+    if (!request.success) throw new ApiError(typeof counter === "number" ? "unsupported_request" : "malformed_request");
+    session.counter = counter as number;
+    const seal = (response: EnclaveResponse) => {
+      const nonce = nacl.randomBytes(BOX_NONCE_BYTES);
+      const box = nacl.box.after(new TextEncoder().encode(JSON.stringify(response)), nonce, session.sharedKey);
+      const out = new Uint8Array(nonce.length + box.length);
+      out.set(nonce);
+      out.set(box, nonce.length);
+      return out;
+    };
+    return { request: request.output, seal, expiresAt: session.expiresAt };
+  }
+
+  private sweep(now: number): void {
+    for (const [id, s] of this.sessions) if (now >= s.expiresAt) this.sessions.delete(id);
+  }
+}

@@ -1,0 +1,66 @@
+// FaceSign's HTTP API on the widget origin. The parent checks shapes and sizes and
+// carries ciphertext to and from the enclave; it can read none of it.
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
+import * as v from "valibot";
+import { ApiError, createSessionRequestSchema, LIMITS, type CreateSessionResponse } from "../api-protocol";
+import { fromBase64url, toBase64url } from "../base64url";
+import type { EnclaveHost } from "./enclave-host";
+import { setCommonHeaders } from "./security-headers";
+
+/** body-parser's error types → our codes; anything else is ours to explain. */
+const BODY_ERRORS: Record<string, ApiError["code"]> = {
+  "entity.too.large": "payload_too_large",
+  "entity.parse.failed": "malformed_request",
+  "entity.verify.failed": "malformed_request",
+  "encoding.unsupported": "unsupported_media_type",
+  "charset.unsupported": "unsupported_media_type",
+  "request.size.invalid": "malformed_request",
+  "request.aborted": "malformed_request",
+};
+
+export function sendApiError(res: Response, error: ApiError): void {
+  setCommonHeaders(res);
+  res.status(error.status).json(error.toJSON());
+}
+
+const requireType = (type: string) => (req: Request, _res: Response, next: (e?: unknown) => void) => next(req.is(type) ? undefined : new ApiError("unsupported_media_type"));
+
+export function apiRoutes(enclave: EnclaveHost): Router {
+  const router = express.Router();
+  // Limits apply while the body streams in: nothing larger is ever buffered.
+  const json = express.json({ limit: "4kb", strict: true, type: "application/json" });
+  const boxed = express.raw({ limit: LIMITS.smallBody, type: "application/octet-stream" });
+
+  router.post("/v1/sessions", requireType("application/json"), json, async (req, res) => {
+    const body = v.safeParse(createSessionRequestSchema, req.body);
+    if (!body.success) throw new ApiError("malformed_request", `Invalid session request: ${body.issues[0]?.message ?? "malformed"}`);
+    const r = await enclave.call("openSession", { nonce: fromBase64url(body.output.nonce)!, clientPublicKey: fromBase64url(body.output.clientPublicKey)!, now: Date.now() });
+    const response: CreateSessionResponse = {
+      sessionId: toBase64url(r.sessionId),
+      attestation: toBase64url(r.attestation),
+      enclavePublicKey: toBase64url(r.enclavePublicKey),
+      challenge: { id: toBase64url(r.challengeId) },
+      expiresAt: r.expiresAt,
+    };
+    setCommonHeaders(res);
+    res.status(201).json(response);
+  });
+
+  router.post("/v1/sessions/:id/requests", requireType("application/octet-stream"), boxed, async (req, res) => {
+    const sessionId = fromBase64url(String(req.params.id));
+    if (!sessionId || sessionId.length !== 16) throw new ApiError("session_unknown");
+    if (!(req.body instanceof Buffer) || req.body.length === 0) throw new ApiError("box_invalid");
+    const reply = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: Date.now() });
+    setCommonHeaders(res);
+    res.status(200).type("application/octet-stream").send(Buffer.from(reply));
+  });
+
+  router.use("/v1", (_req, _res, next) => next(new ApiError("not_found")));
+  return router;
+}
+
+export const apiErrorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  const type = (error as { type?: string } | null)?.type;
+  const apiError = error instanceof ApiError ? error : new ApiError((type && BODY_ERRORS[type]) || "internal_error");
+  sendApiError(res, apiError);
+};

@@ -1,0 +1,63 @@
+// The parent's side of the enclave: starts the core from its built bundle in a
+// worker thread (the boundary a Nitro Enclave's vsock would be), boots it with the
+// dev attestation signer, and turns calls into correlated messages.
+import { Worker } from "node:worker_threads";
+import { ApiError } from "../api-protocol";
+import type { EnclaveOp, EnclaveReply, EnclaveSettings, OpArgs, OpResult, ParentToEnclave } from "../enclave-protocol";
+import { devChain } from "./dev-attestation-chain";
+import { enclavePcrs, measureBundle } from "./measurement";
+
+export interface EnclaveHost {
+  call<Op extends Exclude<EnclaveOp, "boot">>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>>;
+  /** SHA-384 of the running bundle: the PCR0 the iframe pins. */
+  pcr0: Uint8Array;
+  /** The dev root the iframe pins locally (AWS Nitro root G1 in production). */
+  rootCertificate: Uint8Array;
+  stop(): Promise<void>;
+}
+
+export async function startEnclave({ bundlePath, dataDir, settings }: { bundlePath: string; dataDir: string; settings: EnclaveSettings }): Promise<EnclaveHost> {
+  const pcr0 = measureBundle(bundlePath);
+  const chain = await devChain(dataDir);
+  const worker = new Worker(bundlePath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let dead: Error | undefined;
+
+  worker.on("message", (reply: EnclaveReply) => {
+    const p = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) p?.resolve(reply.result);
+    else p?.reject(new ApiError(reply.code));
+  });
+  worker.on("error", (error) => {
+    dead = error;
+    for (const p of pending.values()) p.reject(new ApiError("enclave_unavailable"));
+    pending.clear();
+  });
+
+  const send = (msg: Omit<ParentToEnclave, "id">): Promise<unknown> => {
+    if (dead) return Promise.reject(new ApiError("enclave_unavailable"));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...msg, id });
+    });
+  };
+
+  await send({
+    op: "boot",
+    signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
+    settings,
+  } as Omit<ParentToEnclave, "id">);
+  chain.leafKey.fill(0);
+
+  return {
+    call: (op, args) => send({ op, ...args } as Omit<ParentToEnclave, "id">) as Promise<never>,
+    pcr0,
+    rootCertificate: chain.root,
+    async stop() {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// The enclave's attestation document, verified by the iframe's own verifier
+// (widget/frame/attestation.ts, WebCrypto), and each kind of tamper refused with
+// its own reason.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { decode, encode } from "cborg";
+import { toBase64url } from "../../enclave-service/base64url";
+import { devChain } from "../../enclave-service/parent/dev-attestation-chain";
+import { verifyAttestation, type AttestationPinsBytes } from "../../widget/frame/attestation";
+import { rawSession, type RawSession } from "../support/enclave-box";
+import { startTestStack, type TestStack } from "../support/stack";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const reason = async (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => "accepted",
+    (e: { code?: string; message: string }) => (e.code === "attestation_invalid" ? /rejected: (\w+)/.exec(e.message)![1]! : `other: ${e.message}`),
+  );
+
+/** Rewrites one field of the signed payload, keeping the original signature. */
+function withPayload(document: Uint8Array, change: (payload: Map<string, unknown>) => void): Uint8Array {
+  const [prot, unprot, payload, sig] = decode(document, { useMaps: true }) as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array];
+  const p = decode(payload, { useMaps: true }) as Map<string, unknown>;
+  change(p);
+  return encode([prot, unprot, encode(p), sig]);
+}
+
+describe("attestation document", () => {
+  let stack: TestStack;
+  let pins: AttestationPinsBytes;
+  let s: RawSession;
+  before(async () => {
+    stack = await startTestStack();
+    pins = { rootCertificate: stack.enclave.rootCertificate, pcr0: stack.enclave.pcr0 };
+    s = await rawSession(stack.config.widgetOrigin);
+  });
+  after(() => stack.stop());
+
+  it("is a COSE_Sign1 in the Nitro shape, and verifies", async () => {
+    const [prot, , payload, sig] = decode(s.attestation, { useMaps: true }) as [Uint8Array, unknown, Uint8Array, Uint8Array];
+    assert.deepEqual([...(decode(prot, { useMaps: true }) as Map<number, number>)], [[1, -35]]);
+    assert.equal(sig.length, 96);
+    const p = decode(payload, { useMaps: true }) as Map<string, unknown>;
+    for (const k of ["module_id", "digest", "timestamp", "pcrs", "certificate", "cabundle", "public_key", "user_data", "nonce"]) assert.ok(p.has(k), k);
+    assert.equal(p.get("digest"), "SHA384");
+    assert.equal((p.get("pcrs") as Map<number, Uint8Array>).get(0)!.length, 48);
+    const enclave = await verifyAttestation(s.attestation, pins, { nonce: s.nonce, now: Date.now(), expectedPublicKey: s.enclavePublicKey });
+    assert.deepEqual(enclave.publicKey, s.enclavePublicKey);
+  });
+
+  it("refuses each tamper with its own reason", async () => {
+    const ok = { nonce: s.nonce, now: Date.now(), expectedPublicKey: s.enclavePublicKey };
+    const flipped = s.attestation.slice();
+    flipped[flipped.length - 5]! ^= 0x01; // a byte of the signature (the last field)
+    assert.equal(await reason(verifyAttestation(flipped, pins, ok)), "signature");
+    const otherRoot = (await devChain(mkdtempSync(join(tmpdir(), "facesign-other-ca-")))).root;
+    assert.equal(await reason(verifyAttestation(s.attestation, { ...pins, rootCertificate: otherRoot }, ok)), "root");
+    assert.equal(await reason(verifyAttestation(s.attestation, { ...pins, pcr0: new Uint8Array(48).fill(7) }, ok)), "pcr0");
+    assert.equal(await reason(verifyAttestation(s.attestation, pins, { ...ok, now: Date.now() + 6 * 60_000 })), "stale");
+    assert.equal(await reason(verifyAttestation(s.attestation, pins, { ...ok, nonce: new Uint8Array(32) })), "nonce");
+    assert.equal(await reason(verifyAttestation(s.attestation, pins, { ...ok, expectedPublicKey: new Uint8Array(32).fill(1) })), "public_key");
+    // A payload edited after signing (here: another public key) breaks the signature.
+    const swapped = withPayload(s.attestation, (p) => p.set("public_key", new Uint8Array(32).fill(9)));
+    assert.equal(await reason(verifyAttestation(swapped, pins, ok)), "signature");
+    assert.equal(await reason(verifyAttestation(new Uint8Array([1, 2, 3]), pins, ok)), "format");
+  });
+
+  it("refuses a chain that does not lead to the pinned root, even when self-consistent", async () => {
+    // Another dev CA signs a perfectly formed document: right shape, wrong root.
+    const other = await startTestStack();
+    try {
+      const foreign = await rawSession(other.config.widgetOrigin);
+      const r = await reason(verifyAttestation(foreign.attestation, pins, { nonce: foreign.nonce, now: Date.now() }));
+      assert.equal(r, "root");
+      // With the right root pinned but a different build measured, PCR0 is what fails.
+      const r2 = await reason(verifyAttestation(foreign.attestation, { rootCertificate: other.enclave.rootCertificate, pcr0: new Uint8Array(48) }, { nonce: foreign.nonce, now: Date.now() }));
+      assert.equal(r2, "pcr0");
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("the frame is configured with the same pins the enclave is measured by", async () => {
+    const html = await (await fetch(`${stack.config.widgetOrigin}/frame/`)).text();
+    assert.ok(html.includes(toBase64url(stack.enclave.pcr0)));
+    assert.ok(html.includes(toBase64url(stack.enclave.rootCertificate)));
+  });
+});

@@ -1,0 +1,40 @@
+// Builds boxed requests by hand, as an attacker or a broken client would, to test
+// what the enclave refuses. (The real client is widget/frame/enclave-client.ts.)
+import nacl from "tweetnacl";
+import { BOX_NONCE_BYTES } from "../../enclave-service/api-protocol";
+import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
+
+export interface RawSession {
+  sessionId: string;
+  enclavePublicKey: Uint8Array;
+  keys: nacl.BoxKeyPair;
+  attestation: Uint8Array;
+  nonce: Uint8Array;
+}
+
+export async function rawSession(origin: string): Promise<RawSession> {
+  const keys = nacl.box.keyPair();
+  const nonce = nacl.randomBytes(32);
+  const res = await fetch(`${origin}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) }) });
+  if (res.status !== 201) throw new Error(`session: HTTP ${res.status}`);
+  const body = (await res.json()) as { sessionId: string; enclavePublicKey: string; attestation: string };
+  return { sessionId: body.sessionId, enclavePublicKey: fromBase64url(body.enclavePublicKey)!, keys, attestation: fromBase64url(body.attestation)!, nonce };
+}
+
+export function seal(session: RawSession, plaintext: unknown, secretKey = session.keys.secretKey): Uint8Array {
+  const nonce = nacl.randomBytes(BOX_NONCE_BYTES);
+  const box = nacl.box(new TextEncoder().encode(typeof plaintext === "string" ? plaintext : JSON.stringify(plaintext)), nonce, session.enclavePublicKey, secretKey);
+  return new Uint8Array([...nonce, ...box]);
+}
+
+export function open(session: RawSession, sealed: Uint8Array): unknown {
+  const plain = nacl.box.open(sealed.subarray(BOX_NONCE_BYTES), sealed.subarray(0, BOX_NONCE_BYTES), session.enclavePublicKey, session.keys.secretKey);
+  return plain ? JSON.parse(new TextDecoder().decode(plain)) : null;
+}
+
+export async function post(origin: string, sessionId: string, body: Uint8Array | string, type = "application/octet-stream"): Promise<{ status: number; code?: string; bytes?: Uint8Array }> {
+  const res = await fetch(`${origin}/v1/sessions/${sessionId}/requests`, { method: "POST", headers: { "content-type": type }, body: body as BodyInit });
+  if (res.ok) return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
+  const json = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
+  return { status: res.status, code: json.error?.code ?? "" };
+}

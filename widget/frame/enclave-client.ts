@@ -1,0 +1,68 @@
+// The iframe's channel to the enclave: open a session, verify the enclave's
+// attestation against the pinned measurement and root, then talk in boxes
+// (nacl.box from a per-session key, a counter inside each one).
+import nacl from "tweetnacl";
+import * as v from "valibot";
+import { apiErrorBodySchema, BOX_NONCE_BYTES, createSessionResponseSchema, type CreateSessionRequest, type EnclaveRequest, type EnclaveResponse } from "../../enclave-service/api-protocol";
+import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
+import { FaceSignError } from "../protocol";
+import { verifyAttestation, type AttestationPinsBytes } from "./attestation";
+
+/** Distributes Omit over a union, so each request keeps its own fields. */
+type WithoutCounter<T> = T extends unknown ? Omit<T, "counter"> : never;
+
+export interface EnclaveSession {
+  sessionId: string;
+  challengeId: string;
+  expiresAt: number;
+  request(body: WithoutCounter<EnclaveRequest>): Promise<EnclaveResponse>;
+  /** Forgets the session key. */
+  close(): void;
+}
+
+async function serviceError(res: Response): Promise<FaceSignError> {
+  const body = v.safeParse(apiErrorBodySchema, await res.json().catch(() => null));
+  return new FaceSignError("service_error", body.success ? `${body.output.error.code}: ${body.output.error.message}` : `HTTP ${res.status}`);
+}
+
+export async function openEnclaveSession(serviceOrigin: string, pins: AttestationPinsBytes, now: () => number = Date.now): Promise<EnclaveSession> {
+  const keys = nacl.box.keyPair();
+  const nonce = nacl.randomBytes(32);
+  const request: CreateSessionRequest = { nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) };
+  const res = await fetch(`${serviceOrigin}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+  if (!res.ok) throw await serviceError(res);
+  const parsed = v.safeParse(createSessionResponseSchema, await res.json().catch(() => null));
+  if (!parsed.success) throw new FaceSignError("attestation_invalid", "Attestation rejected: format.");
+  const session = parsed.output;
+  const document = fromBase64url(session.attestation);
+  if (!document) throw new FaceSignError("attestation_invalid", "Attestation rejected: format.");
+  const enclave = await verifyAttestation(document, pins, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! });
+  const sharedKey = nacl.box.before(enclave.publicKey, keys.secretKey);
+  keys.secretKey.fill(0);
+  let counter = 0;
+
+  return {
+    sessionId: session.sessionId,
+    challengeId: session.challenge.id,
+    expiresAt: session.expiresAt,
+    async request(body) {
+      const sent = ++counter;
+      const boxNonce = nacl.randomBytes(BOX_NONCE_BYTES);
+      const box = nacl.box.after(new TextEncoder().encode(JSON.stringify({ ...body, counter: sent })), boxNonce, sharedKey);
+      const payload = new Uint8Array(BOX_NONCE_BYTES + box.length);
+      payload.set(boxNonce);
+      payload.set(box, BOX_NONCE_BYTES);
+      const reply = await fetch(`${serviceOrigin}/v1/sessions/${session.sessionId}/requests`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: payload });
+      if (!reply.ok) throw await serviceError(reply);
+      const sealed = new Uint8Array(await reply.arrayBuffer());
+      const opened = nacl.box.open.after(sealed.subarray(BOX_NONCE_BYTES), sealed.subarray(0, BOX_NONCE_BYTES), sharedKey);
+      if (!opened) throw new FaceSignError("service_error", "The enclave's answer could not be opened.");
+      const response = JSON.parse(new TextDecoder().decode(opened)) as EnclaveResponse;
+      if (response.counter !== sent) throw new FaceSignError("service_error", "The enclave's answer does not match the request.");
+      return response;
+    },
+    close() {
+      sharedKey.fill(0);
+    },
+  };
+}
