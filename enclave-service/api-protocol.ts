@@ -48,6 +48,12 @@ const bytes = (length: number) =>
     v.check((s) => fromBase64url(s)?.length === length, `must be ${length} bytes, base64url without padding`),
   );
 
+/** What a liveness challenge can ask for; the enclave draws 2 to 4 of them per session. */
+export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down", "blink", "move_closer"] as const;
+export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
+export const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.minLength(1), v.maxLength(4)) });
+export type Challenge = v.InferOutput<typeof challengeSchema>;
+
 // --- POST /v1/sessions -------------------------------------------------------------------
 
 export const createSessionRequestSchema = v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32) });
@@ -59,7 +65,7 @@ export const createSessionResponseSchema = v.object({
   attestation: v.pipe(v.string(), v.maxLength(64 * 1024)),
   /** The enclave's x25519 key for this boot; must equal the attested public_key. */
   enclavePublicKey: bytes(32),
-  challenge: v.object({ id: bytes(16) }),
+  challenge: challengeSchema,
   expiresAt: v.number(),
 });
 export type CreateSessionResponse = v.InferOutput<typeof createSessionResponseSchema>;

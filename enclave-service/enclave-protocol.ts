@@ -2,7 +2,7 @@
 // enclave core. Locally they travel over a worker_threads MessagePort; in AWS Nitro
 // they travel over vsock (the enclave listens on a vsock port, the parent connects
 // with its CID), each message as one length-prefixed CBOR frame of this same shape.
-import type { ApiErrorCode } from "./api-protocol";
+import type { ApiErrorCode, ChallengeStep } from "./api-protocol";
 
 /** What the NSM device would provide in Nitro; locally the parent's dev chain stands in (see parent/dev-attestation-chain.ts). */
 export interface DevSigner {
@@ -31,6 +31,7 @@ export interface OpenSessionResult {
   attestation: Uint8Array;
   enclavePublicKey: Uint8Array;
   challengeId: Uint8Array;
+  steps: ChallengeStep[];
   expiresAt: number;
 }
 

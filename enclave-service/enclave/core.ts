@@ -2,7 +2,8 @@
 // system, no sockets, no clock but the `now` each message carries, no logging of
 // payloads or keys. It holds a fresh x25519 key pair per boot.
 import nacl from "tweetnacl";
-import { ApiError } from "../api-protocol";
+import { ApiError, CHALLENGE_STEPS } from "../api-protocol";
+import { drawChallenge } from "./challenge";
 import type { DevSigner, EnclaveSettings, OpenSessionResult } from "../enclave-protocol";
 import { createDevAttestor, type Attestor } from "./attestation-document";
 import { SessionTable } from "./sessions";
@@ -30,10 +31,11 @@ export class EnclaveCore {
     if (nonce.length !== 32 || clientPublicKey.length !== 32) throw new ApiError("malformed_request");
     const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, now);
     const challengeId = nacl.randomBytes(16);
+    const steps = drawChallenge();
     // user_data binds the session and its challenge to this document.
-    const userData = new Uint8Array([...sessionId, ...challengeId]);
+    const userData = new Uint8Array([...sessionId, ...challengeId, ...steps.map((s) => CHALLENGE_STEPS.indexOf(s))]);
     const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData, nonce, now });
-    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, expiresAt };
+    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, expiresAt };
   }
 
   handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Uint8Array {

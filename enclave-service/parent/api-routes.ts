@@ -39,7 +39,7 @@ export function apiRoutes(enclave: EnclaveHost): Router {
       sessionId: toBase64url(r.sessionId),
       attestation: toBase64url(r.attestation),
       enclavePublicKey: toBase64url(r.enclavePublicKey),
-      challenge: { id: toBase64url(r.challengeId) },
+      challenge: { id: toBase64url(r.challengeId), steps: r.steps },
       expiresAt: r.expiresAt,
     };
     setCommonHeaders(res);

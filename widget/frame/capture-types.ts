@@ -1,7 +1,7 @@
-// What the iframe's capture works with: the steps a challenge can ask for, what the
+// What the iframe's capture works with: the challenge's steps (named by the API), what the
 // face tracker reports for each camera frame, and the guidance shown to the user.
-export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down", "blink", "move_closer"] as const;
-export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
+import type { ChallengeStep } from "../../enclave-service/api-protocol";
+export type { ChallengeStep };
 
 export const GUIDANCE = ["no_face", "multiple_faces", "too_dark", "move_closer", "move_back", "centre_face", "hold_still", "ok"] as const;
 export type Guidance = (typeof GUIDANCE)[number];

@@ -3,7 +3,7 @@
 // (nacl.box from a per-session key, a counter inside each one).
 import nacl from "tweetnacl";
 import * as v from "valibot";
-import { apiErrorBodySchema, BOX_NONCE_BYTES, createSessionResponseSchema, type CreateSessionRequest, type EnclaveRequest, type EnclaveResponse } from "../../enclave-service/api-protocol";
+import { apiErrorBodySchema, CHALLENGE_STEPS, type Challenge, BOX_NONCE_BYTES, createSessionResponseSchema, type CreateSessionRequest, type EnclaveRequest, type EnclaveResponse } from "../../enclave-service/api-protocol";
 import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
 import { FaceSignError } from "../protocol";
 import { verifyAttestation, type AttestationPinsBytes } from "./attestation";
@@ -13,7 +13,7 @@ type WithoutCounter<T> = T extends unknown ? Omit<T, "counter"> : never;
 
 export interface EnclaveSession {
   sessionId: string;
-  challengeId: string;
+  challenge: Challenge;
   expiresAt: number;
   request(body: WithoutCounter<EnclaveRequest>): Promise<EnclaveResponse>;
   /** Forgets the session key. */
@@ -37,13 +37,16 @@ export async function openEnclaveSession(serviceOrigin: string, pins: Attestatio
   const document = fromBase64url(session.attestation);
   if (!document) throw new FaceSignError("attestation_invalid", "Attestation rejected: format.");
   const enclave = await verifyAttestation(document, pins, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! });
+  // The attested user_data names this session and its challenge: the parent cannot swap either.
+  const expected = new Uint8Array([...fromBase64url(session.sessionId)!, ...fromBase64url(session.challenge.id)!, ...session.challenge.steps.map((s) => CHALLENGE_STEPS.indexOf(s))]);
+  if (expected.length !== enclave.userData.length || expected.some((b, i) => b !== enclave.userData[i])) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
   const sharedKey = nacl.box.before(enclave.publicKey, keys.secretKey);
   keys.secretKey.fill(0);
   let counter = 0;
 
   return {
     sessionId: session.sessionId,
-    challengeId: session.challenge.id,
+    challenge: session.challenge,
     expiresAt: session.expiresAt,
     async request(body) {
       const sent = ++counter;

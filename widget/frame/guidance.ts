@@ -4,13 +4,17 @@ import type { FaceObservation, Guidance } from "./capture-types";
 
 export const GUIDE = {
   minBrightness: 0.22,
-  /** Face width as a fraction of the frame width. */
-  minWidth: 0.24,
-  maxWidth: 0.62,
+  /**
+   * Face width as a fraction of the camera frame's width. The preview shows the
+   * middle 3:4 of a 4:3 frame, where the oval spans about 0.39 of the frame's width:
+   * a face from half the oval's width to just over it is well placed.
+   */
+  minWidth: 0.17,
+  maxWidth: 0.42,
   /** Distance of the face centre from the oval's centre, as a fraction of the frame. */
-  maxOffset: 0.13,
+  maxOffset: 0.1,
   /** The oval's centre in the frame (the guide sits a little above the middle). */
-  centre: { x: 0.5, y: 0.47 },
+  centre: { x: 0.5, y: 0.475 },
   /** Movement of the face centre between two tracked frames that counts as not still. */
   maxMotion: 0.04,
 } as const;

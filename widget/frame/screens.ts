@@ -16,6 +16,7 @@ function show(screen: Screen): void {
 const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> = {
   ...CAMERA_ERROR_TEXT,
   challenge_timeout: { title: "Let's try that again", body: "A step of the face scan wasn't completed in time. Keep your face in the oval and follow the instructions." },
+  attestation_invalid: { title: "Stopped for your safety", body: "FaceSign's secure enclave could not be verified, so nothing was sent." },
 };
 
 export const screens = {
@@ -44,7 +45,9 @@ export const screens = {
   problem(code: ErrorCode, message: string): Promise<void> {
     const text = PROBLEM_TEXT[code] ?? { title: "Something went wrong", body: message };
     $("problem-title").textContent = text.title;
+    // The specific reason stays visible (in smaller type) for support and bug reports.
     $("problem-body").textContent = text.body;
+    $("problem-detail").textContent = text.body === message ? "" : message;
     document.body.dataset.problem = code;
     show("problem");
     const retry = $<HTMLButtonElement>("retry");
