@@ -5,7 +5,7 @@
 import * as ort from "onnxruntime-web/wasm";
 import { expose } from "comlink";
 import type { FaceObservation } from "../frame/capture-types";
-import { brightness, decodeDetections, DETECT_H, DETECT_W, detectorInput, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame } from "./face-geometry";
+import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw } from "../../enclave-service/enclave/face/geometry";
 
 let detector: ort.InferenceSession;
 let landmarker: ort.InferenceSession;
@@ -28,14 +28,14 @@ const tracker = {
   async track(frame: ImageBitmap, t: number): Promise<FaceObservation> {
     ctx.drawImage(frame, 0, 0, DETECT_W, DETECT_H);
     const pixels = ctx.getImageData(0, 0, DETECT_W, DETECT_H).data;
-    const out = await detector.run({ input: new ort.Tensor("float32", detectorInput(pixels), [1, 3, DETECT_H, DETECT_W]) });
+    const out = await detector.run({ input: new ort.Tensor("float32", normalizedChw(pixels, DETECT_W * DETECT_H, 4), [1, 3, DETECT_H, DETECT_W]) });
     const faces = decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
-    const observation: FaceObservation = { t, faces: faces.length, brightness: brightness(pixels) };
+    const observation: FaceObservation = { t, faces: faces.length, brightness: brightness(pixels, 4) };
     const face = faces[0];
     if (faces.length === 1 && face) {
       const { x0, y0, x1, y1 } = face;
       cropCtx.drawImage(frame, x0 * frame.width, y0 * frame.height, (x1 - x0) * frame.width, (y1 - y0) * frame.height, 0, 0, LANDMARK_SIZE, LANDMARK_SIZE);
-      const lm = await landmarker.run({ input: new ort.Tensor("float32", landmarkInput(cropCtx.getImageData(0, 0, LANDMARK_SIZE, LANDMARK_SIZE).data), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
+      const lm = await landmarker.run({ input: new ort.Tensor("float32", landmarkInput(cropCtx.getImageData(0, 0, LANDMARK_SIZE, LANDMARK_SIZE).data, 4), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
       const points = landmarksInFrame(lm.output!.data as Float32Array, face);
       Object.assign(observation, { box: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, ...headPose(points), eyeOpen: eyeOpenness(points) });
     }

@@ -1,5 +1,6 @@
-// Pure pre- and post-processing for the face tracker's two models (fr_detect and
-// fr_landmark): tensors in, boxes, landmarks, head pose and eye openness out.
+// Pure pre- and post-processing for the face models (fr_detect, fr_landmark): pixels
+// in, boxes, landmarks, head pose and eye openness out. The same code runs in the
+// enclave's face engine and in the iframe's tracker, so both measure alike.
 // Conventions: boxes and points are normalised to the frame (0..1); yaw > 0 when the
 // person turns to THEIR left (their nose moves to the image's right in the raw,
 // unmirrored camera image), pitch > 0 when they look up.
@@ -17,14 +18,13 @@ export const DETECT_W = 320;
 export const DETECT_H = 240;
 export const LANDMARK_SIZE = 64;
 
-/** RGBA pixels of a DETECT_W x DETECT_H frame → NCHW float tensor, (x - 127) / 128. */
-export function detectorInput(rgba: Uint8ClampedArray): Float32Array {
-  const plane = DETECT_W * DETECT_H;
+/** Interleaved pixels (RGB or RGBA: `channels`) → NCHW float tensor, (x - 127) / 128. */
+export function normalizedChw(pixels: Uint8Array | Uint8ClampedArray, plane: number, channels: 3 | 4): Float32Array {
   const out = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {
-    out[i] = (rgba[i * 4]! - 127) / 128;
-    out[plane + i] = (rgba[i * 4 + 1]! - 127) / 128;
-    out[2 * plane + i] = (rgba[i * 4 + 2]! - 127) / 128;
+    out[i] = (pixels[i * channels]! - 127) / 128;
+    out[plane + i] = (pixels[i * channels + 1]! - 127) / 128;
+    out[2 * plane + i] = (pixels[i * channels + 2]! - 127) / 128;
   }
   return out;
 }
@@ -51,10 +51,10 @@ export function decodeDetections(scores: Float32Array, boxes: Float32Array, thre
   return kept;
 }
 
-/** RGBA pixels of a LANDMARK_SIZE² crop of the face box → 1x1x64x64 grey tensor, grey / 256. */
-export function landmarkInput(rgba: Uint8ClampedArray): Float32Array {
+/** Pixels (RGB or RGBA) of a LANDMARK_SIZE² crop of the face box → 1x1x64x64 grey tensor, grey / 256. */
+export function landmarkInput(pixels: Uint8Array | Uint8ClampedArray, channels: 3 | 4): Float32Array {
   const out = new Float32Array(LANDMARK_SIZE * LANDMARK_SIZE);
-  for (let i = 0; i < out.length; i++) out[i] = (0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!) / 256;
+  for (let i = 0; i < out.length; i++) out[i] = (0.299 * pixels[i * channels]! + 0.587 * pixels[i * channels + 1]! + 0.114 * pixels[i * channels + 2]!) / 256;
   return out;
 }
 
@@ -94,10 +94,10 @@ export function eyeOpenness(pts: readonly Point[]): number {
   return (ear(pts.slice(36, 42)) + ear(pts.slice(42, 48))) / 2;
 }
 
-/** Mean luma (0..1) of RGBA pixels, sampled. */
-export function brightness(rgba: Uint8ClampedArray, step = 16): number {
+/** Mean luma (0..1) of pixels (RGB or RGBA), sampled every `step` pixels. */
+export function brightness(pixels: Uint8Array | Uint8ClampedArray, channels: 3 | 4, step = 16): number {
   let sum = 0;
   let n = 0;
-  for (let i = 0; i < rgba.length; i += 4 * step, n++) sum += 0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!;
+  for (let i = 0; i < pixels.length; i += channels * step, n++) sum += 0.299 * pixels[i]! + 0.587 * pixels[i + 1]! + 0.114 * pixels[i + 2]!;
   return n ? sum / n / 255 : 0;
 }

@@ -1,0 +1,150 @@
+// The face engine: camera frame in, FaceVector (512-d, unit length), head pose, eye
+// openness, a passive anti-spoof score and quality measures out. onnxruntime-node
+// runs the models, created once from their bytes (the enclave has no file system:
+// the models are part of its measured image). Frame buffers are zeroed after use.
+import * as ort from "onnxruntime-node";
+import { ARCFACE_SIZE, fivePoints, similarityToTemplate } from "./align";
+import { FaceError } from "./errors";
+import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "./geometry";
+import { cropMap, decodeFrame, warp, type RgbImage } from "./image";
+
+export interface FaceModels {
+  detect: Uint8Array;
+  landmark: Uint8Array;
+  feature: Uint8Array;
+  liveness: Uint8Array;
+}
+
+export interface FaceAnalysis {
+  /** Normalised to the frame. */
+  box: Box;
+  landmarks: Point[];
+  /** Degrees; yaw > 0 when the person turns to their left, pitch > 0 when looking up. */
+  yaw: number;
+  pitch: number;
+  eyeOpen: number;
+  /** L2-normalised 512-d embedding. */
+  vector: Float32Array;
+  /** Probability that the face is live, from fr_liveness (a weak signal: see the README). */
+  liveness: number;
+  quality: { sharpness: number; brightness: number; faceWidth: number };
+}
+
+export interface EngineOptions {
+  intraOpThreads?: number;
+}
+
+/** How much of the frame around the face the anti-spoof model expects, relative to the box. */
+const LIVENESS_CONTEXT = 2.7;
+const LIVENESS_SIZE = 128;
+
+const l2normalize = (v: Float32Array): Float32Array => {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const k = 1 / Math.sqrt(s || 1);
+  return v.map((x) => x * k);
+};
+
+/** Variance of the Laplacian of the grey aligned face: low when blurred. */
+function sharpness(rgb: Uint8Array, size: number): number {
+  const grey = new Float32Array(size * size);
+  for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+  let sum = 0;
+  let sq = 0;
+  let n = 0;
+  for (let y = 1; y < size - 1; y++)
+    for (let x = 1; x < size - 1; x++) {
+      const i = y * size + x;
+      const lap = grey[i - 1]! + grey[i + 1]! + grey[i - size]! + grey[i + size]! - 4 * grey[i]!;
+      sum += lap;
+      sq += lap * lap;
+      n++;
+    }
+  return sq / n - (sum / n) ** 2;
+}
+
+export class FaceEngine {
+  private constructor(
+    private readonly detector: ort.InferenceSession,
+    private readonly landmarker: ort.InferenceSession,
+    private readonly embedder: ort.InferenceSession,
+    private readonly antiSpoof: ort.InferenceSession,
+  ) {}
+
+  static async create(models: FaceModels, { intraOpThreads = 1 }: EngineOptions = {}): Promise<FaceEngine> {
+    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: intraOpThreads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
+    const [d, l, f, s] = await Promise.all([models.detect, models.landmark, models.feature, models.liveness].map((m) => ort.InferenceSession.create(m, options)));
+    return new FaceEngine(d!, l!, f!, s!);
+  }
+
+  /** Decodes and analyses one frame; refuses it with a FaceError when it has no single face. */
+  async analyze(bytes: Uint8Array): Promise<FaceAnalysis> {
+    const image = await decodeFrame(bytes);
+    try {
+      return await this.analyzeImage(image);
+    } finally {
+      image.data.fill(0);
+    }
+  }
+
+  async detect(image: RgbImage): Promise<Box[]> {
+    const small = warp(image, cropMap(0, 0, image.width, image.height, DETECT_W, DETECT_H), DETECT_W, DETECT_H);
+    const out = await this.detector.run({ input: new ort.Tensor("float32", normalizedChw(small, DETECT_W * DETECT_H, 3), [1, 3, DETECT_H, DETECT_W]) });
+    small.fill(0);
+    return decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
+  }
+
+  async analyzeImage(image: RgbImage): Promise<FaceAnalysis> {
+    const faces = await this.detect(image);
+    if (faces.length === 0) throw new FaceError("no_face");
+    if (faces.length > 1) throw new FaceError("multiple_faces");
+    const box = faces[0]!;
+    const { width: W, height: H } = image;
+
+    const crop = warp(image, cropMap(box.x0 * W, box.y0 * H, (box.x1 - box.x0) * W, (box.y1 - box.y0) * H, LANDMARK_SIZE, LANDMARK_SIZE), LANDMARK_SIZE, LANDMARK_SIZE);
+    const lm = await this.landmarker.run({ input: new ort.Tensor("float32", landmarkInput(crop, 3), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
+    crop.fill(0);
+    const landmarks = landmarksInFrame(lm.output!.data as Float32Array, box);
+    const pixels = landmarks.map(([x, y]) => [x * W, y * H] as const);
+
+    const aligned = warp(image, similarityToTemplate(fivePoints(pixels)), ARCFACE_SIZE, ARCFACE_SIZE);
+    const emb = await this.embedder.run({ [this.embedder.inputNames[0]!]: new ort.Tensor("float32", normalizedChw(aligned, ARCFACE_SIZE * ARCFACE_SIZE, 3), [1, 3, ARCFACE_SIZE, ARCFACE_SIZE]) });
+    const vector = l2normalize(Float32Array.from(emb[this.embedder.outputNames[0]!]!.data as Float32Array));
+    const faceSharpness = sharpness(aligned, ARCFACE_SIZE);
+    aligned.fill(0);
+
+    const liveness = await this.livenessScore(image, box);
+    return {
+      box,
+      landmarks,
+      ...headPose(landmarks),
+      eyeOpen: eyeOpenness(pixels),
+      vector,
+      liveness,
+      quality: { sharpness: faceSharpness, brightness: brightness(image.data, 3), faceWidth: box.x1 - box.x0 },
+    };
+  }
+
+  private async livenessScore(image: RgbImage, box: Box): Promise<number> {
+    const { width: W, height: H } = image;
+    const cx = ((box.x0 + box.x1) / 2) * W;
+    const cy = ((box.y0 + box.y1) / 2) * H;
+    const side = Math.max((box.x1 - box.x0) * W, (box.y1 - box.y0) * H) * LIVENESS_CONTEXT;
+    const crop = warp(image, cropMap(cx - side / 2, cy - side / 2, side, side, LIVENESS_SIZE, LIVENESS_SIZE), LIVENESS_SIZE, LIVENESS_SIZE);
+    const plane = LIVENESS_SIZE * LIVENESS_SIZE;
+    const input = new Float32Array(3 * plane);
+    for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) input[c * plane + i] = crop[i * 3 + c]!;
+    crop.fill(0);
+    const out = await this.antiSpoof.run({ [this.antiSpoof.inputNames[0]!]: new ort.Tensor("float32", input, [1, 3, LIVENESS_SIZE, LIVENESS_SIZE]) });
+    const logits = Array.from(out[this.antiSpoof.outputNames[0]!]!.data as Float32Array);
+    const max = Math.max(...logits);
+    const exps = logits.map((x) => Math.exp(x - max));
+    return exps[1]! / exps.reduce((a, b) => a + b, 0);
+  }
+}
+
+export const cosine = (a: Float32Array, b: Float32Array): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};

@@ -1,0 +1,15 @@
+// Why a frame gives no FaceVector. Stable codes: they name scan rejections.
+export const FACE_ERRORS = {
+  image_invalid: "The frame is not a readable JPEG, WebP or PNG image.",
+  image_too_large: "The frame is too large.",
+  no_face: "No face was found in the frame.",
+  multiple_faces: "More than one face is in the frame.",
+} as const;
+export type FaceErrorCode = keyof typeof FACE_ERRORS;
+
+export class FaceError extends Error {
+  override readonly name = "FaceError";
+  constructor(readonly code: FaceErrorCode) {
+    super(FACE_ERRORS[code]);
+  }
+}
