@@ -17,6 +17,7 @@ export const API_ERRORS = {
   unsupported_request: [400, "The enclave does not know this request."],
   enclave_busy: [503, "The service is busy. Try again shortly."],
   enclave_unavailable: [503, "The service is starting. Try again shortly."],
+  test_mode_refused: [500, "This is a production build: test mode is refused."],
   internal_error: [500, "The service hit an internal error."],
 } as const satisfies Record<string, readonly [number, string]>;
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -51,7 +52,7 @@ const bytes = (length: number) =>
 /** What a liveness challenge can ask for; the enclave draws 2 to 4 of them per session. */
 export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down", "blink", "move_closer"] as const;
 export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
-export const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.minLength(1), v.maxLength(4)) });
+export const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4)) });
 export type Challenge = v.InferOutput<typeof challengeSchema>;
 
 // --- POST /v1/sessions -------------------------------------------------------------------
@@ -73,11 +74,41 @@ export type CreateSessionResponse = v.InferOutput<typeof createSessionResponseSc
 // --- POST /v1/sessions/:id/requests: body and response are nonce(24) ‖ nacl.box ---------
 
 export const BOX_NONCE_BYTES = 24;
-export const LIMITS = { smallBody: 64 * 1024, scanBody: 8 * 1024 * 1024 } as const;
+export const LIMITS = { smallBody: 64 * 1024, scanBody: 8 * 1024 * 1024, scanFrames: 12 } as const;
+
+const counter = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+/** One captured camera frame: epoch ms, the challenge step it shows (null: the neutral face), JPEG/WebP bytes. */
+export const scanFrameSchema = v.strictObject({
+  t: v.number(),
+  step: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3))),
+  image: v.pipe(v.string(), v.maxLength(2_000_000)),
+});
+export type ScanFrame = v.InferOutput<typeof scanFrameSchema>;
 
 /** What the iframe sends inside a box. `counter` starts at 1 and goes up by one per request. */
-export const enclaveRequestSchema = v.variant("type", [v.strictObject({ type: v.literal("ping"), counter: v.pipe(v.number(), v.integer(), v.minValue(1)) })]);
+export const enclaveRequestSchema = v.variant("type", [
+  v.strictObject({ type: v.literal("ping"), counter }),
+  v.strictObject({ type: v.literal("scan"), counter, frames: v.pipe(v.array(scanFrameSchema), v.minLength(1), v.maxLength(LIMITS.scanFrames)) }),
+]);
 export type EnclaveRequest = v.InferOutput<typeof enclaveRequestSchema>;
 
+/** Why a scan was rejected: stable codes, never a score or a threshold. */
+export const SCAN_REJECTIONS = {
+  image_invalid: "A frame could not be read.",
+  image_too_large: "A frame is too large.",
+  no_face: "A frame shows no face.",
+  multiple_faces: "A frame shows more than one face.",
+  too_few_frames: "The scan is missing frames.",
+  different_person: "The frames do not all show the same person.",
+  step_not_performed: "A challenge step was not performed.",
+  out_of_order: "The challenge steps were not performed in order.",
+  outside_session: "The frames were not captured during this session.",
+  spoof_suspected: "The face did not look live.",
+} as const;
+export type ScanRejection = keyof typeof SCAN_REJECTIONS;
+
+export type ScanOutcome = { status: "rejected"; reason: ScanRejection; step?: number } | { status: "new" | "known"; userId: string; entropy: string };
+
 /** What comes back inside a box: the same counter, and the answer. */
-export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "error"; counter: number } & ApiErrorBody);
+export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number } & ScanOutcome);

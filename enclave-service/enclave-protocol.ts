@@ -3,6 +3,8 @@
 // they travel over vsock (the enclave listens on a vsock port, the parent connects
 // with its CID), each message as one length-prefixed CBOR frame of this same shape.
 import type { ApiErrorCode, ChallengeStep } from "./api-protocol";
+import type { FaceModels } from "./enclave/face/engine";
+import type { SealedRecord } from "./enclave/identity/sealing";
 
 /** What the NSM device would provide in Nitro; locally the parent's dev chain stands in (see parent/dev-attestation-chain.ts). */
 export interface DevSigner {
@@ -19,10 +21,22 @@ export interface DevSigner {
 export interface EnclaveSettings {
   sessionTtlMs: number;
   maxSessions: number;
+  /**
+   * Test mode only: every session gets this challenge instead of a random one, so a
+   * recorded video can be checked by the real stack. A production build refuses it.
+   */
+  testChallenge?: ChallengeStep[];
+}
+
+/** What the enclave needs to hold its users: a key-encryption key (KMS in production), its wrapped sealing key, the sealed templates. */
+export interface IdentityBoot {
+  kek: Uint8Array;
+  wrappedKey?: Uint8Array;
+  records: SealedRecord[];
 }
 
 export type ParentToEnclave =
-  | { id: number; op: "boot"; signer: DevSigner; settings: EnclaveSettings }
+  | { id: number; op: "boot"; signer: DevSigner; settings: EnclaveSettings; models: FaceModels; identity: IdentityBoot }
   | { id: number; op: "openSession"; nonce: Uint8Array; clientPublicKey: Uint8Array; now: number }
   | { id: number; op: "sessionRequest"; sessionId: Uint8Array; body: Uint8Array; now: number };
 
@@ -40,5 +54,18 @@ export type EnclaveReply =
   | { id: number; ok: false; code: ApiErrorCode };
 
 export type EnclaveOp = ParentToEnclave["op"];
-export type OpResult<Op extends EnclaveOp> = Op extends "boot" ? { publicKey: Uint8Array } : Op extends "openSession" ? OpenSessionResult : Op extends "sessionRequest" ? Uint8Array : never;
+export interface BootResult {
+  publicKey: Uint8Array;
+  /** Set when the enclave made a new sealing key: the parent stores it, wrapped. */
+  wrappedKey?: Uint8Array;
+  enrolled: number;
+}
+
+/** A boxed reply for the client, and a new sealed template to store before the reply is sent. */
+export interface SessionReply {
+  reply: Uint8Array;
+  store?: SealedRecord;
+}
+
+export type OpResult<Op extends EnclaveOp> = Op extends "boot" ? BootResult : Op extends "openSession" ? OpenSessionResult : Op extends "sessionRequest" ? SessionReply : never;
 export type OpArgs<Op extends EnclaveOp> = Omit<Extract<ParentToEnclave, { op: Op }>, "id" | "op">;

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   challenge_timeout: "The face scan step was not completed in time.",
   attestation_invalid: "FaceSign's enclave could not be verified; nothing was sent.",
   service_error: "The FaceSign service refused the request.",
+  scan_rejected: "The face scan was not accepted.",
   internal_error: "FaceSign hit an internal error.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

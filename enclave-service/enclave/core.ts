@@ -1,12 +1,24 @@
 // The enclave core: everything that would run inside the Nitro Enclave. No file
 // system, no sockets, no clock but the `now` each message carries, no logging of
-// payloads or keys. It holds a fresh x25519 key pair per boot.
+// payloads or keys. It holds a fresh x25519 key pair per boot, the face engine, and
+// every enrolled template in memory.
 import nacl from "tweetnacl";
-import { ApiError, CHALLENGE_STEPS } from "../api-protocol";
-import { drawChallenge } from "./challenge";
-import type { DevSigner, EnclaveSettings, OpenSessionResult } from "../enclave-protocol";
+import { ApiError, CHALLENGE_STEPS, type ChallengeStep, type EnclaveRequest, type ScanOutcome } from "../api-protocol";
+import { fromBase64url, toBase64url } from "../base64url";
+import type { BootResult, DevSigner, EnclaveSettings, IdentityBoot, OpenSessionResult, SessionReply } from "../enclave-protocol";
 import { createDevAttestor, type Attestor } from "./attestation-document";
+import { drawChallenge } from "./challenge";
+import { FaceEngine, type FaceModels } from "./face/engine";
+import { FaceError } from "./face/errors";
+import { MATCH_THRESHOLD } from "./face/thresholds";
+import { Registry } from "./identity/registry";
+import { Sealer, unwrapKey, wrapKey, type SealedRecord } from "./identity/sealing";
+import { verifyLiveness, type AnalysedFrame } from "./liveness";
 import { SessionTable } from "./sessions";
+
+/** Set by esbuild for `FACESIGN_BUILD=production` builds (see esbuild.config.mjs). */
+declare const __FACESIGN_PRODUCTION__: boolean | undefined;
+const PRODUCTION_BUILD = typeof __FACESIGN_PRODUCTION__ !== "undefined" && __FACESIGN_PRODUCTION__;
 
 export class EnclaveCore {
   private readonly keys = nacl.box.keyPair();
@@ -14,35 +26,75 @@ export class EnclaveCore {
 
   private constructor(
     private readonly attestor: Attestor,
-    settings: EnclaveSettings,
+    private readonly engine: FaceEngine,
+    private readonly sealer: Sealer,
+    private readonly registry: Registry,
+    private readonly settings: EnclaveSettings,
   ) {
     this.sessions = new SessionTable(this.keys.secretKey, settings);
   }
 
-  static async boot(signer: DevSigner, settings: EnclaveSettings): Promise<EnclaveCore> {
-    return new EnclaveCore(await createDevAttestor(signer), settings);
-  }
-
-  get publicKey(): Uint8Array {
-    return this.keys.publicKey;
+  static async boot(signer: DevSigner, settings: EnclaveSettings, models: FaceModels, identity: IdentityBoot): Promise<{ core: EnclaveCore; result: BootResult }> {
+    if (settings.testChallenge && PRODUCTION_BUILD) throw new ApiError("test_mode_refused");
+    const fresh = identity.wrappedKey === undefined;
+    const sealingKey = fresh ? nacl.randomBytes(32) : unwrapKey(identity.wrappedKey!, identity.kek);
+    const sealer = new Sealer(sealingKey);
+    const registry = new Registry();
+    for (const record of identity.records) registry.add(sealer.unseal(record));
+    const wrappedKey = fresh ? wrapKey(sealingKey, identity.kek) : undefined;
+    identity.kek.fill(0);
+    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models), sealer, registry, settings);
+    return { core, result: { publicKey: core.keys.publicKey, enrolled: registry.size, ...(wrappedKey ? { wrappedKey } : {}) } };
   }
 
   async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, now: number): Promise<OpenSessionResult> {
     if (nonce.length !== 32 || clientPublicKey.length !== 32) throw new ApiError("malformed_request");
-    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, now);
+    const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
+    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, steps, now);
     const challengeId = nacl.randomBytes(16);
-    const steps = drawChallenge();
     // user_data binds the session and its challenge to this document.
     const userData = new Uint8Array([...sessionId, ...challengeId, ...steps.map((s) => CHALLENGE_STEPS.indexOf(s))]);
     const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData, nonce, now });
     return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, expiresAt };
   }
 
-  handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Uint8Array {
-    const { request, seal, expiresAt } = this.sessions.openRequest(sessionId, body, now);
+  async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<SessionReply> {
+    const { request, seal, session } = this.sessions.openRequest(sessionId, body, now);
     switch (request.type) {
       case "ping":
-        return seal({ type: "pong", counter: request.counter, expiresAt });
+        return { reply: seal({ type: "pong", counter: request.counter, expiresAt: session.expiresAt }) };
+      case "scan": {
+        // One scan per session: the challenge is spent whatever the outcome.
+        this.sessions.close(sessionId);
+        const { outcome, store } = await this.scan(request, session.steps, { openedAt: session.openedAt, now });
+        return { reply: seal({ type: "scan_result", counter: request.counter, ...outcome }), ...(store ? { store } : {}) };
+      }
     }
+  }
+
+  private async scan(request: Extract<EnclaveRequest, { type: "scan" }>, steps: ChallengeStep[], window: { openedAt: number; now: number }): Promise<{ outcome: ScanOutcome; store?: SealedRecord }> {
+    const frames: AnalysedFrame[] = [];
+    for (const frame of request.frames) {
+      const image = fromBase64url(frame.image);
+      if (!image) return { outcome: { status: "rejected", reason: "image_invalid" } };
+      try {
+        frames.push({ t: frame.t, step: frame.step, face: await this.engine.analyze(image) });
+      } catch (error) {
+        if (!(error instanceof FaceError)) throw error;
+        return { outcome: { status: "rejected", reason: error.code, ...(frame.step !== null ? { step: frame.step } : {}) } };
+      } finally {
+        image.fill(0);
+      }
+    }
+    const verdict = verifyLiveness(frames, steps, window);
+    for (const f of frames) f.face.vector.fill(0);
+    if (!verdict.pass) return { outcome: { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) } };
+    const identity = this.registry.identify(verdict.vector, MATCH_THRESHOLD, window.now);
+    verdict.vector.fill(0);
+    const { userId, entropy } = identity.record;
+    return {
+      outcome: { status: identity.status, userId: toBase64url(userId), entropy: toBase64url(entropy) },
+      ...(identity.status === "new" ? { store: this.sealer.seal(identity.record) } : {}),
+    };
   }
 }

@@ -3,13 +3,15 @@
 // and sealed here, so the parent only ever carries ciphertext.
 import nacl from "tweetnacl";
 import * as v from "valibot";
-import { ApiError, BOX_NONCE_BYTES, enclaveRequestSchema, type EnclaveRequest, type EnclaveResponse } from "../api-protocol";
+import { ApiError, BOX_NONCE_BYTES, enclaveRequestSchema, type ChallengeStep, type EnclaveRequest, type EnclaveResponse } from "../api-protocol";
 import type { EnclaveSettings } from "../enclave-protocol";
 
-interface Session {
+export interface Session {
   sharedKey: Uint8Array;
   counter: number;
+  openedAt: number;
   expiresAt: number;
+  steps: ChallengeStep[];
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -22,17 +24,17 @@ export class SessionTable {
     private readonly settings: EnclaveSettings,
   ) {}
 
-  open(clientPublicKey: Uint8Array, now: number): { sessionId: Uint8Array; expiresAt: number } {
+  open(clientPublicKey: Uint8Array, steps: ChallengeStep[], now: number): { sessionId: Uint8Array; expiresAt: number } {
     this.sweep(now);
     if (this.sessions.size >= this.settings.maxSessions) throw new ApiError("enclave_busy");
     const sessionId = nacl.randomBytes(16);
     const expiresAt = now + this.settings.sessionTtlMs;
-    this.sessions.set(hex(sessionId), { sharedKey: nacl.box.before(clientPublicKey, this.secretKey), counter: 0, expiresAt });
+    this.sessions.set(hex(sessionId), { sharedKey: nacl.box.before(clientPublicKey, this.secretKey), counter: 0, openedAt: now, expiresAt, steps });
     return { sessionId, expiresAt };
   }
 
   /** Opens a request box, checks freshness and order, and returns the request with a sealer for its answer. */
-  openRequest(sessionId: Uint8Array, body: Uint8Array, now: number): { request: EnclaveRequest; seal: (response: EnclaveResponse) => Uint8Array; expiresAt: number } {
+  openRequest(sessionId: Uint8Array, body: Uint8Array, now: number): { request: EnclaveRequest; seal: (response: EnclaveResponse) => Uint8Array; session: Session } {
     const key = hex(sessionId);
     const session = this.sessions.get(key);
     if (!session) throw new ApiError("session_unknown");
@@ -67,7 +69,12 @@ export class SessionTable {
       out.set(box, nonce.length);
       return out;
     };
-    return { request: request.output, seal, expiresAt: session.expiresAt };
+    return { request: request.output, seal, session };
+  }
+
+  /** Ends a session; its key stays only in the sealer already handed out. */
+  close(sessionId: Uint8Array): void {
+    this.sessions.delete(hex(sessionId));
   }
 
   private sweep(now: number): void {

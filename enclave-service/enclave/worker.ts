@@ -9,8 +9,9 @@ let core: EnclaveCore | undefined;
 
 async function handle(msg: ParentToEnclave): Promise<unknown> {
   if (msg.op === "boot") {
-    core = await EnclaveCore.boot(msg.signer, msg.settings);
-    return { publicKey: core.publicKey };
+    const booted = await EnclaveCore.boot(msg.signer, msg.settings, msg.models, msg.identity);
+    core = booted.core;
+    return booted.result;
   }
   if (!core) throw new ApiError("enclave_unavailable");
   switch (msg.op) {

@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { ApiError, createSessionRequestSchema, LIMITS, type CreateSessionResponse } from "../api-protocol";
 import { fromBase64url, toBase64url } from "../base64url";
 import type { EnclaveHost } from "./enclave-host";
+import type { TemplateStore } from "./store/template-store";
 import { setCommonHeaders } from "./security-headers";
 
 /** body-parser's error types → our codes; anything else is ours to explain. */
@@ -25,11 +26,11 @@ export function sendApiError(res: Response, error: ApiError): void {
 
 const requireType = (type: string) => (req: Request, _res: Response, next: (e?: unknown) => void) => next(req.is(type) ? undefined : new ApiError("unsupported_media_type"));
 
-export function apiRoutes(enclave: EnclaveHost): Router {
+export function apiRoutes(enclave: EnclaveHost, store: TemplateStore): Router {
   const router = express.Router();
   // Limits apply while the body streams in: nothing larger is ever buffered.
   const json = express.json({ limit: "4kb", strict: true, type: "application/json" });
-  const boxed = express.raw({ limit: LIMITS.smallBody, type: "application/octet-stream" });
+  const boxed = (limit: number) => express.raw({ limit, type: "application/octet-stream" });
 
   router.post("/v1/sessions", requireType("application/json"), json, async (req, res) => {
     const body = v.safeParse(createSessionRequestSchema, req.body);
@@ -46,14 +47,18 @@ export function apiRoutes(enclave: EnclaveHost): Router {
     res.status(201).json(response);
   });
 
-  router.post("/v1/sessions/:id/requests", requireType("application/octet-stream"), boxed, async (req, res) => {
+  const sessionRequest = async (req: Request, res: Response) => {
     const sessionId = fromBase64url(String(req.params.id));
     if (!sessionId || sessionId.length !== 16) throw new ApiError("session_unknown");
     if (!(req.body instanceof Buffer) || req.body.length === 0) throw new ApiError("box_invalid");
-    const reply = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: Date.now() });
+    const { reply, store: record } = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: Date.now() });
+    // A new user's sealed template is on disk before anyone hears of the user.
+    if (record) store.put(record);
     setCommonHeaders(res);
     res.status(200).type("application/octet-stream").send(Buffer.from(reply));
-  });
+  };
+  router.post("/v1/sessions/:id/requests", requireType("application/octet-stream"), boxed(LIMITS.smallBody), sessionRequest);
+  router.post("/v1/sessions/:id/scan", requireType("application/octet-stream"), boxed(LIMITS.scanBody), sessionRequest);
 
   router.use("/v1", (_req, _res, next) => next(new ApiError("not_found")));
   return router;

@@ -1,5 +1,6 @@
 // Configuration of the local stack, from environment variables with development defaults.
 import { resolve } from "node:path";
+import { CHALLENGE_STEPS, type ChallengeStep } from "../api-protocol";
 
 export interface StackConfig {
   /** Where the widget origin listens, and the origin browsers see for it. */
@@ -22,6 +23,19 @@ export interface StackConfig {
   enclaveBundle: string;
   sessionTtlMs: number;
   maxSessions: number;
+  /** FACESIGN_TEST_MODE=1 with FACESIGN_TEST_CHALLENGE="turn_left,blink" (or "none"): a fixed challenge, for recorded videos. */
+  testChallenge?: ChallengeStep[];
+}
+
+function parseTestChallenge(env: NodeJS.ProcessEnv): ChallengeStep[] | undefined {
+  const spec = env.FACESIGN_TEST_CHALLENGE;
+  if (spec === undefined) return undefined;
+  if (env.FACESIGN_TEST_MODE !== "1") throw new Error("FACESIGN_TEST_CHALLENGE needs FACESIGN_TEST_MODE=1");
+  if (spec === "none") return [];
+  const steps = spec.split(",").map((s) => s.trim());
+  const unknown = steps.filter((s) => !(CHALLENGE_STEPS as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`Unknown challenge steps: ${unknown.join(", ")} (known: ${CHALLENGE_STEPS.join(", ")})`);
+  return steps as ChallengeStep[];
 }
 
 const origin = (value: string): string => new URL(value).origin;
@@ -33,6 +47,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   const hostDemoPort = Number(env.FACESIGN_HOST_DEMO_PORT ?? 8080);
   const widgetOrigin = origin(env.FACESIGN_WIDGET_ORIGIN ?? `http://${widgetHost}:${widgetPort}`);
   const hostDemoOrigin = origin(env.FACESIGN_HOST_DEMO_ORIGIN ?? `http://${hostDemoHost}:${hostDemoPort}`);
+  const testChallenge = parseTestChallenge(env);
   const partnerOrigins = (env.FACESIGN_PARTNER_ORIGINS ?? hostDemoOrigin).split(",").map((s) => origin(s.trim()));
   return {
     widgetHost,
@@ -48,5 +63,6 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     enclaveBundle: resolve(env.FACESIGN_DIST_DIR ?? "dist", "service", "enclave.js"),
     sessionTtlMs: Number(env.FACESIGN_SESSION_TTL_MS ?? 10 * 60_000),
     maxSessions: Number(env.FACESIGN_MAX_SESSIONS ?? 10_000),
+    ...(testChallenge ? { testChallenge } : {}),
   };
 }

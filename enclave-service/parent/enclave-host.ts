@@ -3,9 +3,14 @@
 // dev attestation signer, and turns calls into correlated messages.
 import { Worker } from "node:worker_threads";
 import { ApiError } from "../api-protocol";
-import type { EnclaveOp, EnclaveReply, EnclaveSettings, OpArgs, OpResult, ParentToEnclave } from "../enclave-protocol";
+import type { BootResult, EnclaveOp, EnclaveReply, EnclaveSettings, OpArgs, OpResult, ParentToEnclave } from "../enclave-protocol";
 import { devChain } from "./dev-attestation-chain";
-import { enclavePcrs, measureBundle } from "./measurement";
+import { readFaceModels } from "../enclave/face/model-files";
+import { devKeyEncryptionKey } from "./dev-kms";
+import { enclavePcrs, measureEnclave } from "./measurement";
+import type { TemplateStore } from "./store/template-store";
+
+const WRAPPED_KEY = "wrapped_sealing_key";
 
 export interface EnclaveHost {
   call<Op extends Exclude<EnclaveOp, "boot">>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>>;
@@ -16,8 +21,17 @@ export interface EnclaveHost {
   stop(): Promise<void>;
 }
 
-export async function startEnclave({ bundlePath, dataDir, settings }: { bundlePath: string; dataDir: string; settings: EnclaveSettings }): Promise<EnclaveHost> {
-  const pcr0 = measureBundle(bundlePath);
+export interface EnclaveStart {
+  bundlePath: string;
+  dataDir: string;
+  modelsDir: string;
+  settings: EnclaveSettings;
+  store: TemplateStore;
+}
+
+export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, store }: EnclaveStart): Promise<EnclaveHost> {
+  const models = readFaceModels(modelsDir);
+  const pcr0 = measureEnclave(bundlePath, models);
   const chain = await devChain(dataDir);
   const worker = new Worker(bundlePath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -45,12 +59,16 @@ export async function startEnclave({ bundlePath, dataDir, settings }: { bundlePa
     });
   };
 
-  await send({
+  const wrappedKey = store.getMeta(WRAPPED_KEY);
+  const booted = (await send({
     op: "boot",
     signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
     settings,
-  } as Omit<ParentToEnclave, "id">);
+    models,
+    identity: { kek: devKeyEncryptionKey(dataDir), records: store.all(), ...(wrappedKey ? { wrappedKey } : {}) },
+  } as Omit<ParentToEnclave, "id">)) as BootResult;
   chain.leafKey.fill(0);
+  if (booted.wrappedKey) store.setMeta(WRAPPED_KEY, booted.wrappedKey);
 
   return {
     call: (op, args) => send({ op, ...args } as Omit<ParentToEnclave, "id">) as Promise<never>,

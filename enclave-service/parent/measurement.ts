@@ -1,15 +1,20 @@
 // PCR values of the enclave image as Nitro defines them: PCR0 measures the whole
 // image, PCR1 the kernel and boot ramfs, PCR2 the application. Locally the image is
-// the built core bundle (dist/service/enclave.js) run by Node: PCR0 and PCR2 are the
-// SHA-384 of that bundle (so what is measured is exactly what runs), PCR1 is zero
-// (no kernel of our own), and the unused registers 3-15 are zero, as Nitro reports them.
+// the built core bundle (dist/service/enclave.js) and the face models it is booted
+// with: PCR0 and PCR2 are SHA-384 over the bundle's SHA-384 followed by each model's
+// SHA-384 (detect, landmark, feature, liveness), so what is measured is exactly what
+// runs. PCR1 is zero (no kernel of our own); registers 3-15 are zero, as Nitro reports them.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { FaceModels } from "../enclave/face/engine";
 
 export const PCR_BYTES = 48;
 
-export function measureBundle(bundlePath: string): Uint8Array {
-  return new Uint8Array(createHash("sha384").update(readFileSync(bundlePath)).digest());
+const sha384 = (b: Uint8Array) => createHash("sha384").update(b).digest();
+
+export function measureEnclave(bundlePath: string, models: FaceModels): Uint8Array {
+  const parts = [readFileSync(bundlePath), models.detect, models.landmark, models.feature, models.liveness].map(sha384);
+  return new Uint8Array(sha384(Buffer.concat(parts)));
 }
 
 export function enclavePcrs(bundleMeasurement: Uint8Array): Record<number, Uint8Array> {

@@ -39,7 +39,7 @@ export class ChallengeRunner {
   constructor(readonly steps: readonly ChallengeStep[]) {}
 
   get finished(): boolean {
-    return this.index >= this.steps.length;
+    return this.baseline !== undefined && this.index >= this.steps.length;
   }
 
   /**

@@ -15,7 +15,8 @@ export interface EnclaveSession {
   sessionId: string;
   challenge: Challenge;
   expiresAt: number;
-  request(body: WithoutCounter<EnclaveRequest>): Promise<EnclaveResponse>;
+  /** Sends one boxed request (scans go to the route with the larger size limit). */
+  request(body: WithoutCounter<EnclaveRequest>, onUploadProgress?: (sent: number, total: number) => void): Promise<EnclaveResponse>;
   /** Forgets the session key. */
   close(): void;
 }
@@ -48,14 +49,17 @@ export async function openEnclaveSession(serviceOrigin: string, pins: Attestatio
     sessionId: session.sessionId,
     challenge: session.challenge,
     expiresAt: session.expiresAt,
-    async request(body) {
+    async request(body, onUploadProgress) {
       const sent = ++counter;
       const boxNonce = nacl.randomBytes(BOX_NONCE_BYTES);
       const box = nacl.box.after(new TextEncoder().encode(JSON.stringify({ ...body, counter: sent })), boxNonce, sharedKey);
       const payload = new Uint8Array(BOX_NONCE_BYTES + box.length);
       payload.set(boxNonce);
       payload.set(box, BOX_NONCE_BYTES);
-      const reply = await fetch(`${serviceOrigin}/v1/sessions/${session.sessionId}/requests`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: payload });
+      const route = body.type === "scan" ? "scan" : "requests";
+      onUploadProgress?.(0, payload.length);
+      const reply = await fetch(`${serviceOrigin}/v1/sessions/${session.sessionId}/${route}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: payload });
+      onUploadProgress?.(payload.length, payload.length);
       if (!reply.ok) throw await serviceError(reply);
       const sealed = new Uint8Array(await reply.arrayBuffer());
       const opened = nacl.box.open.after(sealed.subarray(BOX_NONCE_BYTES), sealed.subarray(0, BOX_NONCE_BYTES), sharedKey);

@@ -6,14 +6,15 @@ import type { ScanView } from "./ui/scan-view";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-type Screen = "home" | "scan" | "problem";
+type Screen = "home" | "scan" | "result" | "problem";
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "problem"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "result", "problem"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
 }
 
 const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> = {
+  scan_rejected: { title: "That didn't work", body: "FaceSign couldn't confirm a live face that followed the steps. Make sure your face is well lit and follow each instruction." },
   ...CAMERA_ERROR_TEXT,
   challenge_timeout: { title: "Let's try that again", body: "A step of the face scan wasn't completed in time. Keep your face in the oval and follow the instructions." },
   attestation_invalid: { title: "Stopped for your safety", body: "FaceSign's secure enclave could not be verified, so nothing was sent." },
@@ -39,6 +40,15 @@ export const screens = {
   scan(): ScanView {
     show("scan");
     return $<ScanView>("scan");
+  },
+
+  /** The scan passed: a new FaceSign, or a returning one. */
+  done(status: "new" | "known"): void {
+    $("result-title").textContent = status === "new" ? "You're set up" : "Welcome back";
+    $("result-body").textContent = status === "new" ? "Your FaceSign is ready. Next time, on any device, your face is all you need." : "We recognised you. Your FaceSign is unlocked in this window.";
+    document.body.dataset.status = status;
+    show("result");
+    $("result-title").focus();
   },
 
   /** Shows a problem; resolves when the user asks to retry. */

@@ -34,6 +34,15 @@ export interface EngineOptions {
   intraOpThreads?: number;
 }
 
+export interface AnalyzeOptions {
+  /**
+   * "only": the frame must hold exactly one face (scans). "central": take the face
+   * nearest the image centre, or the centre itself when none is found (face datasets
+   * whose photos are centred on their subject; benchmarks only).
+   */
+  faces?: "only" | "central";
+}
+
 /** How much of the frame around the face the anti-spoof model expects, relative to the box. */
 const LIVENESS_CONTEXT = 2.7;
 const LIVENESS_SIZE = 128;
@@ -78,10 +87,10 @@ export class FaceEngine {
   }
 
   /** Decodes and analyses one frame; refuses it with a FaceError when it has no single face. */
-  async analyze(bytes: Uint8Array): Promise<FaceAnalysis> {
+  async analyze(bytes: Uint8Array, options: AnalyzeOptions = {}): Promise<FaceAnalysis & { detected: boolean }> {
     const image = await decodeFrame(bytes);
     try {
-      return await this.analyzeImage(image);
+      return await this.analyzeImage(image, options);
     } finally {
       image.data.fill(0);
     }
@@ -94,11 +103,17 @@ export class FaceEngine {
     return decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
   }
 
-  async analyzeImage(image: RgbImage): Promise<FaceAnalysis> {
+  async analyzeImage(image: RgbImage, { faces: choice = "only" }: AnalyzeOptions = {}): Promise<FaceAnalysis & { detected: boolean }> {
     const faces = await this.detect(image);
-    if (faces.length === 0) throw new FaceError("no_face");
-    if (faces.length > 1) throw new FaceError("multiple_faces");
-    const box = faces[0]!;
+    let box: Box;
+    if (choice === "central") {
+      const off = (b: Box) => Math.hypot((b.x0 + b.x1) / 2 - 0.5, (b.y0 + b.y1) / 2 - 0.5);
+      box = [...faces].sort((a, b) => off(a) - off(b))[0] ?? { x0: 0.3, y0: 0.28, x1: 0.7, y1: 0.76, score: 0 };
+    } else {
+      if (faces.length === 0) throw new FaceError("no_face");
+      if (faces.length > 1) throw new FaceError("multiple_faces");
+      box = faces[0]!;
+    }
     const { width: W, height: H } = image;
 
     const crop = warp(image, cropMap(box.x0 * W, box.y0 * H, (box.x1 - box.x0) * W, (box.y1 - box.y0) * H, LANDMARK_SIZE, LANDMARK_SIZE), LANDMARK_SIZE, LANDMARK_SIZE);
@@ -115,6 +130,7 @@ export class FaceEngine {
 
     const liveness = await this.livenessScore(image, box);
     return {
+      detected: faces.length > 0,
       box,
       landmarks,
       ...headPose(landmarks),

@@ -2,3 +2,22 @@
 // (see README: `npm run bench:accuracy`, `npm run bench:dedup`).
 /** Two frames of one scan show the same person (the pose varies inside a scan). */
 export const SAME_PERSON_THRESHOLD = 0.5;
+
+/** A scan matches an enrolled user (1:N identity): chosen for a very low false-accept rate. */
+export const MATCH_THRESHOLD = 0.42;
+
+/** Mean fr_liveness "live" probability over a scan's frames below which it is refused (a weak signal: see README). */
+export const LIVENESS_THRESHOLD = 0.5;
+
+/**
+ * What counts as a challenge step performed, measured by the enclave against the
+ * scan's neutral frames. A little more lenient than the iframe's pacing rules
+ * (widget/frame/challenge-runner.ts), so a step the iframe saw is a step the enclave sees.
+ */
+export const STEP_EVIDENCE = {
+  turnDegrees: 12,
+  pitchDegrees: 6,
+  blinkClosed: 0.75,
+  blinkOpen: 0.85,
+  closerRatio: 1.12,
+} as const;

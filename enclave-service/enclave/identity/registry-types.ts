@@ -1,0 +1,1 @@
+export const FACE_VECTOR_DIM = 512;
