@@ -4,7 +4,7 @@
 // shipped 1:N match threshold's false accepts. Last line: one JSON object.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cosine, FaceEngine } from "../enclave-service/enclave/face/engine";
+import { cosine, FaceEngine, FLIP_DEFAULT } from "../enclave-service/enclave/face/engine";
 import { readFaceModels } from "../enclave-service/enclave/face/model-files";
 import { MATCH_THRESHOLD } from "../enclave-service/enclave/face/thresholds";
 import { arg, rocReport, writeRocSvg } from "./roc";
@@ -31,7 +31,9 @@ const pairs: Pair[] = lines.slice(1).map((line, i) => {
   return f.length === 3 ? { fold, a: file(f[0]!, f[1]!), b: file(f[0]!, f[2]!), same: true } : { fold, a: file(f[0]!, f[1]!), b: file(f[2]!, f[3]!), same: false };
 });
 
-const engine = await FaceEngine.create(readFaceModels(), { intraOpThreads: Number(arg("--threads", "2")) });
+const flip = arg("--flip", String(FLIP_DEFAULT)) === "true";
+const engine = await FaceEngine.create(readFaceModels(), { intraOpThreads: Number(arg("--threads", "2")), flip });
+console.log(`pipeline: detect → 68 landmarks → 5-point similarity alignment → embedding${flip ? " + mirrored embedding" : ""}`);
 const vectors = new Map<string, Float32Array>();
 let failed = 0;
 const started = performance.now();

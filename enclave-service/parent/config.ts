@@ -23,6 +23,8 @@ export interface StackConfig {
   enclaveBundle: string;
   sessionTtlMs: number;
   maxSessions: number;
+  /** How long the user has for each challenge step in the frame. */
+  stepTimeoutMs: number;
   /** FACESIGN_TEST_MODE=1 with FACESIGN_TEST_CHALLENGE="turn_left,blink" (or "none"): a fixed challenge, for recorded videos. */
   testChallenge?: ChallengeStep[];
 }
@@ -63,6 +65,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     enclaveBundle: resolve(env.FACESIGN_DIST_DIR ?? "dist", "service", "enclave.js"),
     sessionTtlMs: Number(env.FACESIGN_SESSION_TTL_MS ?? 10 * 60_000),
     maxSessions: Number(env.FACESIGN_MAX_SESSIONS ?? 10_000),
+    stepTimeoutMs: Number(env.FACESIGN_STEP_TIMEOUT_MS ?? 15_000),
     ...(testChallenge ? { testChallenge } : {}),
   };
 }

@@ -7,7 +7,7 @@ import type { ChallengeStep, FaceObservation } from "./capture-types";
 export const STEP_RULES = {
   /** Frames of steady, well-placed face that make the neutral baseline. */
   baselineFrames: 4,
-  turnDegrees: 18,
+  turnDegrees: 15,
   pitchDegrees: 10,
   /** Eye openness below this fraction of the baseline counts as closed, above the second as open again. */
   blinkClosed: 0.65,

@@ -7,6 +7,8 @@ const frameConfigSchema = v.object({
   partnerOrigins: v.array(v.string()),
   /** What the enclave's attestation must match: the image measurement and the root of its chain (base64url). */
   attestation: v.object({ pcr0: v.string(), rootCertificate: v.string() }),
+  /** How long the user has for each challenge step (and to place the face) before the scan stops. */
+  stepTimeoutMs: v.pipe(v.number(), v.minValue(1000)),
 });
 export type FrameConfig = v.InferOutput<typeof frameConfigSchema>;
 

@@ -33,7 +33,7 @@ async function scanOnce(): Promise<ScanSuccess> {
     () => (document.body.dataset.enclave = "verified"),
     () => (document.body.dataset.enclave = "refused"),
   );
-  const captured = await runScanFlow({ view, widgetOrigin: location.origin, steps: session.then((s) => s.challenge.steps) });
+  const captured = await runScanFlow({ view, widgetOrigin: location.origin, steps: session.then((s) => s.challenge.steps), stepTimeoutMs: config.stepTimeoutMs });
   const enclave = await session;
   try {
     view.phase = "uploading";

@@ -11,10 +11,11 @@ export interface ScanFlowOptions {
   widgetOrigin: string;
   /** The enclave's challenge for this session. */
   steps: Promise<readonly ChallengeStep[]>;
+  stepTimeoutMs: number;
   signal?: AbortSignal;
 }
 
-export async function runScanFlow({ view, widgetOrigin, steps, signal }: ScanFlowOptions): Promise<CapturedFrame[]> {
+export async function runScanFlow({ view, widgetOrigin, steps, stepTimeoutMs, signal }: ScanFlowOptions): Promise<CapturedFrame[]> {
   view.phase = "starting";
   const { tracker, ready, worker } = startTracker(widgetOrigin);
   let stream: MediaStream | undefined;
@@ -23,7 +24,7 @@ export async function runScanFlow({ view, widgetOrigin, steps, signal }: ScanFlo
     view.video.srcObject = stream;
     await view.video.play();
     await ready;
-    return await capture(view, tracker, { steps, ...(signal ? { signal } : {}) });
+    return await capture(view, tracker, { steps, stepTimeoutMs, ...(signal ? { signal } : {}) });
   } catch (error) {
     throw error instanceof FaceSignError ? error : new FaceSignError("internal_error");
   } finally {

@@ -32,6 +32,8 @@ export interface FaceAnalysis {
 
 export interface EngineOptions {
   intraOpThreads?: number;
+  /** Add the embedding of the mirrored face to the FaceVector (kept only where the accuracy bench shows it helps). */
+  flip?: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -47,12 +49,29 @@ export interface AnalyzeOptions {
 const LIVENESS_CONTEXT = 2.7;
 const LIVENESS_SIZE = 128;
 
-const l2normalize = (v: Float32Array): Float32Array => {
+function l2normalizeInPlace(v: Float32Array): void {
   let s = 0;
   for (const x of v) s += x * x;
   const k = 1 / Math.sqrt(s || 1);
-  return v.map((x) => x * k);
-};
+  for (let i = 0; i < v.length; i++) v[i]! *= k;
+}
+
+/** The RGB image mirrored left to right. */
+function mirror(rgb: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const from = (y * size + x) * 3;
+      const to = (y * size + (size - 1 - x)) * 3;
+      out[to] = rgb[from]!;
+      out[to + 1] = rgb[from + 1]!;
+      out[to + 2] = rgb[from + 2]!;
+    }
+  return out;
+}
+
+/** Off until the accuracy bench shows flip-averaging helps (see README). */
+export const FLIP_DEFAULT = false;
 
 /** Variance of the Laplacian of the grey aligned face: low when blurred. */
 function sharpness(rgb: Uint8Array, size: number): number {
@@ -78,12 +97,13 @@ export class FaceEngine {
     private readonly landmarker: ort.InferenceSession,
     private readonly embedder: ort.InferenceSession,
     private readonly antiSpoof: ort.InferenceSession,
+    private readonly flip: boolean,
   ) {}
 
-  static async create(models: FaceModels, { intraOpThreads = 1 }: EngineOptions = {}): Promise<FaceEngine> {
+  static async create(models: FaceModels, { intraOpThreads = 1, flip = FLIP_DEFAULT }: EngineOptions = {}): Promise<FaceEngine> {
     const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: intraOpThreads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
     const [d, l, f, s] = await Promise.all([models.detect, models.landmark, models.feature, models.liveness].map((m) => ort.InferenceSession.create(m, options)));
-    return new FaceEngine(d!, l!, f!, s!);
+    return new FaceEngine(d!, l!, f!, s!, flip);
   }
 
   /** Decodes and analyses one frame; refuses it with a FaceError when it has no single face. */
@@ -123,8 +143,14 @@ export class FaceEngine {
     const pixels = landmarks.map(([x, y]) => [x * W, y * H] as const);
 
     const aligned = warp(image, similarityToTemplate(fivePoints(pixels)), ARCFACE_SIZE, ARCFACE_SIZE);
-    const emb = await this.embedder.run({ [this.embedder.inputNames[0]!]: new ort.Tensor("float32", normalizedChw(aligned, ARCFACE_SIZE * ARCFACE_SIZE, 3), [1, 3, ARCFACE_SIZE, ARCFACE_SIZE]) });
-    const vector = l2normalize(Float32Array.from(emb[this.embedder.outputNames[0]!]!.data as Float32Array));
+    const vector = await this.embed(aligned);
+    if (this.flip) {
+      const mirrored = mirror(aligned, ARCFACE_SIZE);
+      const second = await this.embed(mirrored);
+      mirrored.fill(0);
+      for (let i = 0; i < vector.length; i++) vector[i]! += second[i]!;
+    }
+    l2normalizeInPlace(vector);
     const faceSharpness = sharpness(aligned, ARCFACE_SIZE);
     aligned.fill(0);
 
@@ -139,6 +165,11 @@ export class FaceEngine {
       liveness,
       quality: { sharpness: faceSharpness, brightness: brightness(image.data, 3), faceWidth: box.x1 - box.x0 },
     };
+  }
+
+  private async embed(aligned: Uint8Array): Promise<Float32Array> {
+    const out = await this.embedder.run({ [this.embedder.inputNames[0]!]: new ort.Tensor("float32", normalizedChw(aligned, ARCFACE_SIZE * ARCFACE_SIZE, 3), [1, 3, ARCFACE_SIZE, ARCFACE_SIZE]) });
+    return Float32Array.from(out[this.embedder.outputNames[0]!]!.data as Float32Array);
   }
 
   private async livenessScore(image: RgbImage, box: Box): Promise<number> {

