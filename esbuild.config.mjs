@@ -48,4 +48,4 @@ export async function build() {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }
 
-await build();
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await build();

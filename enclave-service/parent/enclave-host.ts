@@ -66,7 +66,10 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
     settings,
     models,
     identity: { kek: devKeyEncryptionKey(dataDir), records: store.all(), ...(wrappedKey ? { wrappedKey } : {}) },
-  } as Omit<ParentToEnclave, "id">)) as BootResult;
+  } as Omit<ParentToEnclave, "id">).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  })) as BootResult;
   chain.leafKey.fill(0);
   if (booted.wrappedKey) store.setMeta(WRAPPED_KEY, booted.wrappedKey);
 

@@ -27,7 +27,8 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, store
   });
   app.get("/readyz", (_req, res) => {
     setCommonHeaders(res);
-    res.json({ ready: true, pcr0: toBase64url(enclave.pcr0) });
+    // Test mode is announced, so tools (npm run scan) can tell a test stack from a real one.
+    res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null });
   });
   app.use(widgetRoutes(config, { pcr0: toBase64url(enclave.pcr0), rootCertificate: toBase64url(enclave.rootCertificate) }));
   app.use(apiRoutes(enclave, store));

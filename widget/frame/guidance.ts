@@ -12,7 +12,7 @@ export const GUIDE = {
   minWidth: 0.17,
   maxWidth: 0.42,
   /** Distance of the face centre from the oval's centre, as a fraction of the frame. */
-  maxOffset: 0.1,
+  maxOffset: 0.14,
   /** The oval's centre in the frame (the guide sits a little above the middle). */
   centre: { x: 0.5, y: 0.475 },
   /** Movement of the face centre between two tracked frames that counts as not still. */

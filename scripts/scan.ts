@@ -1,0 +1,43 @@
+// `npm run scan -- --camera FILE [--profile DIR] [--challenge STEPS|none]`: one real
+// face scan through the whole stack, from the command line. FILE (a video or a photo)
+// becomes Chromium's camera; the real host demo and frame run in headless Chromium.
+// The stack is started here unless one is already running; --challenge needs a stack
+// in test mode (started here in test mode when needed). Last line: one JSON object.
+import { resolve } from "node:path";
+import { readStackConfig } from "../enclave-service/parent/config";
+import { cameraFile } from "../test/support/camera-file";
+import { driveScan } from "../test/support/scan-driver";
+import { arg } from "./roc";
+import { startStack } from "./start";
+
+process.chdir(resolve(import.meta.dirname, ".."));
+const camera = arg("--camera", "");
+if (!camera) {
+  console.error("usage: npm run scan -- --camera FILE [--profile DIR] [--challenge turn_left,blink|none]");
+  process.exit(2);
+}
+const challenge = process.argv.includes("--challenge") ? arg("--challenge", "") : undefined;
+const profile = process.argv.includes("--profile") ? resolve(arg("--profile", "")) : undefined;
+
+const env = { ...process.env, ...(challenge !== undefined ? { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: challenge } : {}) };
+const config = readStackConfig(env);
+const running = await fetch(`${config.widgetOrigin}/readyz`).then((r) => r.json() as Promise<{ testChallenge: string[] | null }>, () => null);
+let stop = async () => {};
+if (running) {
+  const want = config.testChallenge?.join(",") ?? null;
+  const have = running.testChallenge?.join(",") ?? null;
+  if (want !== have) {
+    console.error(`The stack running at ${config.widgetOrigin} has challenge ${have ?? "random (production)"}, not ${want ?? "random"}: stop it or drop --challenge.`);
+    process.exit(2);
+  }
+} else {
+  process.env.FACESIGN_LOG ??= "silent";
+  const stack = await startStack(config);
+  stop = stack.stop;
+}
+try {
+  const outcome = await driveScan({ hostDemoOrigin: config.hostDemoOrigin, camera: cameraFile(resolve(camera), { duration: 12 }), ...(profile ? { profileDir: profile } : {}) });
+  console.log(JSON.stringify(outcome));
+} finally {
+  await stop();
+}

