@@ -43,7 +43,11 @@ export interface AnalyzeOptions {
    * whose photos are centred on their subject; benchmarks only).
    */
   faces?: "only" | "central";
+  /** When given, filled with the milliseconds each stage took (benchmarks). */
+  timings?: Partial<Record<Stage, number>>;
 }
+
+export type Stage = "decode" | "detect" | "landmarks" | "align" | "embed" | "liveness";
 
 /** How much of the frame around the face the anti-spoof model expects, relative to the box. */
 const LIVENESS_CONTEXT = 2.7;
@@ -108,7 +112,9 @@ export class FaceEngine {
 
   /** Decodes and analyses one frame; refuses it with a FaceError when it has no single face. */
   async analyze(bytes: Uint8Array, options: AnalyzeOptions = {}): Promise<FaceAnalysis & { detected: boolean }> {
+    const t0 = performance.now();
     const image = await decodeFrame(bytes);
+    if (options.timings) options.timings.decode = performance.now() - t0;
     try {
       return await this.analyzeImage(image, options);
     } finally {
@@ -123,8 +129,15 @@ export class FaceEngine {
     return decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
   }
 
-  async analyzeImage(image: RgbImage, { faces: choice = "only" }: AnalyzeOptions = {}): Promise<FaceAnalysis & { detected: boolean }> {
+  async analyzeImage(image: RgbImage, { faces: choice = "only", timings }: AnalyzeOptions = {}): Promise<FaceAnalysis & { detected: boolean }> {
+    let mark = performance.now();
+    const lap = (stage: Stage) => {
+      const now = performance.now();
+      if (timings) timings[stage] = now - mark;
+      mark = now;
+    };
     const faces = await this.detect(image);
+    lap("detect");
     let box: Box;
     if (choice === "central") {
       const off = (b: Box) => Math.hypot((b.x0 + b.x1) / 2 - 0.5, (b.y0 + b.y1) / 2 - 0.5);
@@ -141,8 +154,10 @@ export class FaceEngine {
     crop.fill(0);
     const landmarks = landmarksInFrame(lm.output!.data as Float32Array, box);
     const pixels = landmarks.map(([x, y]) => [x * W, y * H] as const);
+    lap("landmarks");
 
     const aligned = warp(image, similarityToTemplate(fivePoints(pixels)), ARCFACE_SIZE, ARCFACE_SIZE);
+    lap("align");
     const vector = await this.embed(aligned);
     if (this.flip) {
       const mirrored = mirror(aligned, ARCFACE_SIZE);
@@ -153,8 +168,10 @@ export class FaceEngine {
     l2normalizeInPlace(vector);
     const faceSharpness = sharpness(aligned, ARCFACE_SIZE);
     aligned.fill(0);
+    lap("embed");
 
     const liveness = await this.livenessScore(image, box);
+    lap("liveness");
     return {
       detected: faces.length > 0,
       box,
