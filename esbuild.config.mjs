@@ -19,7 +19,7 @@ export const nodeBuilds = [
   // The enclave core, with every dependency inside: its SHA-384 is PCR0, so what is measured is what runs.
   { ...common, entryPoints: { enclave: "enclave-service/enclave/worker.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", sourcemap: false,
     // Native addons cannot be bundled: in the enclave image they sit beside the bundle, pinned by package-lock.json.
-    external: ["onnxruntime-node", "sharp"],
+    external: ["onnxruntime-node", "onnxruntime-web", "sharp"],
     define: { __FACESIGN_PRODUCTION__: String(process.env.FACESIGN_BUILD === "production") },
     // CommonJS dependencies (tweetnacl) call require("crypto"): give the ES module a require.
     banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' } },

@@ -1,5 +1,6 @@
 // Face engine speed on this machine: the median per frame of each stage, and per
-// 8-frame scan (640x480 JPEG frames of person A), with 1 and 2 intra-op threads.
+// 8-frame scan (640x480 JPEG frames of person A), with 1 and 2 intra-op threads,
+// on onnxruntime-node (native) and onnxruntime-web (wasm).
 // Last line: one JSON object.
 import { FaceEngine, type Stage } from "../enclave-service/enclave/face/engine";
 import { readFaceModels } from "../enclave-service/enclave/face/model-files";
@@ -9,8 +10,8 @@ import { videoFrames } from "../test/support/video-frames";
 const frames = videoFrames("cap12_edit", 10, 8);
 const stages: Stage[] = ["decode", "detect", "landmarks", "align", "embed", "liveness"];
 const result: Record<string, unknown> = { frameBytes: Math.round(frames.reduce((s, f) => s + f.length, 0) / frames.length) };
-for (const threads of [1, 2]) {
-  const engine = await FaceEngine.create(readFaceModels(), { intraOpThreads: threads });
+for (const [backend, threads] of [["native", 1], ["native", 2], ["wasm", 1], ["wasm", 2]] as const) {
+  const engine = await FaceEngine.create(readFaceModels(), { intraOpThreads: threads, backend });
   for (const f of frames) await engine.analyze(f); // warm-up
   const perStage = Object.fromEntries(stages.map((s) => [s, [] as number[]]));
   const scans: number[] = [];
@@ -24,7 +25,7 @@ for (const threads of [1, 2]) {
     scans.push(performance.now() - t0);
   }
   const medians = Object.fromEntries(stages.map((s) => [s, +median(perStage[s]!).toFixed(2)]));
-  console.log(`${threads} thread(s): per frame ${stages.map((s) => `${s} ${medians[s]} ms`).join(", ")}; 8-frame scan median ${median(scans).toFixed(0)} ms`);
-  result[`threads${threads}`] = { ...medians, scan8Ms: +median(scans).toFixed(1) };
+  console.log(`${backend}, ${threads} thread(s): per frame ${stages.map((s) => `${s} ${medians[s]} ms`).join(", ")}; 8-frame scan median ${median(scans).toFixed(0)} ms`);
+  result[`${backend}${threads}`] = { ...medians, scan8Ms: +median(scans).toFixed(1) };
 }
 console.log(JSON.stringify(result));

@@ -68,3 +68,15 @@ describe("face engine", () => {
     assert.equal(await code(engine.analyze(good)), "ok");
   });
 });
+
+describe("face engine on the wasm fallback", () => {
+  it("gives the same FaceVector as the native backend, within float tolerance", async () => {
+    const frame = videoFrames("cap12_edit", 2, 1)[0]!;
+    const native = await (await FaceEngine.create(readFaceModels(), { backend: "native" })).analyze(frame);
+    const wasmEngine = await FaceEngine.create(readFaceModels(), { backend: "wasm" });
+    assert.equal(wasmEngine.backend, "wasm");
+    const wasm = await wasmEngine.analyze(frame);
+    assert.ok(cosine(native.vector, wasm.vector) > 0.999, `cosine ${cosine(native.vector, wasm.vector)}`);
+    assert.ok(Math.abs(native.yaw - wasm.yaw) < 1);
+  });
+});

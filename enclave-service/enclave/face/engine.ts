@@ -2,7 +2,7 @@
 // openness, a passive anti-spoof score and quality measures out. onnxruntime-node
 // runs the models, created once from their bytes (the enclave has no file system:
 // the models are part of its measured image). Frame buffers are zeroed after use.
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
 import { ARCFACE_SIZE, fivePoints, similarityToTemplate } from "./align";
 import { FaceError } from "./errors";
 import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "./geometry";
@@ -30,8 +30,28 @@ export interface FaceAnalysis {
   quality: { sharpness: number; brightness: number; faceWidth: number };
 }
 
+export type Backend = "native" | "wasm";
+
+/**
+ * onnxruntime-node's native CPU build by default (the faster, see `npm run bench:face`);
+ * onnxruntime-web's WebAssembly build where the native binary cannot load. Both speak
+ * the same API.
+ */
+async function loadRuntime(backend: Backend | undefined): Promise<{ ort: typeof Ort; backend: Backend }> {
+  if (backend !== "wasm") {
+    try {
+      return { ort: await import("onnxruntime-node"), backend: "native" };
+    } catch (error) {
+      if (backend === "native") throw error;
+    }
+  }
+  return { ort: (await import("onnxruntime-web")) as unknown as typeof Ort, backend: "wasm" };
+}
+
 export interface EngineOptions {
   intraOpThreads?: number;
+  /** Defaults to native, falling back to wasm when the native binary cannot load. */
+  backend?: Backend;
   /** Add the embedding of the mirrored face to the FaceVector (kept only where the accuracy bench shows it helps). */
   flip?: boolean;
 }
@@ -97,17 +117,24 @@ function sharpness(rgb: Uint8Array, size: number): number {
 
 export class FaceEngine {
   private constructor(
-    private readonly detector: ort.InferenceSession,
-    private readonly landmarker: ort.InferenceSession,
-    private readonly embedder: ort.InferenceSession,
-    private readonly antiSpoof: ort.InferenceSession,
+    private readonly ort: typeof Ort,
+    readonly backend: Backend,
+    private readonly detector: Ort.InferenceSession,
+    private readonly landmarker: Ort.InferenceSession,
+    private readonly embedder: Ort.InferenceSession,
+    private readonly antiSpoof: Ort.InferenceSession,
     private readonly flip: boolean,
   ) {}
 
-  static async create(models: FaceModels, { intraOpThreads = 1, flip = FLIP_DEFAULT }: EngineOptions = {}): Promise<FaceEngine> {
-    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: intraOpThreads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
-    const [d, l, f, s] = await Promise.all([models.detect, models.landmark, models.feature, models.liveness].map((m) => ort.InferenceSession.create(m, options)));
-    return new FaceEngine(d!, l!, f!, s!, flip);
+  static async create(models: FaceModels, { intraOpThreads = 1, flip = FLIP_DEFAULT, backend: wanted }: EngineOptions = {}): Promise<FaceEngine> {
+    const { ort, backend } = await loadRuntime(wanted);
+    if (backend === "wasm") ort.env.wasm.numThreads = intraOpThreads;
+    const options: Ort.InferenceSession.SessionOptions = { intraOpNumThreads: intraOpThreads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all", ...(backend === "wasm" ? { executionProviders: ["wasm"] } : {}) };
+    // One at a time: the wasm backend initialises its runtime on the first session.
+    const sessions: Ort.InferenceSession[] = [];
+    for (const m of [models.detect, models.landmark, models.feature, models.liveness]) sessions.push(await ort.InferenceSession.create(m, options));
+    const [d, l, f, s] = sessions;
+    return new FaceEngine(ort, backend, d!, l!, f!, s!, flip);
   }
 
   /** Decodes and analyses one frame; refuses it with a FaceError when it has no single face. */
@@ -124,7 +151,7 @@ export class FaceEngine {
 
   async detect(image: RgbImage): Promise<Box[]> {
     const small = warp(image, cropMap(0, 0, image.width, image.height, DETECT_W, DETECT_H), DETECT_W, DETECT_H);
-    const out = await this.detector.run({ input: new ort.Tensor("float32", normalizedChw(small, DETECT_W * DETECT_H, 3), [1, 3, DETECT_H, DETECT_W]) });
+    const out = await this.detector.run({ input: new this.ort.Tensor("float32", normalizedChw(small, DETECT_W * DETECT_H, 3), [1, 3, DETECT_H, DETECT_W]) });
     small.fill(0);
     return decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
   }
@@ -150,7 +177,7 @@ export class FaceEngine {
     const { width: W, height: H } = image;
 
     const crop = warp(image, cropMap(box.x0 * W, box.y0 * H, (box.x1 - box.x0) * W, (box.y1 - box.y0) * H, LANDMARK_SIZE, LANDMARK_SIZE), LANDMARK_SIZE, LANDMARK_SIZE);
-    const lm = await this.landmarker.run({ input: new ort.Tensor("float32", landmarkInput(crop, 3), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
+    const lm = await this.landmarker.run({ input: new this.ort.Tensor("float32", landmarkInput(crop, 3), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
     crop.fill(0);
     const landmarks = landmarksInFrame(lm.output!.data as Float32Array, box);
     const pixels = landmarks.map(([x, y]) => [x * W, y * H] as const);
@@ -185,7 +212,7 @@ export class FaceEngine {
   }
 
   private async embed(aligned: Uint8Array): Promise<Float32Array> {
-    const out = await this.embedder.run({ [this.embedder.inputNames[0]!]: new ort.Tensor("float32", normalizedChw(aligned, ARCFACE_SIZE * ARCFACE_SIZE, 3), [1, 3, ARCFACE_SIZE, ARCFACE_SIZE]) });
+    const out = await this.embedder.run({ [this.embedder.inputNames[0]!]: new this.ort.Tensor("float32", normalizedChw(aligned, ARCFACE_SIZE * ARCFACE_SIZE, 3), [1, 3, ARCFACE_SIZE, ARCFACE_SIZE]) });
     return Float32Array.from(out[this.embedder.outputNames[0]!]!.data as Float32Array);
   }
 
@@ -199,7 +226,7 @@ export class FaceEngine {
     const input = new Float32Array(3 * plane);
     for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) input[c * plane + i] = crop[i * 3 + c]!;
     crop.fill(0);
-    const out = await this.antiSpoof.run({ [this.antiSpoof.inputNames[0]!]: new ort.Tensor("float32", input, [1, 3, LIVENESS_SIZE, LIVENESS_SIZE]) });
+    const out = await this.antiSpoof.run({ [this.antiSpoof.inputNames[0]!]: new this.ort.Tensor("float32", input, [1, 3, LIVENESS_SIZE, LIVENESS_SIZE]) });
     const logits = Array.from(out[this.antiSpoof.outputNames[0]!]!.data as Float32Array);
     const max = Math.max(...logits);
     const exps = logits.map((x) => Math.exp(x - max));
