@@ -2,6 +2,7 @@
 // recognition from another video and another device, another person, and a photo.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { cameraFile } from "../support/camera-file";
 import { driveScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
@@ -21,5 +22,10 @@ describe("face scan, identity (test mode: no active steps)", () => {
     const other = await scan("franck", 2);
     assert.equal(other.status, "new");
     assert.notEqual(other.userId, first.userId);
+    // Person A on another day, in other clothes and light (../shared/data, when present).
+    const otherDay = "../shared/data/video/capture4.mp4";
+    if (!existsSync(otherDay)) return console.log(`# ${otherDay} absent: skipped the other-day scan`);
+    const later = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(otherDay, { start: 1, duration: 8 }) });
+    assert.deepEqual([later.status, later.userId], ["known", first.userId], JSON.stringify(later));
   });
 });

@@ -10,7 +10,7 @@ import { videoFrames } from "../support/video-frames";
 import { cameraFile } from "../support/camera-file";
 import { driveScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 
 describe("face scan, liveness", () => {
   const stacks: TestStack[] = [];
@@ -35,4 +35,16 @@ describe("face scan, liveness", () => {
     assert.equal(outcome.status, "rejected");
     assert.equal(outcome.reason, "challenge_timeout");
   });
+
+  for (const replay of ["apfol-screen-replay.webm", "zubair-screen-replay.webm"]) {
+    it(`a phone-screen replay (${replay}) fails a random challenge`, async (t) => {
+      const file = `../shared/data/spoof/${replay}`;
+      if (!existsSync(file)) return t.skip(`${file} absent`);
+      const stack = await startTestStack({ FACESIGN_STEP_TIMEOUT_MS: "4000" });
+      stacks.push(stack);
+      // Past the replay's first seconds, which show the live face too.
+      const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(file, { start: 3, duration: 10 }) });
+      assert.equal(outcome.status, "rejected", JSON.stringify(outcome));
+    });
+  }
 });
