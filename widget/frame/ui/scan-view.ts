@@ -24,7 +24,7 @@ export class ScanView extends LitElement {
     svg.guide { position: absolute; inset: 0; width: 100%; height: 100%; }
     .oval { fill: none; stroke: #fff; stroke-width: 4; stroke-dasharray: 10 8; transition: stroke .2s; }
     :host([guidance="ok"]) .oval, :host([phase="challenge"]) .oval { stroke: #1fbf6b; stroke-dasharray: none; }
-    .instruction { display: flex; align-items: center; justify-content: center; gap: 12px; min-height: 56px; font-size: 1.15rem; font-weight: 600; text-align: center; }
+    .instruction { display: flex; align-items: center; justify-content: center; gap: 12px; min-height: 56px; padding: 0 40px; font-size: 1.15rem; font-weight: 600; text-align: center; }
     .instruction svg { width: 44px; height: 44px; flex: none; color: var(--accent); }
     .steps { display: flex; gap: 6px; justify-content: center; }
     .steps span { width: 28px; height: 6px; border-radius: 3px; background: var(--muted); opacity: .35; }
