@@ -57,6 +57,7 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps,
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
     const bitmap = await createImageBitmap(canvas);
     const obs = await tracker.track(transfer(bitmap, [bitmap]), t);
+    performance.mark("facesign:tracked");
     const guidance = guidanceFor(obs, previous);
     previous = obs;
     view.guidance = guidance;

@@ -40,6 +40,7 @@ async function scanOnce(): Promise<ScanSuccess> {
     view.progress = 0.2;
     const frames = await Promise.all(captured.map(async (f) => ({ t: performance.timeOrigin + f.t, step: f.step, image: toBase64url(new Uint8Array(await f.jpeg.arrayBuffer())) })));
     document.body.dataset.captured = String(frames.length);
+    performance.mark("facesign:scan-sent", { detail: { frames: frames.length, imageBytes: captured.reduce((n, f) => n + f.jpeg.size, 0) } });
     const answer = await enclave.request({ type: "scan", frames }, () => {
       view.phase = "analysing";
       view.progress = 0.6;

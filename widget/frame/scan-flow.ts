@@ -23,6 +23,8 @@ export async function runScanFlow({ view, widgetOrigin, steps, stepTimeoutMs, si
     stream = await openCamera();
     view.video.srcObject = stream;
     await view.video.play();
+    // Marks for `npm run bench:capture`; they carry no data.
+    performance.mark("facesign:camera-live");
     await ready;
     return await capture(view, tracker, { steps, stepTimeoutMs, ...(signal ? { signal } : {}) });
   } catch (error) {
