@@ -43,9 +43,16 @@ export class FaceSignError extends Error {
   }
 }
 
-const errorCodeSchema = v.picklist(Object.keys(ERROR_CODES) as ErrorCode[]);
-const wireErrorSchema = v.object({ code: errorCodeSchema, message: v.pipe(v.string(), v.maxLength(500)) });
-export type WireError = v.InferOutput<typeof wireErrorSchema>;
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+// Messages to the frame come from any page: valibot schemas check them. Messages to
+// the host come from FaceSign's own frame: small guards check their shape, which
+// keeps a schema library out of the loader (≤ 12 KiB).
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
+const isWireError = (x: unknown): x is WireError => isRecord(x) && typeof x.code === "string" && Object.hasOwn(ERROR_CODES, x.code) && typeof x.message === "string";
 
 /** Turns anything thrown into the only error shape that may cross: no stacks, no internals. */
 export function toWireError(error: unknown): WireError {
@@ -53,36 +60,45 @@ export function toWireError(error: unknown): WireError {
 }
 
 export function fromWireError(value: unknown): FaceSignError {
-  const parsed = v.safeParse(wireErrorSchema, value);
-  return parsed.success ? new FaceSignError(parsed.output.code, parsed.output.message) : new FaceSignError("internal_error");
+  return isWireError(value) ? new FaceSignError(value.code, value.message.slice(0, 500)) : new FaceSignError("internal_error");
 }
 
 // --- Handshake -------------------------------------------------------------------------
 // 1. host → iframe, window.postMessage(ConnectMessage, widgetOrigin, [port2])
 // 2. iframe → host, on the port: ReadyMessage, or RefusedMessage and the port closes
-// 3. Comlink over the port; the iframe exposes FrameApi.
+// 3. Comlink over the port; the iframe exposes FrameApi. The iframe may also post a
+//    CloseRequest (no id, so Comlink ignores it) when the user presses Esc inside it.
 
-export const connectMessageSchema = v.strictObject({
-  type: v.literal("facesign:connect"),
-  protocol: v.literal(PROTOCOL_VERSION),
+// (The frame's schemas are marked pure so the loader's bundle leaves them, and valibot, out.)
+export const connectMessageSchema = /* @__PURE__ */ v.strictObject({
+  type: /* @__PURE__ */ v.literal("facesign:connect"),
+  protocol: /* @__PURE__ */ v.literal(PROTOCOL_VERSION),
 });
 export type ConnectMessage = v.InferOutput<typeof connectMessageSchema>;
 
-export const handshakeReplySchema = v.variant("type", [
-  v.strictObject({ type: v.literal("facesign:ready") }),
-  v.strictObject({ type: v.literal("facesign:refused"), error: wireErrorSchema }),
-]);
-export type HandshakeReply = v.InferOutput<typeof handshakeReplySchema>;
+export type HandshakeReply = { type: "facesign:ready" } | { type: "facesign:refused"; error: WireError };
+
+export function readHandshakeReply(x: unknown): HandshakeReply | null {
+  if (!isRecord(x)) return null;
+  if (x.type === "facesign:ready") return { type: "facesign:ready" };
+  return x.type === "facesign:refused" && isWireError(x.error) ? { type: "facesign:refused", error: x.error } : null;
+}
+
+/** iframe → host, on the port, outside Comlink: the user pressed Esc inside the frame. */
+export interface CloseRequest {
+  type: "facesign:close-request";
+}
+export const isCloseRequest = (x: unknown): x is CloseRequest => isRecord(x) && x.type === "facesign:close-request";
 
 // --- The API the iframe exposes ---------------------------------------------------------
 
 /** Argument schemas, one tuple per method. */
 export const frameApiArgs = {
-  hello: v.strictTuple([]),
+  hello: /* @__PURE__ */ v.strictTuple([]),
 } as const;
 
 export type FrameMethod = keyof typeof frameApiArgs;
-export const FRAME_METHODS = Object.keys(frameApiArgs) as FrameMethod[];
+export const FRAME_METHODS = /* @__PURE__ */ Object.keys(frameApiArgs) as FrameMethod[];
 
 export interface HelloResult {
   /** The widget build the iframe runs. */

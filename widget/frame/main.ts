@@ -3,7 +3,7 @@
 import { expose } from "comlink";
 import { SCAN_REJECTIONS } from "../../enclave-service/api-protocol";
 import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
-import { FaceSignError, FRAME_METHODS, installErrorTransfer, type HandshakeReply } from "../protocol";
+import { FaceSignError, FRAME_METHODS, installErrorTransfer, type CloseRequest, type HandshakeReply } from "../protocol";
 import { createFrameApi } from "./api";
 import { readFrameConfig } from "./config";
 import { openEnclaveSession } from "./enclave-client";
@@ -77,6 +77,9 @@ acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrig
   expose(createFrameApi(hostOrigin), guardedEndpoint(port, FRAME_METHODS));
   const ready: HandshakeReply = { type: "facesign:ready" };
   port.postMessage(ready);
+  // Esc inside the frame never reaches the host's dialog: ask the host to close it.
+  const closeRequest: CloseRequest = { type: "facesign:close-request" };
+  document.addEventListener("keydown", (e) => e.key === "Escape" && port.postMessage(closeRequest));
   screens.connected(hostOrigin);
   void scanUntilDone();
 });

@@ -1,12 +1,11 @@
 // Host side of the handshake: ask the widget origin whether this site is a partner,
 // hand the frame one end of a MessageChannel (pinned to the widget origin), wait for
 // its answer, then speak Comlink over the port.
-import * as v from "valibot";
 import { wrap, type Remote } from "comlink";
 import {
   FaceSignError,
   fromWireError,
-  handshakeReplySchema,
+  readHandshakeReply,
   installErrorTransfer,
   PROTOCOL_VERSION,
   type ConnectMessage,
@@ -43,9 +42,9 @@ export function openChannel(frame: HTMLIFrameElement, widgetOrigin: string, time
     const onReply = (event: MessageEvent) => {
       port1.removeEventListener("message", onReply);
       clearTimeout(timer);
-      const reply = v.safeParse(handshakeReplySchema, event.data);
-      if (!reply.success) return fail(new FaceSignError("handshake_refused"));
-      if (reply.output.type === "facesign:refused") return fail(fromWireError(reply.output.error));
+      const reply = readHandshakeReply(event.data);
+      if (!reply) return fail(new FaceSignError("handshake_refused"));
+      if (reply.type === "facesign:refused") return fail(fromWireError(reply.error));
       resolve({ remote: wrap<FrameApi>(port1), port: port1 });
     };
     port1.addEventListener("message", onReply);

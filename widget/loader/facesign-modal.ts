@@ -3,7 +3,7 @@
 // the frame, and with it everything the frame held in memory.
 import { LitElement, css, html, nothing } from "lit";
 import type { Remote } from "comlink";
-import { FaceSignError, type FrameApi, type HelloResult, type WireError } from "../protocol";
+import { FaceSignError, isCloseRequest, type FrameApi, type HelloResult, type WireError } from "../protocol";
 import { checkPartner, openChannel } from "./channel";
 
 export interface FaceSignEvents {
@@ -81,6 +81,7 @@ export class FaceSignModal extends LitElement {
       await Promise.race([new Promise((r) => frame.addEventListener("load", r, { once: true })), closed]);
       const { remote, port } = await Promise.race([openChannel(frame, this.widgetOrigin), closed]);
       this.port = port;
+      port.addEventListener("message", (e: MessageEvent) => isCloseRequest(e.data) && this.close());
       return remote;
     } catch (error) {
       this.channel = undefined;
