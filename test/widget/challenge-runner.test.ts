@@ -21,7 +21,13 @@ describe("challenge runner", () => {
     assert.deepEqual(runner.feed(face({ pitch: -20 })), { kind: "step", index: 0, keep: false, done: false });
     assert.deepEqual(runner.feed(face({ yaw: 10 })), { kind: "step", index: 0, keep: false, done: false });
     assert.deepEqual(runner.feed(face({ yaw: 25 })), { kind: "step", index: 0, keep: true, done: true });
+    // The next frames are watched for the movement's peak: the first is kept, a further one replaces it.
+    assert.deepEqual(runner.feed(face({ yaw: 30 })), { kind: "step", index: 0, keep: true, done: false });
+    assert.deepEqual(runner.feed(face({ yaw: 34 })), { kind: "step", index: 0, keep: true, done: false, replace: true });
+    assert.deepEqual(runner.feed(face({ yaw: 20 })), { kind: "step", index: 0, keep: false, done: false });
     assert.deepEqual(runner.feed(face({ pitch: -15 })), { kind: "step", index: 1, keep: true, done: true });
+    assert.equal(runner.finished, false);
+    for (let i = 0; i < STEP_RULES.followUpFrames; i++) runner.feed(face({ pitch: -18 }));
     assert.equal(runner.finished, true);
     assert.deepEqual(runner.feed(face()), { kind: "finished", keep: false });
   });
@@ -30,7 +36,7 @@ describe("challenge runner", () => {
     const runner = new ChallengeRunner(["turn_right"]);
     settle(runner);
     assert.equal(runner.feed(face({ yaw: 40 })).kind === "step" && runner.finished, false);
-    runner.feed(face({ yaw: -30 }));
+    for (let i = 0; i <= STEP_RULES.followUpFrames; i++) runner.feed(face({ yaw: -30 }));
     assert.equal(runner.finished, true);
   });
 
@@ -47,6 +53,7 @@ describe("challenge runner", () => {
     settle(runner);
     assert.equal(runner.feed(face({ box: { x: 0.3, y: 0.2, w: 0.36, h: 0.46 } })).keep, false);
     assert.equal(runner.feed(face({ box: { x: 0.28, y: 0.2, w: 0.43, h: 0.55 } })).keep, true);
+    assert.equal(runner.finished, false);
   });
 });
 

@@ -72,7 +72,9 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps,
       event = runner.feed(obs);
     }
     if (event?.keep) {
-      frames.push({ t, step: event.kind === "step" ? event.index : null, jpeg: await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 }) });
+      const frame = { t, step: event.kind === "step" ? event.index : null, jpeg: await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 }) };
+      if (event.kind === "step" && event.replace) frames[frames.length - 1] = frame;
+      else frames.push(frame);
     }
     if (runner.index !== lastIndex && runner.hasBaseline) {
       lastIndex = runner.index;

@@ -14,6 +14,8 @@ export const STEP_RULES = {
   blinkOpen: 0.85,
   /** Face width growth that counts as moving closer. */
   closerRatio: 1.2,
+  /** Frames watched after a movement reaches its threshold, for its peak. */
+  followUpFrames: 3,
 } as const;
 
 interface Baseline {
@@ -25,7 +27,8 @@ interface Baseline {
 
 export type RunnerEvent =
   | { kind: "baseline"; keep: boolean }
-  | { kind: "step"; index: number; keep: boolean; done: boolean }
+  /** `replace`: this frame replaces the step's follow-up frame kept just before (it goes further). */
+  | { kind: "step"; index: number; keep: boolean; done: boolean; replace?: true }
   | { kind: "finished"; keep: false };
 
 const medianOf = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -34,12 +37,18 @@ export class ChallengeRunner {
   private readonly neutral: FaceObservation[] = [];
   private baseline: Baseline | undefined;
   private blinkClosedSeen = false;
+  /**
+   * After a movement reaches its threshold, the next few frames are watched and the one
+   * that goes furthest is kept too: the enclave, measuring on its own, sees the movement
+   * at its peak rather than on the edge of the threshold.
+   */
+  private followUp: { index: number; left: number; best: number } | undefined;
   index = 0;
 
   constructor(readonly steps: readonly ChallengeStep[]) {}
 
   get finished(): boolean {
-    return this.baseline !== undefined && this.index >= this.steps.length;
+    return this.baseline !== undefined && this.index >= this.steps.length && !this.followUp;
   }
 
   /**
@@ -49,16 +58,30 @@ export class ChallengeRunner {
   feed(obs: FaceObservation): RunnerEvent {
     if (this.finished) return { kind: "finished", keep: false };
     if (!this.baseline) return this.feedBaseline(obs);
+    if (this.followUp) {
+      const f = this.followUp;
+      const first = f.left === STEP_RULES.followUpFrames;
+      const amount = this.amount(this.steps[f.index]!, obs, this.baseline);
+      f.left--;
+      if (f.left === 0) this.followUp = undefined;
+      if (first || amount > f.best) {
+        f.best = Math.max(f.best, amount);
+        return { kind: "step", index: f.index, keep: true, done: false, ...(first ? {} : { replace: true as const }) };
+      }
+      return { kind: "step", index: f.index, keep: false, done: false };
+    }
     const step = this.steps[this.index]!;
     // A blink is kept twice: eyes closed, then open again.
     if (step === "blink" && !this.blinkClosedSeen && obs.eyeOpen !== undefined && obs.eyeOpen < this.baseline.eyeOpen * STEP_RULES.blinkClosed) {
       this.blinkClosedSeen = true;
       return { kind: "step", index: this.index, keep: true, done: false };
     }
-    const reached = this.reached(step, obs, this.baseline);
+    const reached = step === "blink" ? this.blinkClosedSeen && obs.eyeOpen !== undefined && obs.eyeOpen >= this.baseline.eyeOpen * STEP_RULES.blinkOpen : this.amount(step, obs, this.baseline) >= 1;
     if (!reached) return { kind: "step", index: this.index, keep: false, done: false };
     const index = this.index++;
     this.blinkClosedSeen = false;
+    // A blink already keeps two frames (closed, open again).
+    if (step !== "blink") this.followUp = { index, left: STEP_RULES.followUpFrames, best: -Infinity };
     return { kind: "step", index, keep: true, done: true };
   }
 
@@ -87,21 +110,23 @@ export class ChallengeRunner {
     return this.baseline !== undefined;
   }
 
-  private reached(step: ChallengeStep, obs: FaceObservation, base: Baseline): boolean {
-    const { yaw, pitch, eyeOpen, box } = obs;
+  /** How far a movement step has gone, as a fraction of its threshold (1 = reached). */
+  private amount(step: ChallengeStep, obs: FaceObservation, base: Baseline): number {
+    const { yaw, pitch, box } = obs;
     switch (step) {
       case "turn_left":
-        return yaw !== undefined && yaw - base.yaw >= STEP_RULES.turnDegrees;
+        return yaw === undefined ? 0 : (yaw - base.yaw) / STEP_RULES.turnDegrees;
       case "turn_right":
-        return yaw !== undefined && base.yaw - yaw >= STEP_RULES.turnDegrees;
+        return yaw === undefined ? 0 : (base.yaw - yaw) / STEP_RULES.turnDegrees;
       case "look_up":
-        return pitch !== undefined && pitch - base.pitch >= STEP_RULES.pitchDegrees;
+        return pitch === undefined ? 0 : (pitch - base.pitch) / STEP_RULES.pitchDegrees;
       case "look_down":
-        return pitch !== undefined && base.pitch - pitch >= STEP_RULES.pitchDegrees;
+        return pitch === undefined ? 0 : (base.pitch - pitch) / STEP_RULES.pitchDegrees;
       case "move_closer":
-        return box !== undefined && box.w >= base.width * STEP_RULES.closerRatio;
+        return box === undefined ? 0 : box.w / base.width / STEP_RULES.closerRatio;
       case "blink":
-        return this.blinkClosedSeen && eyeOpen !== undefined && eyeOpen >= base.eyeOpen * STEP_RULES.blinkOpen;
+        return 0;
     }
   }
+
 }

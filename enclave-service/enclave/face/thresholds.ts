@@ -15,9 +15,9 @@ export const LIVENESS_THRESHOLD = 0.5;
  * (widget/frame/challenge-runner.ts), so a step the iframe saw is a step the enclave sees.
  */
 export const STEP_EVIDENCE = {
-  turnDegrees: 12,
-  pitchDegrees: 6,
+  turnDegrees: 10,
+  pitchDegrees: 5,
   blinkClosed: 0.75,
-  blinkOpen: 0.85,
+  blinkOpen: 0.8,
   closerRatio: 1.12,
 } as const;
