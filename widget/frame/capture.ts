@@ -25,7 +25,7 @@ export interface CaptureOptions {
 }
 
 export function startTracker(widgetOrigin: string): { tracker: Remote<Tracker>; ready: Promise<void>; worker: Worker } {
-  const worker = new Worker(new URL("./tracker.worker.js", import.meta.url), { type: "module", name: "facesign-tracker" });
+  const worker = new Worker(`${widgetOrigin}/frame/tracker.worker.js`, { type: "module", name: "facesign-tracker" });
   const tracker = wrap<Tracker>(worker);
   return { tracker, ready: tracker.init(widgetOrigin), worker };
 }
