@@ -62,7 +62,7 @@ export class Sealer {
     const record = {
       userId,
       entropy: plain.slice(17, 49),
-      created: new DataView(plain.buffer).getFloat64(49, true),
+      created: new DataView(plain.buffer, plain.byteOffset, plain.length).getFloat64(49, true),
       vector: new Float32Array(plain.slice(57).buffer),
     };
     plain.fill(0);
