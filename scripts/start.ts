@@ -4,12 +4,11 @@ import { execFileSync } from "node:child_process";
 import { readStackConfig } from "../enclave-service/parent/config";
 import { startEnclave } from "../enclave-service/parent/enclave-host";
 import { createParentApp, listen } from "../enclave-service/parent/server";
-import { openSqliteStore } from "../enclave-service/parent/store/template-store";
-import { join } from "node:path";
+import { openTemplateStore } from "../enclave-service/parent/store/template-store";
 import { createHostDemoApp } from "../host-demo/server";
 
 export async function startStack(config = readStackConfig()) {
-  const store = openSqliteStore(join(config.dataDir, "templates.sqlite"));
+  const store = await openTemplateStore(config);
   const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, modelsDir: config.modelsDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) }, store });
   const widget = await listen(createParentApp(config, enclave, store), config.widgetHost, config.widgetPort);
   const demo = await listen(createHostDemoApp(config), config.hostDemoHost, config.hostDemoPort);
@@ -20,7 +19,7 @@ export async function startStack(config = readStackConfig()) {
       for (const s of [widget.server, demo.server]) s.closeAllConnections();
       await Promise.all([widget.server, demo.server].map((s) => new Promise<void>((r) => s.close(() => r()))));
       await enclave.stop();
-      store.close();
+      await store.close();
     },
   };
 }

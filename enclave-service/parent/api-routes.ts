@@ -53,7 +53,7 @@ export function apiRoutes(enclave: EnclaveHost, store: TemplateStore): Router {
     if (!(req.body instanceof Buffer) || req.body.length === 0) throw new ApiError("box_invalid");
     const { reply, store: record } = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: Date.now() });
     // A new user's sealed template is on disk before anyone hears of the user.
-    if (record) store.put(record);
+    if (record) await store.put(record);
     setCommonHeaders(res);
     res.status(200).type("application/octet-stream").send(Buffer.from(reply));
   };

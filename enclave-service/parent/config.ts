@@ -17,6 +17,8 @@ export interface StackConfig {
   distDir: string;
   /** Where the parent keeps its state (store, dev attestation chain). */
   dataDir: string;
+  /** postgres://… to keep templates in PostgreSQL instead of SQLite under dataDir. */
+  databaseUrl?: string;
   /** The ONNX models fetched from npm (scripts/fetch-models.mjs). */
   modelsDir: string;
   /** The built enclave core, run in a worker thread; its SHA-384 is PCR0. */
@@ -61,6 +63,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     partnerOrigins,
     distDir: resolve(env.FACESIGN_DIST_DIR ?? "dist"),
     dataDir: resolve(env.FACESIGN_DATA_DIR ?? ".data"),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     modelsDir: resolve(env.FACESIGN_MODELS_DIR ?? "models"),
     enclaveBundle: resolve(env.FACESIGN_DIST_DIR ?? "dist", "service", "enclave.js"),
     sessionTtlMs: Number(env.FACESIGN_SESSION_TTL_MS ?? 10 * 60_000),

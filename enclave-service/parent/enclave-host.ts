@@ -59,19 +59,19 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
     });
   };
 
-  const wrappedKey = store.getMeta(WRAPPED_KEY);
+  const wrappedKey = await store.getMeta(WRAPPED_KEY);
   const booted = (await send({
     op: "boot",
     signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
     settings,
     models,
-    identity: { kek: devKeyEncryptionKey(dataDir), records: store.all(), ...(wrappedKey ? { wrappedKey } : {}) },
+    identity: { kek: devKeyEncryptionKey(dataDir), records: await store.all(), ...(wrappedKey ? { wrappedKey } : {}) },
   } as Omit<ParentToEnclave, "id">).catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
   })) as BootResult;
   chain.leafKey.fill(0);
-  if (booted.wrappedKey) store.setMeta(WRAPPED_KEY, booted.wrappedKey);
+  if (booted.wrappedKey) await store.setMeta(WRAPPED_KEY, booted.wrappedKey);
 
   return {
     call: (op, args) => send({ op, ...args } as Omit<ParentToEnclave, "id">) as Promise<never>,

@@ -20,8 +20,8 @@ describe("production build", () => {
     dataDir = mkdtempSync(join(tmpdir(), "facesign-prod-"));
     store = openSqliteStore(join(dataDir, "templates.sqlite"));
   });
-  after(() => {
-    store.close();
+  after(async () => {
+    await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

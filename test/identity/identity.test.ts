@@ -1,6 +1,6 @@
 // Identity in the enclave: exact 1:N decisions, sealed records, the SQLite store,
 // restart, and a crash in the middle of enrolments.
-import { describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +9,9 @@ import { join } from "node:path";
 import nacl from "tweetnacl";
 import { Registry } from "../../enclave-service/enclave/identity/registry";
 import { SealError, Sealer } from "../../enclave-service/enclave/identity/sealing";
-import { openSqliteStore } from "../../enclave-service/parent/store/template-store";
+import pg from "pg";
+import { openPostgresStore, openSqliteStore, type TemplateStore } from "../../enclave-service/parent/store/template-store";
+import { startPostgres, type TestPostgres } from "../support/postgres";
 
 const THRESHOLD = 0.42;
 const unit = (v: Float32Array) => {
@@ -79,53 +81,96 @@ describe("identity", () => {
     assert.throws(() => new Sealer(nacl.randomBytes(32)).unseal(sealed), SealError);
   });
 
-  it("a restart rebuilds the same index from the SQLite store", () => {
-    const dir = tmp();
-    try {
+});
+
+/** The same store behaviour on both backends. */
+for (const backend of ["sqlite", "postgres"] as const) {
+  describe(`template store (${backend})`, () => {
+    let dir: string;
+    let pgServer: TestPostgres | undefined;
+    let skipped: string | undefined;
+    let fresh = 0;
+    before(async () => {
+      dir = tmp();
+      if (backend === "postgres") {
+        const started = await startPostgres();
+        if (typeof started === "string") skipped = started;
+        else pgServer = started;
+      }
+    });
+    after(() => {
+      pgServer?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    /** A fresh database for each test: a new SQLite file, or a new PostgreSQL schema. */
+    async function open(t: TestContext, name = `db${fresh++}`): Promise<{ store: () => Promise<TemplateStore>; url?: string } | undefined> {
+      if (skipped) {
+        t.skip(skipped);
+        return undefined;
+      }
+      if (backend === "sqlite") return { store: async () => openSqliteStore(join(dir, `${name}.sqlite`)) };
+      const admin = new pg.Client({ connectionString: pgServer!.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const url = pgServer!.url.replace(/\/postgres$/, `/${name}`);
+      return { store: () => openPostgresStore(url), url };
+    }
+
+    it("50 concurrent enrolments of 10 people store exactly 10 records, and a restart rebuilds the same index", async (t) => {
+      const db = await open(t);
+      if (!db) return;
       const sealer = new Sealer(nacl.randomBytes(32));
-      const store = openSqliteStore(join(dir, "t.sqlite"));
       const registry = new Registry();
-      const people = Array.from({ length: 20 }, randomUnit);
-      for (const p of people) store.put(sealer.seal(registry.identify(p, THRESHOLD, 0).record));
-      store.close();
-      const reopened = openSqliteStore(join(dir, "t.sqlite"));
+      const store = await db.store();
+      const people = Array.from({ length: 10 }, randomUnit);
+      // Scans arrive together; each new identity's record is stored as soon as it is made.
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => near(people[i % 10]!, 0.75)).map(async (v) => {
+          const r = registry.identify(v, THRESHOLD, 0);
+          if (r.status === "new") await store.put(sealer.seal(r.record));
+        }),
+      );
+      await store.setMeta("wrapped_sealing_key", new Uint8Array([1, 2, 3]));
+      await store.close();
+      const reopened = await db.store();
+      const records = await reopened.all();
+      assert.deepEqual(await reopened.getMeta("wrapped_sealing_key"), new Uint8Array([1, 2, 3]));
+      assert.equal(await reopened.getMeta("nothing"), undefined);
+      await reopened.close();
+      assert.equal(records.length, 10);
       const rebuilt = new Registry();
-      for (const r of reopened.all()) rebuilt.add(sealer.unseal(r));
-      reopened.close();
+      for (const r of records) rebuilt.add(sealer.unseal(r));
       for (const p of people) {
         const probe = near(p, 0.8);
         const [before, after] = [registry.identify(probe, THRESHOLD, 0), rebuilt.identify(probe, THRESHOLD, 0)];
         assert.deepEqual([after.status, hex(after.record.userId), hex(after.record.entropy)], ["known", hex(before.record.userId), hex(before.record.entropy)]);
       }
-      assert.equal(rebuilt.size, 20);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    });
 
-  it("kill -9 in the middle of enrolments loses nothing committed and leaves nothing half-written", async () => {
-    const dir = tmp();
-    try {
+    it("kill -9 in the middle of enrolments loses nothing committed and leaves nothing half-written", async (t) => {
+      const db = await open(t);
+      if (!db) return;
       const key = nacl.randomBytes(32);
-      const path = join(dir, "t.sqlite");
-      const child = spawn(process.execPath, ["--import", "tsx", "test/support/enrol-forever.ts", path, Buffer.from(key).toString("hex")]);
+      const path = join(dir, `crash-${fresh++}.sqlite`);
+      const child = spawn(process.execPath, ["--import", "tsx", "test/support/enrol-forever.ts", db.url ?? path, Buffer.from(key).toString("hex")]);
       let committed = 0;
-      await new Promise<void>((resolve) =>
+      await new Promise<void>((resolve, reject) => {
+        child.on("exit", (code) => reject(new Error(`the enrolling process exited (${code})`)));
         child.stdout.on("data", (d: Buffer) => {
           committed = Number(d.toString().trim().split("\n").pop());
           if (committed >= 200) resolve();
-        }),
-      );
+        });
+      });
+      child.removeAllListeners("exit");
       child.kill("SIGKILL");
       await new Promise((r) => child.on("exit", r));
-      const store = openSqliteStore(path);
-      const records = store.all();
-      store.close();
+      const store = db.url ? await openPostgresStore(db.url) : openSqliteStore(path);
+      const records = await store.all();
+      await store.close();
       assert.ok(records.length >= committed, `${records.length} stored, ${committed} reported committed`);
       const sealer = new Sealer(key);
       for (const r of records) sealer.unseal(r); // throws on any torn record
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
-});
+}

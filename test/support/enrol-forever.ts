@@ -1,14 +1,15 @@
-// A child process for the crash test: enrols sealed records into a SQLite store as
-// fast as it can, reporting each committed count on stdout, until it is killed.
+// A child process for the crash test: enrols sealed records into a store (a SQLite
+// path or a postgres:// URL) as fast as it can, reporting each committed count on
+// stdout, until it is killed.
 import nacl from "tweetnacl";
 import { Sealer } from "../../enclave-service/enclave/identity/sealing";
-import { openSqliteStore } from "../../enclave-service/parent/store/template-store";
+import { openPostgresStore, openSqliteStore } from "../../enclave-service/parent/store/template-store";
 
-const [path, keyHex] = process.argv.slice(2);
-const store = openSqliteStore(path!);
+const [target, keyHex] = process.argv.slice(2);
+const store = target!.startsWith("postgres://") ? await openPostgresStore(target!) : openSqliteStore(target!);
 const sealer = new Sealer(Uint8Array.from(Buffer.from(keyHex!, "hex")));
 for (let n = 1; ; n++) {
   const vector = Float32Array.from({ length: 512 }, () => Math.random() - 0.5);
-  store.put(sealer.seal({ userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector, created: Date.now() }));
+  await store.put(sealer.seal({ userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector, created: Date.now() }));
   process.stdout.write(`${n}\n`);
 }

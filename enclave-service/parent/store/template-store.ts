@@ -1,17 +1,21 @@
 // Where the parent keeps sealed templates: opaque blobs under a keyed hash, plus the
-// wrapped sealing key. Embedded SQLite by default (WAL, synchronous=FULL: a record
-// is on disk, whole, before the user hears about it, or it is not there at all).
+// wrapped sealing key. Embedded SQLite by default (WAL, synchronous=FULL: a record is
+// on disk, whole, before the user hears of it, or it is not there at all);
+// DATABASE_URL=postgres://… switches to PostgreSQL with the same schema and behaviour.
 import Database from "better-sqlite3";
+import pg from "pg";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { SealedRecord } from "../../enclave/identity/sealing";
 
 export interface TemplateStore {
-  all(): SealedRecord[];
-  put(record: SealedRecord): void;
-  getMeta(name: string): Uint8Array | undefined;
-  setMeta(name: string, value: Uint8Array): void;
-  close(): void;
+  /** Every record, in the order stored. */
+  all(): Promise<SealedRecord[]>;
+  /** Stores one record in its own transaction. */
+  put(record: SealedRecord): Promise<void>;
+  getMeta(name: string): Promise<Uint8Array | undefined>;
+  setMeta(name: string, value: Uint8Array): Promise<void>;
+  close(): Promise<void>;
 }
 
 export function openSqliteStore(path: string): TemplateStore {
@@ -26,13 +30,34 @@ export function openSqliteStore(path: string): TemplateStore {
   const getMeta = db.prepare("SELECT value FROM meta WHERE name = ?");
   const setMeta = db.prepare("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
   return {
-    all: () => (selectAll.all() as { key_hash: string; sealed: Buffer }[]).map((r) => ({ keyHash: r.key_hash, sealed: new Uint8Array(r.sealed) })),
-    put: (r) => void insert.run(r.keyHash, Buffer.from(r.sealed), Date.now()),
-    getMeta: (name) => {
+    all: async () => (selectAll.all() as { key_hash: string; sealed: Buffer }[]).map((r) => ({ keyHash: r.key_hash, sealed: new Uint8Array(r.sealed) })),
+    put: async (r) => void insert.run(r.keyHash, Buffer.from(r.sealed), Date.now()),
+    getMeta: async (name) => {
       const row = getMeta.get(name) as { value: Buffer } | undefined;
       return row ? new Uint8Array(row.value) : undefined;
     },
-    setMeta: (name, value) => void setMeta.run(name, Buffer.from(value)),
-    close: () => db.close(),
+    setMeta: async (name, value) => void setMeta.run(name, Buffer.from(value)),
+    close: async () => void db.close(),
   };
+}
+
+export async function openPostgresStore(url: string): Promise<TemplateStore> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  await pool.query(`CREATE TABLE IF NOT EXISTS templates (id BIGSERIAL UNIQUE, key_hash TEXT PRIMARY KEY, sealed BYTEA NOT NULL, stored_at BIGINT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BYTEA NOT NULL);`);
+  return {
+    all: async () => (await pool.query<{ key_hash: string; sealed: Buffer }>("SELECT key_hash, sealed FROM templates ORDER BY id")).rows.map((r) => ({ keyHash: r.key_hash, sealed: new Uint8Array(r.sealed) })),
+    put: async (r) => void (await pool.query("INSERT INTO templates (key_hash, sealed, stored_at) VALUES ($1, $2, $3)", [r.keyHash, Buffer.from(r.sealed), Date.now()])),
+    getMeta: async (name) => {
+      const { rows } = await pool.query<{ value: Buffer }>("SELECT value FROM meta WHERE name = $1", [name]);
+      return rows[0] ? new Uint8Array(rows[0].value) : undefined;
+    },
+    setMeta: async (name, value) => void (await pool.query("INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [name, Buffer.from(value)])),
+    close: () => pool.end(),
+  };
+}
+
+/** The store the configuration names: PostgreSQL when DATABASE_URL is set, else SQLite in the data directory. */
+export function openTemplateStore({ databaseUrl, dataDir }: { databaseUrl?: string; dataDir: string }): Promise<TemplateStore> {
+  return databaseUrl ? openPostgresStore(databaseUrl) : Promise.resolve(openSqliteStore(join(dataDir, "templates.sqlite")));
 }
