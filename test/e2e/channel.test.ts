@@ -2,7 +2,7 @@
 // plus a third origin that is not a partner.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Frame, Page } from "playwright-core";
 import { createHostDemoApp } from "../../host-demo/server";
 import { listen } from "../../enclave-service/parent/server";
 import { launchChromium } from "../support/browser";
@@ -11,22 +11,32 @@ import { startTestStack, type TestStack } from "../support/stack";
 /** The frame element inside <facesign-button>'s modal. */
 const FRAME = "facesign-button >> facesign-modal >> iframe";
 
-/** In the page: open a bare frame of the widget origin and hand it a port; resolves with the first reply or "silence". */
-async function rawHandshake(page: Page, widgetOrigin: string, message: unknown, withPort = true): Promise<unknown> {
-  return page.evaluate(
-    async ({ widgetOrigin, message, withPort }) => {
+/**
+ * In a page (or one of its frames): open a bare frame of the widget origin, post it
+ * `message` (with a port unless told not to), then post `followUps` on that port.
+ * Resolves with every reply that came back on the port within the wait.
+ */
+async function rawExchange(target: Page | Frame, widgetOrigin: string, message: unknown, { withPort = true, followUps = [] as unknown[], waitMs = 1500 } = {}): Promise<any[]> {
+  return target.evaluate(
+    async ({ widgetOrigin, message, withPort, followUps, waitMs }) => {
       const frame = document.createElement("iframe");
       frame.src = `${widgetOrigin}/frame/`;
       document.body.append(frame);
       await new Promise((r) => frame.addEventListener("load", r, { once: true }));
       const { port1, port2 } = new MessageChannel();
-      const reply = new Promise((r) => (port1.onmessage = (e) => r(e.data)));
+      const replies: unknown[] = [];
+      port1.onmessage = (e) => replies.push(e.data);
       frame.contentWindow!.postMessage(message, widgetOrigin, withPort ? [port2] : []);
-      return Promise.race([reply, new Promise((r) => setTimeout(() => r("silence"), 1500))]);
+      await new Promise((r) => setTimeout(r, followUps.length ? 300 : waitMs));
+      for (const m of followUps) port1.postMessage(m);
+      if (followUps.length) await new Promise((r) => setTimeout(r, 300));
+      return replies;
     },
-    { widgetOrigin, message, withPort },
+    { widgetOrigin, message, withPort, followUps, waitMs },
   );
 }
+
+const CONNECT = { type: "facesign:connect", protocol: 1 };
 
 describe("host ↔ iframe channel across two origins", () => {
   let stack: TestStack;
@@ -95,8 +105,7 @@ describe("host ↔ iframe channel across two origins", () => {
     assert.equal((events[0] as { code: string }).code, "origin_not_allowed");
     assert.equal(await page.locator("facesign-button").getAttribute("state"), "error");
     // Even when framed by hand, the browser refuses to render the frame there (CSP frame-ancestors).
-    const reply = await rawHandshake(page, stack.config.widgetOrigin, { type: "facesign:connect", protocol: 1 });
-    assert.equal(reply, "silence");
+    assert.deepEqual(await rawExchange(page, stack.config.widgetOrigin, CONNECT), []);
     await page.close();
   });
 
@@ -104,11 +113,11 @@ describe("host ↔ iframe channel across two origins", () => {
     const page = await browser.newPage();
     await page.goto(stack.config.hostDemoOrigin + "/");
     const { widgetOrigin } = stack.config;
-    // The same helper does get an answer when the handshake is right: silence below means "ignored".
-    assert.deepEqual(await rawHandshake(page, widgetOrigin, { type: "facesign:connect", protocol: 1 }), { type: "facesign:ready" });
-    assert.equal(await rawHandshake(page, widgetOrigin, { type: "facesign:hello" }), "silence");
-    assert.equal(await rawHandshake(page, widgetOrigin, { type: "facesign:connect", protocol: 1 }, false), "silence");
-    assert.equal(await rawHandshake(page, widgetOrigin, "<img src=x onerror=alert(1)>"), "silence");
+    // The same helper does get an answer when the handshake is right: no reply below means "ignored".
+    assert.deepEqual(await rawExchange(page, widgetOrigin, CONNECT), [{ type: "facesign:ready" }]);
+    assert.deepEqual(await rawExchange(page, widgetOrigin, { type: "facesign:hello" }), []);
+    assert.deepEqual(await rawExchange(page, widgetOrigin, CONNECT, { withPort: false }), []);
+    assert.deepEqual(await rawExchange(page, widgetOrigin, "<img src=x onerror=alert(1)>"), []);
     // A connected frame refuses another port.
     await page.evaluate(() => window.FaceSign.connect().then(() => undefined));
     const second = await page.locator(FRAME).evaluate((frame, origin) => {
@@ -133,17 +142,8 @@ describe("host ↔ iframe channel across two origins", () => {
       document.body.append(child);
     });
     const child = page.frame({ name: "child" })!;
-    const reply = await child.evaluate(async (origin) => {
-      const frame = document.createElement("iframe");
-      frame.src = `${origin}/frame/`;
-      document.body.append(frame);
-      await new Promise((r) => frame.addEventListener("load", r, { once: true }));
-      const { port1, port2 } = new MessageChannel();
-      const reply = new Promise((r) => (port1.onmessage = (e) => r(e.data)));
-      frame.contentWindow!.postMessage({ type: "facesign:connect", protocol: 1 }, origin, [port2]);
-      return reply;
-    }, stack.config.widgetOrigin);
-    assert.equal((reply as { error: { code: string } }).error.code, "nested_frame_refused");
+    const [reply] = await rawExchange(child, stack.config.widgetOrigin, CONNECT);
+    assert.equal(reply.error.code, "nested_frame_refused");
     await page.close();
   });
 
@@ -161,22 +161,13 @@ describe("host ↔ iframe channel across two origins", () => {
     assert.equal(result.missing, "invalid_request");
     assert.equal(result.after, stack.config.hostDemoOrigin);
     // Raw Comlink messages that would read or overwrite the API object are refused, typed.
-    const raw = await page.evaluate(async (origin) => {
-      const frame = document.createElement("iframe");
-      frame.src = `${origin}/frame/`;
-      document.body.append(frame);
-      await new Promise((r) => frame.addEventListener("load", r, { once: true }));
-      const { port1, port2 } = new MessageChannel();
-      const replies: any[] = [];
-      port1.onmessage = (e) => replies.push(e.data);
-      frame.contentWindow!.postMessage({ type: "facesign:connect", protocol: 1 }, origin, [port2]);
-      await new Promise((r) => setTimeout(r, 300));
-      port1.postMessage({ id: "a", type: "SET", path: ["hello"], value: { type: "RAW", value: 1 } });
-      port1.postMessage({ id: "b", type: "GET", path: ["constructor"] });
-      port1.postMessage({ id: "c", type: "APPLY", path: ["hello"], argumentList: [] });
-      await new Promise((r) => setTimeout(r, 300));
-      return replies;
-    }, stack.config.widgetOrigin);
+    const raw = await rawExchange(page, stack.config.widgetOrigin, CONNECT, {
+      followUps: [
+        { id: "a", type: "SET", path: ["hello"], value: { type: "RAW", value: 1 } },
+        { id: "b", type: "GET", path: ["constructor"] },
+        { id: "c", type: "APPLY", path: ["hello"], argumentList: [] },
+      ],
+    });
     assert.deepEqual(raw[0], { type: "facesign:ready" });
     const byId = Object.fromEntries(raw.slice(1).map((m: any) => [m.id, m]));
     assert.equal(byId.a.value.value.code, "invalid_request");
