@@ -55,6 +55,15 @@ export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
 export const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4)) });
 export type Challenge = v.InferOutput<typeof challengeSchema>;
 
+// --- GET /readyz ---------------------------------------------------------------------------
+
+/** Ready once the enclave has booted; test mode is announced so tools can tell a test stack from a real one. */
+export interface ReadyResponse {
+  ready: true;
+  pcr0: string;
+  testChallenge: ChallengeStep[] | null;
+}
+
 // --- POST /v1/sessions -------------------------------------------------------------------
 
 export const createSessionRequestSchema = v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32) });

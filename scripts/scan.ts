@@ -4,6 +4,7 @@
 // The stack is started here unless one is already running; --challenge needs a stack
 // in test mode (started here in test mode when needed). Last line: one JSON object.
 import { resolve } from "node:path";
+import type { ReadyResponse } from "../enclave-service/api-protocol";
 import { readStackConfig } from "../enclave-service/parent/config";
 import { cameraFile } from "../test/support/camera-file";
 import { driveScan } from "../test/support/scan-driver";
@@ -21,7 +22,7 @@ const profile = process.argv.includes("--profile") ? resolve(arg("--profile", ""
 
 const env = { ...process.env, ...(challenge !== undefined ? { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: challenge } : {}) };
 const config = readStackConfig(env);
-const running = await fetch(`${config.widgetOrigin}/readyz`).then((r) => r.json() as Promise<{ testChallenge: string[] | null }>, () => null);
+const running = await fetch(`${config.widgetOrigin}/readyz`).then((r) => r.json() as Promise<ReadyResponse>, () => null);
 let stop = async () => {};
 if (running) {
   const want = config.testChallenge?.join(",") ?? null;

@@ -63,6 +63,13 @@ export function fromWireError(value: unknown): FaceSignError {
   return isWireError(value) ? new FaceSignError(value.code, value.message.slice(0, 500)) : new FaceSignError("internal_error");
 }
 
+// --- Before the frame: the loader asks the widget origin whether this page is a partner.
+
+/** GET {widgetOrigin}/v1/embed-check, answered by the Origin header the browser sends. */
+export interface EmbedCheckResponse {
+  allowed: boolean;
+}
+
 // --- Handshake -------------------------------------------------------------------------
 // 1. host → iframe, window.postMessage(ConnectMessage, widgetOrigin, [port2])
 // 2. iframe → host, on the port: ReadyMessage, or RefusedMessage and the port closes

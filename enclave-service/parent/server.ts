@@ -3,6 +3,7 @@
 import express, { type Express } from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ReadyResponse } from "../api-protocol";
 import { toBase64url } from "../base64url";
 import { apiErrorHandler, apiRoutes } from "./api-routes";
 import type { StackConfig } from "./config";
@@ -28,7 +29,7 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, store
   app.get("/readyz", (_req, res) => {
     setCommonHeaders(res);
     // Test mode is announced, so tools (npm run scan) can tell a test stack from a real one.
-    res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null });
+    res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null } satisfies ReadyResponse);
   });
   app.use(widgetRoutes(config, { pcr0: toBase64url(enclave.pcr0), rootCertificate: toBase64url(enclave.rootCertificate) }));
   app.use(apiRoutes(enclave, store));

@@ -5,6 +5,7 @@ import express, { type Router } from "express";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FrameConfig } from "../../widget/frame/config";
+import type { EmbedCheckResponse } from "../../widget/protocol";
 import type { StackConfig } from "./config";
 import { setCommonHeaders, setFrameHeaders } from "./security-headers";
 
@@ -44,7 +45,7 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
     res.setHeader("Access-Control-Allow-Origin", origin ?? "*");
     res.setHeader("Vary", "Origin");
     res.setHeader("Cache-Control", "no-store");
-    res.json({ allowed: origin !== undefined && config.partnerOrigins.includes(origin) });
+    res.json({ allowed: origin !== undefined && config.partnerOrigins.includes(origin) } satisfies EmbedCheckResponse);
   });
 
   router.get(["/frame", "/frame/", "/frame/frame.html"], (req, res) => {

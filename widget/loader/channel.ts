@@ -9,6 +9,7 @@ import {
   installErrorTransfer,
   PROTOCOL_VERSION,
   type ConnectMessage,
+  type EmbedCheckResponse,
   type FrameApi,
 } from "../protocol";
 
@@ -22,7 +23,7 @@ export async function checkPartner(widgetOrigin: string): Promise<void> {
   let allowed: unknown;
   try {
     const res = await fetch(`${widgetOrigin}/v1/embed-check`, { mode: "cors", credentials: "omit", cache: "no-store" });
-    allowed = ((await res.json()) as { allowed?: unknown }).allowed;
+    allowed = ((await res.json()) as Partial<EmbedCheckResponse>).allowed;
   } catch {
     throw new FaceSignError("widget_unreachable");
   }
