@@ -17,12 +17,12 @@ export const browserBuilds = [
 /** Node code. Packages stay external (installed by npm); project code is bundled. */
 export const nodeBuilds = [
   // The enclave core, with every dependency inside: its SHA-384 is PCR0, so what is measured is what runs.
-  { ...common, entryPoints: { enclave: "enclave-service/enclave/worker.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", sourcemap: false,
+  { ...common, entryPoints: { enclave: "enclave-service/enclave/worker.ts", "scan-shard": "enclave-service/enclave/identity/scan-shard.worker.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", sourcemap: false,
     // Native addons cannot be bundled: in the enclave image they sit beside the bundle, pinned by package-lock.json.
     external: ["onnxruntime-node", "onnxruntime-web", "sharp"],
     define: { __FACESIGN_PRODUCTION__: String(process.env.FACESIGN_BUILD === "production") },
-    // CommonJS dependencies (tweetnacl) call require("crypto"): give the ES module a require.
-    banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' } },
+    // CommonJS dependencies call require("crypto") (tweetnacl) and read __dirname (wabt): give the ES module both.
+    banner: { js: 'import { createRequire as __cr } from "node:module"; import { fileURLToPath as __fu } from "node:url"; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL(".", import.meta.url));' } },
   { ...common, entryPoints: { server: "scripts/start.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", packages: "external" },
 ];
 

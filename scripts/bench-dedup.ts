@@ -29,12 +29,12 @@ for (const person of people) {
   for (const r of rest) later.push([person, await embed(join(imagesDir, person, r))]);
 }
 
-function run(threshold: number) {
-  const registry = new Registry();
+async function run(threshold: number) {
+  const registry = await Registry.create();
   const owner = new Map<string, string>(); // userId (hex) → person
   let enrolmentFalseMatches = 0;
   for (const [person, vector] of firsts) {
-    const id = registry.identify(vector, threshold, 0);
+    const id = await registry.identify(vector, threshold, 0);
     // At enrolment every person is new: a "known" here is a match with an enrolled stranger.
     if (id.status === "known") enrolmentFalseMatches++;
     else owner.set(hex(id.record.userId), person);
@@ -43,7 +43,7 @@ function run(threshold: number) {
   let wrongPerson = 0;
   let duplicates = 0;
   for (const [person, vector] of later) {
-    const id = registry.identify(vector, threshold, 0);
+    const id = await registry.identify(vector, threshold, 0);
     // A new id for an enrolled person is a duplicate; it is theirs from then on.
     if (id.status === "new") {
       duplicates++;
@@ -51,12 +51,14 @@ function run(threshold: number) {
     } else if (owner.get(hex(id.record.userId)) === person) correct++;
     else wrongPerson++;
   }
+  await registry.close();
   const n = later.length;
   return { threshold, knownRate: +(correct / n).toFixed(4), wrongPersonRate: +(wrongPerson / n).toFixed(5), duplicateRate: +(duplicates / n).toFixed(4), enrolmentFalseMatches };
 }
 
 console.log(`enrolled one image of each of ${people.length} people, then scanned their ${later.length} other images (LFW: unconstrained news photos)`);
-const sweep = [0.42, 0.5, 0.55, 0.6, 0.65, 0.7].map(run);
+const sweep = [];
+for (const t of [0.42, 0.5, 0.55, 0.6, 0.65, 0.7]) sweep.push(await run(t));
 for (const r of sweep) console.log(`threshold ${r.threshold.toFixed(2)}${r.threshold === MATCH_THRESHOLD ? " (shipped)" : ""}: right person ${(100 * r.knownRate).toFixed(2)}%, wrong person ${(100 * r.wrongPersonRate).toFixed(3)}%, duplicate id ${(100 * r.duplicateRate).toFixed(2)}%, strangers matched at enrolment ${r.enrolmentFalseMatches}`);
-const shipped = sweep.find((r) => r.threshold === MATCH_THRESHOLD) ?? run(MATCH_THRESHOLD);
+const shipped = sweep.find((r) => r.threshold === MATCH_THRESHOLD) ?? (await run(MATCH_THRESHOLD));
 console.log(JSON.stringify({ people: people.length, scans: later.length, ...shipped }));

@@ -1,5 +1,6 @@
-// `npm run scan -- --camera FILE [--profile DIR] [--challenge STEPS|none]`: one real
-// face scan through the whole stack, from the command line. FILE (a video or a photo)
+// `npm run scan -- --camera FILE [--profile DIR] [--challenge STEPS|none] [--sign TEXT]`:
+// one real face scan through the whole stack, from the command line; with --sign, the
+// unlocked account then signs TEXT (EIP-191 personal_sign, approved in the frame). FILE (a video or a photo)
 // becomes Chromium's camera; the real host demo and frame run in headless Chromium.
 // The stack is started here unless one is already running; --challenge needs a stack
 // in test mode (started here in test mode when needed). Last line: one JSON object.
@@ -14,11 +15,12 @@ import { startStack } from "./start";
 process.chdir(resolve(import.meta.dirname, ".."));
 const camera = arg("--camera", "");
 if (!camera) {
-  console.error("usage: npm run scan -- --camera FILE [--profile DIR] [--challenge turn_left,blink|none]");
+  console.error("usage: npm run scan -- --camera FILE [--profile DIR] [--challenge turn_left,blink|none] [--sign TEXT]");
   process.exit(2);
 }
 const challenge = process.argv.includes("--challenge") ? arg("--challenge", "") : undefined;
 const profile = process.argv.includes("--profile") ? resolve(arg("--profile", "")) : undefined;
+const sign = process.argv.includes("--sign") ? arg("--sign", "") : undefined;
 
 const env = { ...process.env, ...(challenge !== undefined ? { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: challenge } : {}) };
 const config = readStackConfig(env);
@@ -37,7 +39,7 @@ if (running) {
   stop = stack.stop;
 }
 try {
-  const outcome = await driveScan({ hostDemoOrigin: config.hostDemoOrigin, camera: cameraFile(resolve(camera), { duration: 12 }), ...(profile ? { profileDir: profile } : {}) });
+  const outcome = await driveScan({ hostDemoOrigin: config.hostDemoOrigin, camera: cameraFile(resolve(camera), { duration: 12 }), ...(profile ? { profileDir: profile } : {}), ...(sign !== undefined ? { sign } : {}) });
   console.log(JSON.stringify(outcome));
 } finally {
   await stop();

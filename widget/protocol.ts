@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   attestation_invalid: "FaceSign's enclave could not be verified; nothing was sent.",
   service_error: "The FaceSign service refused the request.",
   scan_rejected: "The face scan was not accepted.",
+  user_rejected: "The request was rejected in FaceSign.",
+  unsupported_method: "FaceSign does not support this method.",
   internal_error: "FaceSign hit an internal error.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -99,13 +101,44 @@ export const isCloseRequest = (x: unknown): x is CloseRequest => isRecord(x) && 
 
 // --- The API the iframe exposes ---------------------------------------------------------
 
-/** Argument schemas, one tuple per method. */
-export const frameApiArgs = {
-  hello: /* @__PURE__ */ v.strictTuple([]),
-} as const;
+/** The largest message or typed-data document a signature request may carry. */
+export const MAX_SIGN_BYTES = 64 * 1024;
 
-export type FrameMethod = keyof typeof frameApiArgs;
-export const FRAME_METHODS = /* @__PURE__ */ Object.keys(frameApiArgs) as FrameMethod[];
+const sizeOf = (value: unknown) => JSON.stringify(value, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x)).length;
+
+/**
+ * Argument schemas, one tuple per method. Built on first use: the loader never
+ * validates what the frame sends it this way, so its bundle leaves valibot out.
+ */
+function buildFrameApiArgs() {
+  const typedData = v.pipe(
+    v.strictObject({
+      types: v.record(v.string(), v.array(v.strictObject({ name: v.string(), type: v.string() }))),
+      primaryType: v.string(),
+      domain: v.optional(v.record(v.string(), v.unknown())),
+      message: v.record(v.string(), v.unknown()),
+    }),
+    v.check((td) => sizeOf(td) <= MAX_SIGN_BYTES, "typed data is too large"),
+  );
+  return {
+    hello: v.strictTuple([]),
+    connect: v.strictTuple([]),
+    accounts: v.strictTuple([]),
+    /** ed25519 over the bytes, or over the UTF-8 of the text. */
+    signMessage: v.strictTuple([
+      v.union([v.pipe(v.string(), v.maxLength(MAX_SIGN_BYTES)), v.pipe(v.instance(Uint8Array), v.check((b) => b.length <= MAX_SIGN_BYTES, "message is too large"))]),
+    ]),
+    /** EIP-191: a 0x-prefixed hex string is bytes, anything else is UTF-8 text (as personal_sign's callers send it). */
+    personalSign: v.strictTuple([v.pipe(v.string(), v.maxLength(2 * MAX_SIGN_BYTES + 2))]),
+    signTypedData: v.strictTuple([typedData]),
+  } as const;
+}
+type FrameApiArgs = ReturnType<typeof buildFrameApiArgs>;
+let frameApiArgs: FrameApiArgs | undefined;
+
+export const FRAME_METHODS = ["hello", "connect", "accounts", "signMessage", "personalSign", "signTypedData"] as const satisfies readonly (keyof FrameApiArgs)[];
+export type FrameMethod = (typeof FRAME_METHODS)[number];
+export type TypedData = v.InferOutput<FrameApiArgs["signTypedData"]>[0];
 
 export interface HelloResult {
   /** The widget build the iframe runs. */
@@ -114,13 +147,41 @@ export interface HelloResult {
   hostOrigin: string;
 }
 
+export type Hex = `0x${string}`;
+
+export interface ConnectResult {
+  /** EVM address (EIP-55). */
+  address: Hex;
+  /** The idOS FaceSign wallet: the ed25519 public key, hex. */
+  ed25519PublicKey: string;
+  /** Whether this face was enrolled now or recognised. */
+  status: "new" | "known";
+}
+
+export interface SignMessageResult {
+  /** ed25519, 64 bytes, hex. */
+  signature: string;
+  ed25519PublicKey: string;
+}
+
+/**
+ * Every method that reads or uses a key first unlocks the wallet with a face scan if it
+ * is locked; every signature is shown to the user for approval (user_rejected if not).
+ */
 export interface FrameApi {
   hello(): Promise<HelloResult>;
+  connect(): Promise<ConnectResult>;
+  /** The EVM address while the wallet is unlocked, without asking the user; else none. */
+  accounts(): Promise<Hex[]>;
+  signMessage(message: string | Uint8Array): Promise<SignMessageResult>;
+  personalSign(message: string): Promise<Hex>;
+  signTypedData(typedData: TypedData): Promise<Hex>;
 }
 
 /** Validates a call's arguments; the iframe acts on nothing that fails this. */
-export function parseArgs<M extends FrameMethod>(method: M, args: unknown): v.InferOutput<(typeof frameApiArgs)[M]> {
-  const parsed = v.safeParse(frameApiArgs[method], args);
+export function parseArgs<M extends FrameMethod>(method: M, args: unknown): v.InferOutput<FrameApiArgs[M]> {
+  frameApiArgs ??= buildFrameApiArgs();
+  const parsed = v.safeParse(frameApiArgs[method] as FrameApiArgs[M], args);
   if (!parsed.success) throw new FaceSignError("invalid_request", `Invalid arguments for ${method}: ${parsed.issues[0]?.message ?? "malformed"}`);
   return parsed.output;
 }

@@ -39,7 +39,7 @@ export class EnclaveCore {
     const fresh = identity.wrappedKey === undefined;
     const sealingKey = fresh ? nacl.randomBytes(32) : unwrapKey(identity.wrappedKey!, identity.kek);
     const sealer = new Sealer(sealingKey);
-    const registry = new Registry();
+    const registry = await Registry.create();
     for (const record of identity.records) registry.add(sealer.unseal(record));
     const wrappedKey = fresh ? wrapKey(sealingKey, identity.kek) : undefined;
     identity.kek.fill(0);
@@ -89,7 +89,7 @@ export class EnclaveCore {
     const verdict = verifyLiveness(frames, steps, window);
     for (const f of frames) f.face.vector.fill(0);
     if (!verdict.pass) return { outcome: { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) } };
-    const identity = this.registry.identify(verdict.vector, MATCH_THRESHOLD, window.now);
+    const identity = await this.registry.identify(verdict.vector, MATCH_THRESHOLD, window.now);
     verdict.vector.fill(0);
     const { userId, entropy } = identity.record;
     return {

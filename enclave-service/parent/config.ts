@@ -27,6 +27,8 @@ export interface StackConfig {
   maxSessions: number;
   /** How long the user has for each challenge step in the frame. */
   stepTimeoutMs: number;
+  /** After a face scan, how long signatures need only the user's approval before the wallet locks. */
+  signWindowMs: number;
   /** FACESIGN_TEST_MODE=1 with FACESIGN_TEST_CHALLENGE="turn_left,blink" (or "none"): a fixed challenge, for recorded videos. */
   testChallenge?: ChallengeStep[];
 }
@@ -69,6 +71,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     sessionTtlMs: Number(env.FACESIGN_SESSION_TTL_MS ?? 10 * 60_000),
     maxSessions: Number(env.FACESIGN_MAX_SESSIONS ?? 10_000),
     stepTimeoutMs: Number(env.FACESIGN_STEP_TIMEOUT_MS ?? 15_000),
+    signWindowMs: Number(env.FACESIGN_SIGN_WINDOW_MS ?? 5 * 60_000),
     ...(testChallenge ? { testChallenge } : {}),
   };
 }

@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nacl from "tweetnacl";
 import { Registry } from "../../enclave-service/enclave/identity/registry";
-import { SealError, Sealer } from "../../enclave-service/enclave/identity/sealing";
+import { SealError, Sealer, type TemplateRecord } from "../../enclave-service/enclave/identity/sealing";
+import { VectorIndex } from "../../enclave-service/enclave/identity/vector-index";
+import { CANDIDATE_CAPACITY } from "../../enclave-service/enclave/identity/scan-kernel";
 import pg from "pg";
 import { openPostgresStore, openSqliteStore, type TemplateStore } from "../../enclave-service/parent/store/template-store";
 import { startPostgres, type TestPostgres } from "../support/postgres";
@@ -30,16 +32,18 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const tmp = () => mkdtempSync(join(tmpdir(), "facesign-identity-"));
 
 describe("identity", () => {
-  it("decides exactly as brute-force f32 search, including right at the threshold", () => {
-    const registry = new Registry();
-    const enrolled = Array.from({ length: 300 }, () => registry.identify(randomUnit(), THRESHOLD, 0).record);
+  it("decides exactly as brute-force f32 search, including right at the threshold", async (t) => {
+    const registry = await Registry.create();
+    t.after(() => registry.close());
+    const enrolled: TemplateRecord[] = [];
+    for (let i = 0; i < 300; i++) enrolled.push((await registry.identify(randomUnit(), THRESHOLD, 0)).record);
     for (let i = 0; i < 200; i++) {
       const base = enrolled[i % enrolled.length]!.vector;
       const probe = i % 3 === 0 ? randomUnit() : near(base, THRESHOLD + (i % 2 ? 0.005 : -0.005));
       const best = enrolled.reduce((b, r) => (dot(r.vector, probe) > dot(b.vector, probe) ? r : b));
       const expected = dot(best.vector, probe) >= THRESHOLD ? hex(best.userId) : "new";
       const before = registry.size;
-      const got = registry.identify(probe, THRESHOLD, 0);
+      const got = await registry.identify(probe, THRESHOLD, 0);
       assert.equal(got.status === "known" ? hex(got.record.userId) : "new", expected);
       if (got.status === "new") {
         assert.equal(registry.size, before + 1);
@@ -48,19 +52,53 @@ describe("identity", () => {
     }
   });
 
-  it("50 interleaved scans of 10 people make exactly 10 ids, with fresh 128-bit ids and 32-byte entropy", () => {
-    const registry = new Registry();
+  it("the sharded int8 index returns the exact f32 best on crowded near-threshold rows, with any number of shards", async (t) => {
+    // 2,000 rows packed around one centre, all within a few hundredths of the threshold:
+    // the int8 bound has to let through every row that could win.
+    const centre = randomUnit();
+    const rows = Array.from({ length: 2000 }, (_, i) => near(centre, 0.7 + (i % 40) * 0.002));
+    const indexes = await Promise.all([1, 2, 3].map((shards) => VectorIndex.create((row) => rows[row]!, shards)));
+    t.after(() => Promise.all(indexes.map((x) => x.close())));
+    for (const index of indexes) for (const r of rows) index.add(r);
+    for (let i = 0; i < 60; i++) {
+      const probe = near(centre, 0.6 + (i % 20) * 0.01);
+      const scores = rows.map((r) => dot(r, probe));
+      const threshold = 0.45 + (i % 10) * 0.01;
+      const top = Math.max(...scores);
+      const expected = top >= threshold ? { row: scores.indexOf(top), score: top } : undefined;
+      for (const index of indexes) {
+        const got = await index.best(probe, threshold);
+        assert.equal(got?.row, expected?.row);
+      }
+    }
+  });
+
+  it("falls back to an exact scan when more rows than the kernel's candidate list can hold pass the bound", async (t) => {
+    const rows = Array.from({ length: CANDIDATE_CAPACITY + 100 }, randomUnit);
+    const index = await VectorIndex.create((row) => rows[row]!, 1);
+    t.after(() => index.close());
+    for (const r of rows) index.add(r);
+    const probe = randomUnit();
+    const scores = rows.map((r) => dot(r, probe));
+    const top = Math.max(...scores);
+    assert.deepEqual((await index.best(probe, -1))?.row, scores.indexOf(top));
+  });
+
+  it("50 concurrent scans of 10 people make exactly 10 ids, with fresh 128-bit ids and 32-byte entropy", async (t) => {
+    const registry = await Registry.create();
+    t.after(() => registry.close());
     const people = Array.from({ length: 10 }, randomUnit);
     const scans = Array.from({ length: 50 }, (_, i) => ({ person: i % 10, vector: near(people[i % 10]!, 0.75) })).sort(() => Math.random() - 0.5);
+    const results = await Promise.all(scans.map((s) => registry.identify(s.vector, THRESHOLD, 0)));
     const idOf = new Map<number, string>();
-    for (const s of scans) {
-      const r = registry.identify(s.vector, THRESHOLD, 0);
+    results.forEach((r, i) => {
       assert.equal(r.record.userId.length, 16);
       assert.equal(r.record.entropy.length, 32);
       const id = hex(r.record.userId);
-      if (idOf.has(s.person)) assert.equal(id, idOf.get(s.person));
-      else idOf.set(s.person, id);
-    }
+      const person = scans[i]!.person;
+      if (idOf.has(person)) assert.equal(id, idOf.get(person));
+      else idOf.set(person, id);
+    });
     assert.equal(new Set(idOf.values()).size, 10);
     assert.equal(registry.size, 10);
   });
@@ -121,13 +159,14 @@ for (const backend of ["sqlite", "postgres"] as const) {
       const db = await open(t);
       if (!db) return;
       const sealer = new Sealer(nacl.randomBytes(32));
-      const registry = new Registry();
+      const registry = await Registry.create();
+      t.after(() => registry.close());
       const store = await db.store();
       const people = Array.from({ length: 10 }, randomUnit);
       // Scans arrive together; each new identity's record is stored as soon as it is made.
       await Promise.all(
         Array.from({ length: 50 }, (_, i) => near(people[i % 10]!, 0.75)).map(async (v) => {
-          const r = registry.identify(v, THRESHOLD, 0);
+          const r = await registry.identify(v, THRESHOLD, 0);
           if (r.status === "new") await store.put(sealer.seal(r.record));
         }),
       );
@@ -139,11 +178,12 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal(await reopened.getMeta("nothing"), undefined);
       await reopened.close();
       assert.equal(records.length, 10);
-      const rebuilt = new Registry();
+      const rebuilt = await Registry.create();
+      t.after(() => rebuilt.close());
       for (const r of records) rebuilt.add(sealer.unseal(r));
       for (const p of people) {
         const probe = near(p, 0.8);
-        const [before, after] = [registry.identify(probe, THRESHOLD, 0), rebuilt.identify(probe, THRESHOLD, 0)];
+        const [before, after] = await Promise.all([registry.identify(probe, THRESHOLD, 0), rebuilt.identify(probe, THRESHOLD, 0)]);
         assert.deepEqual([after.status, hex(after.record.userId), hex(after.record.entropy)], ["known", hex(before.record.userId), hex(before.record.entropy)]);
       }
     });

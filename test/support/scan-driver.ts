@@ -8,6 +8,10 @@ import { fakeCameraFlags, launchProfile } from "./browser";
 
 export interface ScanOutcome {
   status: "new" | "known" | "rejected";
+  /** With `sign`: the account the scan unlocked and its EIP-191 signature of the text. */
+  address?: string;
+  ed25519PublicKey?: string;
+  signature?: string;
   /** The rejection's code (enclave rejection, or the frame's problem code). */
   reason: string | null;
   userId: string | null;
@@ -21,9 +25,11 @@ export interface ScanDrive {
   /** A browser profile: a new directory is a new device. */
   profileDir?: string;
   timeoutMs?: number;
+  /** After a passed scan, personal_sign this text through FaceSign.provider and approve it in the frame. */
+  sign?: string;
 }
 
-export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000 }: ScanDrive): Promise<ScanOutcome> {
+export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign }: ScanDrive): Promise<ScanOutcome> {
   const context = await launchProfile(profileDir, fakeCameraFlags(camera));
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -36,7 +42,14 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     await frame.locator("body[data-status], body[data-problem]").waitFor({ timeout: timeoutMs });
     const ms = Date.now() - started;
     const status = await body.getAttribute("data-status");
-    if (status === "new" || status === "known") return { status, reason: null, userId: await body.getAttribute("data-user-id"), ms };
+    if (status === "new" || status === "known") {
+      const outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms };
+      if (sign === undefined) return outcome;
+      const account = await page.evaluate(async () => (await window.FaceSign.connect()).connect());
+      const signature = page.evaluate(([text, address]) => window.FaceSign.provider.request({ method: "personal_sign", params: [text, address] }) as Promise<string>, [sign, account.address] as const);
+      await frame.locator("#approve:visible").click();
+      return { ...outcome, address: account.address, ed25519PublicKey: account.ed25519PublicKey, signature: await signature };
+    }
     return { status: "rejected", reason: (await body.getAttribute("data-rejection")) ?? (await body.getAttribute("data-problem")), userId: null, ms };
   } finally {
     await context.close();

@@ -1,11 +1,89 @@
-// The iframe's side of FrameApi: every method validates its arguments first.
-import { parseArgs, WIDGET_VERSION, type FrameApi } from "../protocol";
+// The iframe's side of FrameApi. Every method validates its arguments first; every
+// signature is shown to the user, decoded, and made only after they approve it. One
+// request is on screen at a time.
+import { FaceSignError, parseArgs, WIDGET_VERSION, type FrameApi } from "../protocol";
+import { screens, type ConsentRequest } from "./screens";
+import { fromHex, hex } from "./wallet/encoding";
+import type { WalletKeys } from "./wallet/keys";
+import { readableMessage, readableTypedData } from "./wallet/readable";
+import { personalDigest, signDigest, signEd25519, typedDataDigest } from "./wallet/signers";
+import { publicIdentity, type WalletSession } from "./wallet/session";
 
-export function createFrameApi(hostOrigin: string): FrameApi {
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+export function createFrameApi(hostOrigin: string, wallet: WalletSession): FrameApi {
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Unlock (a fresh scan if needed), ask, then sign: in that order, one request at a time. */
+  function withConsent<T>(prompt: Omit<ConsentRequest, "hostOrigin" | "signer">, signer: (keys: WalletKeys) => string, sign: (keys: WalletKeys) => T): Promise<T> {
+    const run = queue.then(async () => {
+      const { keys } = await wallet.forSigning();
+      const approved = await screens.consent({ ...prompt, hostOrigin, signer: signer(keys) });
+      if (!approved) {
+        screens.rejected(hostOrigin);
+        throw new FaceSignError("user_rejected");
+      }
+      const result = sign(keys);
+      screens.signed(hostOrigin);
+      return result;
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  const evmSigner = (keys: WalletKeys) => `Signed by your FaceSign account ${keys.secp256k1.address}`;
+
   return {
     async hello(...args: unknown[]) {
       parseArgs("hello", args);
       return { version: WIDGET_VERSION, hostOrigin };
+    },
+
+    async connect(...args: unknown[]) {
+      parseArgs("connect", args);
+      return publicIdentity(await wallet.unlock());
+    },
+
+    async accounts(...args: unknown[]) {
+      parseArgs("accounts", args);
+      const unlocked = wallet.current;
+      return unlocked ? [unlocked.keys.secp256k1.address] : [];
+    },
+
+    async signMessage(...args: unknown[]) {
+      const [message] = parseArgs("signMessage", args);
+      const bytes = typeof message === "string" ? utf8(message) : message;
+      const shown = readableMessage(bytes);
+      return withConsent(
+        { kind: "signMessage", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] },
+        (keys) => `Signed by your FaceSign wallet ${hex(keys.ed25519.publicKey).slice(0, 16)}…`,
+        (keys) => ({ signature: signEd25519(keys, bytes), ed25519PublicKey: hex(keys.ed25519.publicKey) }),
+      );
+    },
+
+    async personalSign(...args: unknown[]) {
+      const [message] = parseArgs("personalSign", args);
+      const bytes = message.startsWith("0x") ? fromHex(message) : utf8(message);
+      if (!bytes) throw new FaceSignError("invalid_request", "personalSign: the 0x message is not valid hex");
+      const shown = readableMessage(bytes);
+      const digest = personalDigest(bytes);
+      return withConsent({ kind: "personalSign", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] }, evmSigner, (keys) => signDigest(keys, digest));
+    },
+
+    async signTypedData(...args: unknown[]) {
+      const [typedData] = parseArgs("signTypedData", args);
+      let digest: `0x${string}`;
+      try {
+        digest = typedDataDigest(typedData);
+      } catch (error) {
+        throw new FaceSignError("invalid_request", `signTypedData: ${error instanceof Error ? error.message.split("\n")[0] : "invalid typed data"}`);
+      }
+      const { domain, fields } = readableTypedData(typedData);
+      return withConsent(
+        { kind: "signTypedData", title: `Sign ${typedData.primaryType}?`, parts: [...(domain.length ? [{ heading: "For", fields: domain }] : []), { heading: typedData.primaryType, fields }] },
+        evmSigner,
+        (keys) => signDigest(keys, digest),
+      );
     },
   };
 }

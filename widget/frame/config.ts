@@ -9,6 +9,8 @@ const frameConfigSchema = v.object({
   attestation: v.object({ pcr0: v.string(), rootCertificate: v.string() }),
   /** How long the user has for each challenge step (and to place the face) before the scan stops. */
   stepTimeoutMs: v.pipe(v.number(), v.minValue(1000)),
+  /** How long after a face scan signatures need only the user's approval; then the wallet locks. */
+  signWindowMs: v.pipe(v.number(), v.minValue(1000)),
 });
 export type FrameConfig = v.InferOutput<typeof frameConfigSchema>;
 

@@ -1,18 +1,21 @@
 // Entry of the iframe app: read configuration, wait for the host's port, expose the
-// API, and run the screens (home → scan → result, or a problem with a retry).
+// API, and run the screens (home → scan → result, or a problem with a retry); the
+// scan unlocks the wallet that the API's methods use.
 import { expose } from "comlink";
 import { FaceSignError, FRAME_METHODS, installErrorTransfer, type CloseRequest, type HandshakeReply } from "../protocol";
 import { createFrameApi } from "./api";
 import { readFrameConfig } from "./config";
 import { guardedEndpoint } from "./guarded-endpoint";
 import { acceptHostPort } from "./handshake";
+import type { ScanSuccess } from "./scan-session";
 import { screens } from "./screens";
+import { WalletSession } from "./wallet/session";
 
 installErrorTransfer();
 const config = readFrameConfig();
 
 /** The scan's code (camera, tracker, attestation, enclave client) loads while the user reads the start screen. */
-async function scanUntilDone(): Promise<void> {
+async function scanUntilDone(): Promise<ScanSuccess> {
   const scanning = import("./scan-session");
   await screens.askToStart();
   const { scanOnce } = await scanning;
@@ -21,7 +24,7 @@ async function scanUntilDone(): Promise<void> {
       const result = await scanOnce(config);
       document.body.dataset.userId = result.userId;
       screens.done(result.status);
-      return;
+      return result;
     } catch (error) {
       const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
       await screens.problem(e.code, e.message);
@@ -29,13 +32,18 @@ async function scanUntilDone(): Promise<void> {
   }
 }
 
+const wallet = new WalletSession(scanUntilDone, config.signWindowMs);
+// The keys go as soon as this document does (the modal closed, or the page went away).
+addEventListener("pagehide", () => wallet.lock());
+
 acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrigin }) => {
-  expose(createFrameApi(hostOrigin), guardedEndpoint(port, FRAME_METHODS));
+  expose(createFrameApi(hostOrigin, wallet), guardedEndpoint(port, FRAME_METHODS));
   const ready: HandshakeReply = { type: "facesign:ready" };
   port.postMessage(ready);
   // Esc inside the frame never reaches the host's dialog: ask the host to close it.
   const closeRequest: CloseRequest = { type: "facesign:close-request" };
   document.addEventListener("keydown", (e) => e.key === "Escape" && port.postMessage(closeRequest));
   screens.connected(hostOrigin);
-  void scanUntilDone();
+  // The scan starts with the window; connect() and the first signature wait for it.
+  wallet.unlock().catch(() => undefined);
 });

@@ -4,12 +4,23 @@ import type { ErrorCode } from "../protocol";
 import { CAMERA_ERROR_TEXT } from "./ui/copy";
 import type { ScanView } from "./ui/scan-view";
 
+export interface ConsentRequest {
+  /** For tests and styling: which request this is. */
+  kind: "signMessage" | "personalSign" | "signTypedData";
+  title: string;
+  hostOrigin: string;
+  parts: ({ heading?: string } & ({ text: string } | { fields: [string, string][] }))[];
+  /** Which key signs, in words. */
+  signer: string;
+  approveLabel?: string;
+}
+
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-type Screen = "home" | "scan" | "result" | "problem";
+type Screen = "home" | "scan" | "result" | "consent" | "problem";
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "result", "problem"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "result", "consent", "problem"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
 }
 
@@ -49,6 +60,60 @@ export const screens = {
     document.body.dataset.status = status;
     show("result");
     $("result-title").focus();
+  },
+
+  /** The user said no: nothing went back to the page. */
+  rejected(hostOrigin: string): void {
+    $("result-title").textContent = "Not signed";
+    $("result-body").textContent = `Nothing was sent to ${new URL(hostOrigin).host}.`;
+    show("result");
+    $("result-title").focus();
+  },
+
+  /** A signature went back to the page. */
+  signed(hostOrigin: string): void {
+    $("result-title").textContent = "Signed";
+    $("result-body").textContent = `Your signature was sent to ${new URL(hostOrigin).host}.`;
+    show("result");
+    $("result-title").focus();
+  },
+
+  /**
+   * Asks the user to approve a request from the host page; resolves true on approve,
+   * false on reject. The body is built from text nodes only: nothing the page sent is
+   * ever parsed as HTML.
+   */
+  consent(request: ConsentRequest): Promise<boolean> {
+    $("consent-title").textContent = request.title;
+    $("consent-origin").textContent = request.hostOrigin;
+    $("consent-key").textContent = request.signer;
+    const body = $("consent-body");
+    body.replaceChildren();
+    for (const part of request.parts) {
+      if (part.heading) body.append(Object.assign(document.createElement("h2"), { textContent: part.heading }));
+      if ("text" in part) body.append(Object.assign(document.createElement("pre"), { textContent: part.text }));
+      else {
+        const list = document.createElement("dl");
+        for (const [k, v] of part.fields) list.append(Object.assign(document.createElement("dt"), { textContent: k }), Object.assign(document.createElement("dd"), { textContent: v }));
+        body.append(list);
+      }
+    }
+    $<HTMLButtonElement>("approve").textContent = request.approveLabel ?? "Sign";
+    document.body.dataset.consent = request.kind;
+    show("consent");
+    $("consent-title").focus();
+    return new Promise((resolve) => {
+      const decide = (approved: boolean) => () => {
+        approve.removeEventListener("click", yes);
+        reject.removeEventListener("click", no);
+        delete document.body.dataset.consent;
+        resolve(approved);
+      };
+      const [approve, reject] = [$("approve"), $("reject")];
+      const [yes, no] = [decide(true), decide(false)];
+      approve.addEventListener("click", yes);
+      reject.addEventListener("click", no);
+    });
   },
 
   /** Shows a problem; resolves when the user asks to retry. */

@@ -38,7 +38,7 @@ export class FaceSignButton extends LitElement {
   size: "small" | "medium" | "large" = "medium";
   state: ButtonState = "idle";
 
-  private readonly modal = new FaceSignModal();
+  readonly modal = new FaceSignModal();
 
   constructor() {
     super();
@@ -68,7 +68,9 @@ export class FaceSignButton extends LitElement {
   }
 
   private onClick() {
-    // The outcome reaches the page as facesign:connected / facesign:error events.
-    this.connect().catch(() => undefined);
+    // The outcome reaches the page as facesign:connected, facesign:account and facesign:error events.
+    this.state = "connecting";
+    this.modal.widgetOrigin = this.widgetOrigin;
+    this.modal.account().catch(() => undefined);
   }
 }

@@ -3,13 +3,28 @@
 // the frame, and with it everything the frame held in memory.
 import { LitElement, css, html, nothing } from "lit";
 import type { Remote } from "comlink";
-import { FaceSignError, isCloseRequest, type FrameApi, type HelloResult, type WireError } from "../protocol";
+import { FaceSignError, isCloseRequest, type ConnectResult, type FrameApi, type HelloResult, type WireError } from "../protocol";
 import { checkPartner, openChannel } from "./channel";
 
 export interface FaceSignEvents {
   "facesign:connected": CustomEvent<HelloResult>;
+  /** The user unlocked FaceSign in the frame: their public account (from <facesign-button> clicks and FaceSign.provider). */
+  "facesign:account": CustomEvent<ConnectResult>;
   "facesign:error": CustomEvent<WireError>;
   "facesign:disconnected": CustomEvent<void>;
+}
+
+/**
+ * Comlink leaves a call pending forever when its port closes: while the modal is open,
+ * every call also loses the race against the modal closing, so a page waiting on a
+ * signature hears "closed" when the user shuts the window.
+ */
+function rejectOnClose(remote: Remote<FrameApi>, closed: Promise<never>): Remote<FrameApi> {
+  closed.catch(() => undefined);
+  return new Proxy(remote, {
+    // "then" stays undefined, or awaiting the remote would call into the frame.
+    get: (target, method: keyof FrameApi & string) => (method === ("then" as string) ? undefined : (...args: never[]) => Promise.race([(target[method] as (...a: never[]) => Promise<unknown>)(...args), closed])),
+  });
 }
 
 export class FaceSignModal extends LitElement {
@@ -49,6 +64,14 @@ export class FaceSignModal extends LitElement {
     return this.channel;
   }
 
+  /** Connects, then unlocks FaceSign in the frame (a face scan if it is locked) and announces the account. */
+  async account(): Promise<{ remote: Remote<FrameApi>; account: ConnectResult }> {
+    const remote = await this.connect();
+    const account = await remote.connect();
+    this.emit("facesign:account", account);
+    return { remote, account };
+  }
+
   close(): void {
     if (!this.open) return;
     this.rejectPending?.(new FaceSignError("closed"));
@@ -82,7 +105,7 @@ export class FaceSignModal extends LitElement {
       const { remote, port } = await Promise.race([openChannel(frame, this.widgetOrigin), closed]);
       this.port = port;
       port.addEventListener("message", (e: MessageEvent) => isCloseRequest(e.data) && this.close());
-      return remote;
+      return rejectOnClose(remote, closed);
     } catch (error) {
       this.channel = undefined;
       if (this.open) this.close();

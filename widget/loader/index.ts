@@ -1,10 +1,13 @@
 // The loader (dist/facesign.js): registers <facesign-button> and <facesign-modal>
-// and exposes the FaceSign global for partners.
+// and exposes the FaceSign global for partners, with an EIP-1193 provider for dapps
+// (announced through EIP-6963).
 import type { Remote } from "comlink";
 import { ERROR_CODES, FaceSignError, WIDGET_VERSION, type FrameApi } from "../protocol";
 import { FaceSignButton } from "./facesign-button";
 import { FaceSignModal } from "./facesign-modal";
 import { loaderOrigin } from "./loader-origin";
+import { announceProvider } from "./eip6963";
+import { createProvider, ProviderRpcError } from "./provider";
 
 if (!customElements.get("facesign-modal")) customElements.define("facesign-modal", FaceSignModal);
 if (!customElements.get("facesign-button")) customElements.define("facesign-button", FaceSignButton);
@@ -14,21 +17,30 @@ export interface ConnectOptions {
   widgetOrigin?: string;
 }
 
-/** Connects through the page's <facesign-button> for that origin, or through a modal of its own. */
-function connect({ widgetOrigin = loaderOrigin() }: ConnectOptions = {}): Promise<Remote<FrameApi>> {
+/** The modal of the page's <facesign-button> for that origin, or one of its own. */
+function modalFor(widgetOrigin = loaderOrigin()): FaceSignModal {
   const origin = new URL(widgetOrigin).origin;
   const button = Array.from(document.querySelectorAll("facesign-button")).find((b) => b.widgetOrigin === origin);
-  if (button) return button.connect();
+  if (button) {
+    button.modal.widgetOrigin = origin;
+    return button.modal;
+  }
   let modal = Array.from(document.querySelectorAll("facesign-modal")).find((m) => m.widgetOrigin === origin);
   if (!modal) {
     modal = new FaceSignModal();
     modal.widgetOrigin = origin;
     document.body.append(modal);
   }
-  return modal.connect();
+  return modal;
 }
 
-const FaceSign = { version: WIDGET_VERSION, connect, FaceSignError, errors: ERROR_CODES };
+/** Opens FaceSign and resolves with the frame's typed API (connect, signMessage, personalSign, signTypedData…). */
+const connect = ({ widgetOrigin }: ConnectOptions = {}): Promise<Remote<FrameApi>> => modalFor(widgetOrigin).connect();
+
+const provider = createProvider(() => modalFor());
+announceProvider(provider);
+
+const FaceSign = { version: WIDGET_VERSION, connect, provider, FaceSignError, ProviderRpcError, errors: ERROR_CODES };
 export type FaceSignGlobal = typeof FaceSign;
 
 declare global {

@@ -1,10 +1,9 @@
-// 1:N identity in enclave memory: every enrolled FaceVector in one contiguous f32
-// matrix, searched exactly. identify() is synchronous, so in the enclave's single
-// event loop no other scan can enrol between the search and the append: two scans
-// of the same new face cannot make two ids.
+// 1:N identity in enclave memory: the records, and their FaceVectors in the sharded
+// int8 index whose answers equal exact f32 search. Identifications run one at a time
+// (a queue), so two scans of the same new face cannot both miss and make two ids.
 import nacl from "tweetnacl";
-import { FACE_VECTOR_DIM } from "./registry-types";
 import type { TemplateRecord } from "./sealing";
+import { VectorIndex } from "./vector-index";
 
 export interface RandomSource {
   /** Production: the NSM's GetRandom; locally the platform CSPRNG. */
@@ -15,45 +14,39 @@ export const csprng: RandomSource = { bytes: (n) => nacl.randomBytes(n) };
 export type Identity = { status: "known" | "new"; record: TemplateRecord };
 
 export class Registry {
-  private matrix = new Float32Array(FACE_VECTOR_DIM * 64);
-  private readonly records: TemplateRecord[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly random: RandomSource = csprng) {}
+  private constructor(private readonly records: TemplateRecord[], private readonly index: VectorIndex, private readonly random: RandomSource) {}
+
+  /** Rows of the index are positions in `records`, so the re-rank reads their exact vectors. */
+  static async create(random: RandomSource = csprng, shards?: number): Promise<Registry> {
+    const records: TemplateRecord[] = [];
+    return new Registry(records, await VectorIndex.create((row) => records[row]!.vector, shards), random);
+  }
 
   get size(): number {
     return this.records.length;
   }
 
   add(record: TemplateRecord): void {
-    if (record.vector.length !== FACE_VECTOR_DIM) throw new RangeError("FaceVector must have 512 dimensions");
-    if ((this.records.length + 1) * FACE_VECTOR_DIM > this.matrix.length) {
-      const grown = new Float32Array(this.matrix.length * 2);
-      grown.set(this.matrix);
-      this.matrix = grown;
-    }
-    this.matrix.set(record.vector, this.records.length * FACE_VECTOR_DIM);
+    this.index.add(record.vector);
     this.records.push(record);
   }
 
-  /** The best match's index and cosine similarity (vectors are unit length), exact. */
-  search(vector: Float32Array): { index: number; score: number } {
-    let best = { index: -1, score: -Infinity };
-    const m = this.matrix;
-    for (let r = 0; r < this.records.length; r++) {
-      let s = 0;
-      const o = r * FACE_VECTOR_DIM;
-      for (let i = 0; i < FACE_VECTOR_DIM; i++) s += m[o + i]! * vector[i]!;
-      if (s > best.score) best = { index: r, score: s };
-    }
-    return best;
+  /** Known when the best exact match reaches the threshold; otherwise a new user, enrolled now. */
+  identify(vector: Float32Array, threshold: number, now: number): Promise<Identity> {
+    const run = this.queue.then(async (): Promise<Identity> => {
+      const best = await this.index.best(vector, threshold);
+      if (best) return { status: "known", record: this.records[best.row]! };
+      const record: TemplateRecord = { userId: this.random.bytes(16), entropy: this.random.bytes(32), vector: Float32Array.from(vector), created: now };
+      this.add(record);
+      return { status: "new", record };
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
-  /** Known when the best match reaches the threshold; otherwise a new user, enrolled now. */
-  identify(vector: Float32Array, threshold: number, now: number): Identity {
-    const best = this.search(vector);
-    if (best.index >= 0 && best.score >= threshold) return { status: "known", record: this.records[best.index]! };
-    const record: TemplateRecord = { userId: this.random.bytes(16), entropy: this.random.bytes(32), vector: Float32Array.from(vector), created: now };
-    this.add(record);
-    return { status: "new", record };
+  async close(): Promise<void> {
+    await this.index.close();
   }
 }
