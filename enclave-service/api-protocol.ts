@@ -64,6 +64,19 @@ export interface ReadyResponse {
   testChallenge: ChallengeStep[] | null;
 }
 
+// --- POST /v1/issuer: the issuer's key, attested -----------------------------------------
+// The attestation document's public_key is the enclave's ed25519 issuer key and its
+// user_data is ISSUER_USER_DATA, so a consumer that verifies the document (pinned root,
+// pinned PCR0, its own nonce) knows which key signs FaceSign credentials.
+
+export const ISSUER_USER_DATA = "facesign/v1/issuer";
+export const issuerRequestSchema = v.strictObject({ nonce: bytes(32) });
+export interface IssuerResponse {
+  issuer: string;
+  /** COSE_Sign1 attestation document, base64url. */
+  attestation: string;
+}
+
 // --- POST /v1/sessions -------------------------------------------------------------------
 
 export const createSessionRequestSchema = v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32) });
@@ -117,7 +130,19 @@ export const SCAN_REJECTIONS = {
 } as const;
 export type ScanRejection = keyof typeof SCAN_REJECTIONS;
 
-export type ScanOutcome = { status: "rejected"; reason: ScanRejection; step?: number } | { status: "new" | "known"; userId: string; entropy: string };
+/**
+ * The user's FaceSign credential, issued by the enclave with every passed scan (the frame
+ * stores it in idOS when the profile lacks one): the VC's JWS, encrypted to the user's
+ * x25519 key as idOS encrypts credentials (see credential.ts), base64url.
+ */
+export interface IssuedCredential {
+  content: string;
+  encryptorPublicKey: string;
+  /** The issuer's did:key: the enclave's ed25519 key, attested at POST /v1/issuer. */
+  issuer: string;
+}
+
+export type ScanOutcome = { status: "rejected"; reason: ScanRejection; step?: number } | { status: "new" | "known"; userId: string; entropy: string; credential: IssuedCredential };
 
 /** What comes back inside a box: the same counter, and the answer. */
 export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number } & ScanOutcome);

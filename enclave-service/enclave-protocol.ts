@@ -32,13 +32,16 @@ export interface EnclaveSettings {
 export interface IdentityBoot {
   kek: Uint8Array;
   wrappedKey?: Uint8Array;
+  /** The credential issuer's ed25519 secret key, wrapped under the sealing key. */
+  wrappedIssuerKey?: Uint8Array;
   records: SealedRecord[];
 }
 
 export type ParentToEnclave =
   | { id: number; op: "boot"; signer: DevSigner; settings: EnclaveSettings; models: FaceModels; identity: IdentityBoot }
   | { id: number; op: "openSession"; nonce: Uint8Array; clientPublicKey: Uint8Array; now: number }
-  | { id: number; op: "sessionRequest"; sessionId: Uint8Array; body: Uint8Array; now: number };
+  | { id: number; op: "sessionRequest"; sessionId: Uint8Array; body: Uint8Array; now: number }
+  | { id: number; op: "attestIssuer"; nonce: Uint8Array; now: number };
 
 export interface OpenSessionResult {
   sessionId: Uint8Array;
@@ -58,6 +61,10 @@ export interface BootResult {
   publicKey: Uint8Array;
   /** Set when the enclave made a new sealing key: the parent stores it, wrapped. */
   wrappedKey?: Uint8Array;
+  /** Set when the enclave made a new issuer key: the parent stores it, wrapped. */
+  wrappedIssuerKey?: Uint8Array;
+  /** The issuer's did:key. */
+  issuer: string;
   enrolled: number;
 }
 
@@ -67,5 +74,10 @@ export interface SessionReply {
   store?: SealedRecord;
 }
 
-export type OpResult<Op extends EnclaveOp> = Op extends "boot" ? BootResult : Op extends "openSession" ? OpenSessionResult : Op extends "sessionRequest" ? SessionReply : never;
+export interface IssuerAttestation {
+  issuer: string;
+  attestation: Uint8Array;
+}
+
+export type OpResult<Op extends EnclaveOp> = Op extends "boot" ? BootResult : Op extends "openSession" ? OpenSessionResult : Op extends "sessionRequest" ? SessionReply : Op extends "attestIssuer" ? IssuerAttestation : never;
 export type OpArgs<Op extends EnclaveOp> = Omit<Extract<ParentToEnclave, { op: Op }>, "id" | "op">;

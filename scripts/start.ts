@@ -1,26 +1,33 @@
-// `npm start`: builds, then serves the widget origin (parent server) and the host
-// demo on two different sites, prints both URLs, and stops cleanly on Ctrl-C.
+// `npm start`: builds, then serves the widget origin (parent server), the host demo
+// and the local idOS node on different origins, prints the URLs, and stops cleanly on Ctrl-C.
 import { execFileSync } from "node:child_process";
 import { readStackConfig } from "../enclave-service/parent/config";
 import { startEnclave } from "../enclave-service/parent/enclave-host";
 import { createParentApp, listen } from "../enclave-service/parent/server";
 import { openTemplateStore } from "../enclave-service/parent/store/template-store";
 import { createHostDemoApp } from "../host-demo/server";
+import { openIdosDb } from "../enclave-service/idos-node/idos-db";
+import { createIdosApp } from "../enclave-service/idos-node/server";
 
 export async function startStack(config = readStackConfig()) {
   const store = await openTemplateStore(config);
   const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, modelsDir: config.modelsDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) }, store });
   const widget = await listen(createParentApp(config, enclave, store), config.widgetHost, config.widgetPort);
   const demo = await listen(createHostDemoApp(config), config.hostDemoHost, config.hostDemoPort);
+  const idosDb = await openIdosDb(config);
+  const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin }), config.idosHost, config.idosPort);
   return {
     config,
     enclave,
     store,
+    idosDb,
     async stop() {
-      for (const s of [widget.server, demo.server]) s.closeAllConnections();
-      await Promise.all([widget.server, demo.server].map((s) => new Promise<void>((r) => s.close(() => r()))));
+      const servers = [widget.server, demo.server, idos.server];
+      for (const s of servers) s.closeAllConnections();
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
       await enclave.stop();
       await store.close();
+      await idosDb.close();
     },
   };
 }
@@ -31,6 +38,7 @@ if (isMain) {
   const stack = await startStack();
   console.log(`FaceSign widget origin: ${stack.config.widgetOrigin}  (loader: ${stack.config.widgetOrigin}/facesign.js)`);
   console.log(`Host demo (partner site): ${stack.config.hostDemoOrigin}/`);
+  console.log(`Local idOS node: ${stack.config.idosOrigin}/v1/actions/…`);
   const shutdown = async () => {
     await stack.stop();
     process.exit(0);

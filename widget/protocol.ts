@@ -131,14 +131,23 @@ function buildFrameApiArgs() {
     /** EIP-191: a 0x-prefixed hex string is bytes, anything else is UTF-8 text (as personal_sign's callers send it). */
     personalSign: v.strictTuple([v.pipe(v.string(), v.maxLength(2 * MAX_SIGN_BYTES + 2))]),
     signTypedData: v.strictTuple([typedData]),
+    /** Share the FaceSign credential with a consumer (keys base64url, 32 bytes each). */
+    requestAccessGrant: v.strictTuple([
+      v.strictObject({
+        consumerEncryptionPublicKey: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, "consumerEncryptionPublicKey must be 32 bytes, base64url")),
+        consumerAuthPublicKey: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, "consumerAuthPublicKey must be 32 bytes, base64url")),
+        lockedUntil: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15)),
+      }),
+    ]),
   } as const;
 }
 type FrameApiArgs = ReturnType<typeof buildFrameApiArgs>;
 let frameApiArgs: FrameApiArgs | undefined;
 
-export const FRAME_METHODS = ["hello", "connect", "accounts", "signMessage", "personalSign", "signTypedData"] as const satisfies readonly (keyof FrameApiArgs)[];
+export const FRAME_METHODS = ["hello", "connect", "accounts", "signMessage", "personalSign", "signTypedData", "requestAccessGrant"] as const satisfies readonly (keyof FrameApiArgs)[];
 export type FrameMethod = (typeof FRAME_METHODS)[number];
 export type TypedData = v.InferOutput<FrameApiArgs["signTypedData"]>[0];
+export type AccessGrantRequest = v.InferOutput<FrameApiArgs["requestAccessGrant"]>[0];
 
 export interface HelloResult {
   /** The widget build the iframe runs. */
@@ -176,6 +185,8 @@ export interface FrameApi {
   signMessage(message: string | Uint8Array): Promise<SignMessageResult>;
   personalSign(message: string): Promise<Hex>;
   signTypedData(typedData: TypedData): Promise<Hex>;
+  /** After consent, the user's credential re-encrypted to the consumer and an idOS access grant for it. */
+  requestAccessGrant(request: AccessGrantRequest): Promise<{ grantId: string }>;
 }
 
 /** Validates a call's arguments; the iframe acts on nothing that fails this. */

@@ -1,11 +1,13 @@
 // The enclave core: everything that would run inside the Nitro Enclave. No file
 // system, no sockets, no clock but the `now` each message carries, no logging of
-// payloads or keys. It holds a fresh x25519 key pair per boot, the face engine, and
-// every enrolled template in memory.
+// payloads or keys. It holds a fresh x25519 key pair per boot, the face engine, every
+// enrolled template in memory, and the key that signs users' FaceSign credentials.
 import nacl from "tweetnacl";
-import { ApiError, CHALLENGE_STEPS, type ChallengeStep, type EnclaveRequest, type ScanOutcome } from "../api-protocol";
+import { ApiError, CHALLENGE_STEPS, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../api-protocol";
 import { fromBase64url, toBase64url } from "../base64url";
-import type { BootResult, DevSigner, EnclaveSettings, IdentityBoot, OpenSessionResult, SessionReply } from "../enclave-protocol";
+import { didKey, encryptContent, issueCredential } from "../credential";
+import type { BootResult, DevSigner, EnclaveSettings, IdentityBoot, IssuerAttestation, OpenSessionResult, SessionReply } from "../enclave-protocol";
+import { userSigningAndBoxKeys } from "../user-keys";
 import { createDevAttestor, type Attestor } from "./attestation-document";
 import { drawChallenge } from "./challenge";
 import { FaceEngine, type FaceModels } from "./face/engine";
@@ -30,6 +32,8 @@ export class EnclaveCore {
     private readonly sealer: Sealer,
     private readonly registry: Registry,
     private readonly settings: EnclaveSettings,
+    /** The credential issuer's ed25519 key pair (its secret sealed at rest like the templates). */
+    private readonly issuerKey: nacl.SignKeyPair,
   ) {
     this.sessions = new SessionTable(this.keys.secretKey, settings);
   }
@@ -43,8 +47,20 @@ export class EnclaveCore {
     for (const record of identity.records) registry.add(sealer.unseal(record));
     const wrappedKey = fresh ? wrapKey(sealingKey, identity.kek) : undefined;
     identity.kek.fill(0);
-    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models), sealer, registry, settings);
-    return { core, result: { publicKey: core.keys.publicKey, enrolled: registry.size, ...(wrappedKey ? { wrappedKey } : {}) } };
+    const issuerKey = identity.wrappedIssuerKey ? nacl.sign.keyPair.fromSecretKey(unwrapKey(identity.wrappedIssuerKey, sealingKey)) : nacl.sign.keyPair();
+    const wrappedIssuerKey = identity.wrappedIssuerKey ? undefined : wrapKey(issuerKey.secretKey, sealingKey);
+    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models), sealer, registry, settings, issuerKey);
+    return {
+      core,
+      result: { publicKey: core.keys.publicKey, enrolled: registry.size, issuer: didKey(issuerKey.publicKey), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
+    };
+  }
+
+  /** An attestation document whose public_key is the issuer key: what a consumer checks credentials against. */
+  async attestIssuer(nonce: Uint8Array, now: number): Promise<IssuerAttestation> {
+    if (nonce.length !== 32) throw new ApiError("malformed_request");
+    const attestation = await this.attestor.attest({ publicKey: this.issuerKey.publicKey, userData: new TextEncoder().encode(ISSUER_USER_DATA), nonce, now });
+    return { issuer: didKey(this.issuerKey.publicKey), attestation };
   }
 
   async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, now: number): Promise<OpenSessionResult> {
@@ -72,6 +88,16 @@ export class EnclaveCore {
     }
   }
 
+  /** The user's credential, for the keys the frame derives from this entropy, encrypted to their x25519 key. */
+  private issue({ userId, entropy }: { userId: Uint8Array; entropy: Uint8Array }, now: number): IssuedCredential {
+    const user = userSigningAndBoxKeys(entropy);
+    user.ed25519.secretKey.fill(0);
+    user.x25519.secretKey.fill(0);
+    const jws = issueCredential(this.issuerKey.secretKey, user.ed25519.publicKey, toBase64url(userId), now);
+    const { content, encryptorPublicKey } = encryptContent(new TextEncoder().encode(jws), user.x25519.publicKey);
+    return { content: toBase64url(content), encryptorPublicKey: toBase64url(encryptorPublicKey), issuer: didKey(this.issuerKey.publicKey) };
+  }
+
   private async scan(request: Extract<EnclaveRequest, { type: "scan" }>, steps: ChallengeStep[], window: { openedAt: number; now: number }): Promise<{ outcome: ScanOutcome; store?: SealedRecord }> {
     const frames: AnalysedFrame[] = [];
     for (const frame of request.frames) {
@@ -93,7 +119,7 @@ export class EnclaveCore {
     verdict.vector.fill(0);
     const { userId, entropy } = identity.record;
     return {
-      outcome: { status: identity.status, userId: toBase64url(userId), entropy: toBase64url(entropy) },
+      outcome: { status: identity.status, userId: toBase64url(userId), entropy: toBase64url(entropy), credential: this.issue(identity.record, window.now) },
       ...(identity.status === "new" ? { store: this.sealer.seal(identity.record) } : {}),
     };
   }

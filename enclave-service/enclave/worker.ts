@@ -19,6 +19,8 @@ async function handle(msg: ParentToEnclave): Promise<unknown> {
       return core.openSession(msg.nonce, msg.clientPublicKey, msg.now);
     case "sessionRequest":
       return core.handleRequest(msg.sessionId, msg.body, msg.now);
+    case "attestIssuer":
+      return core.attestIssuer(msg.nonce, msg.now);
   }
 }
 

@@ -2,7 +2,7 @@
 // carries ciphertext to and from the enclave; it can read none of it.
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
 import * as v from "valibot";
-import { ApiError, createSessionRequestSchema, LIMITS, type CreateSessionResponse } from "../api-protocol";
+import { ApiError, createSessionRequestSchema, issuerRequestSchema, LIMITS, type CreateSessionResponse, type IssuerResponse } from "../api-protocol";
 import { fromBase64url, toBase64url } from "../base64url";
 import type { EnclaveHost } from "./enclave-host";
 import type { TemplateStore } from "./store/template-store";
@@ -45,6 +45,14 @@ export function apiRoutes(enclave: EnclaveHost, store: TemplateStore): Router {
     };
     setCommonHeaders(res);
     res.status(201).json(response);
+  });
+
+  router.post("/v1/issuer", requireType("application/json"), json, async (req, res) => {
+    const body = v.safeParse(issuerRequestSchema, req.body);
+    if (!body.success) throw new ApiError("malformed_request", `Invalid issuer request: ${body.issues[0]?.message ?? "malformed"}`);
+    const r = await enclave.call("attestIssuer", { nonce: fromBase64url(body.output.nonce)!, now: Date.now() });
+    setCommonHeaders(res);
+    res.status(200).json({ issuer: r.issuer, attestation: toBase64url(r.attestation) } satisfies IssuerResponse);
   });
 
   const sessionRequest = async (req: Request, res: Response) => {

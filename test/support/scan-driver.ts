@@ -12,6 +12,8 @@ export interface ScanOutcome {
   address?: string;
   ed25519PublicKey?: string;
   signature?: string;
+  /** With `grantTo`: the idOS access grant made for that consumer. */
+  grantId?: string;
   /** The rejection's code (enclave rejection, or the frame's problem code). */
   reason: string | null;
   userId: string | null;
@@ -27,9 +29,11 @@ export interface ScanDrive {
   timeoutMs?: number;
   /** After a passed scan, personal_sign this text through FaceSign.provider and approve it in the frame. */
   sign?: string;
+  /** After a passed scan, grant this consumer x25519 key (base64url) access to the credential, approved in the frame. */
+  grantTo?: string;
 }
 
-export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign }: ScanDrive): Promise<ScanOutcome> {
+export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign, grantTo }: ScanDrive): Promise<ScanOutcome> {
   const context = await launchProfile(profileDir, fakeCameraFlags(camera));
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -43,12 +47,21 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     const ms = Date.now() - started;
     const status = await body.getAttribute("data-status");
     if (status === "new" || status === "known") {
-      const outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms };
-      if (sign === undefined) return outcome;
-      const account = await page.evaluate(async () => (await window.FaceSign.connect()).connect());
-      const signature = page.evaluate(([text, address]) => window.FaceSign.provider.request({ method: "personal_sign", params: [text, address] }) as Promise<string>, [sign, account.address] as const);
-      await frame.locator("#approve:visible").click();
-      return { ...outcome, address: account.address, ed25519PublicKey: account.ed25519PublicKey, signature: await signature };
+      let outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms };
+      if (sign !== undefined) {
+        const account = await page.evaluate(async () => (await window.FaceSign.connect()).connect());
+        const signature = page.evaluate(([text, address]) => window.FaceSign.provider.request({ method: "personal_sign", params: [text, address] }) as Promise<string>, [sign, account.address] as const);
+        await frame.locator("#approve:visible").click();
+        outcome = { ...outcome, address: account.address, ed25519PublicKey: account.ed25519PublicKey, signature: await signature };
+      }
+      if (grantTo !== undefined) {
+        // The CLI knows one consumer key: it names the grantee too.
+        const request = { consumerEncryptionPublicKey: grantTo, consumerAuthPublicKey: grantTo, lockedUntil: 0 };
+        const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
+        await frame.locator("body[data-consent='accessGrant'] #approve:visible").click();
+        outcome = { ...outcome, grantId: (await granted).grantId };
+      }
+      return outcome;
     }
     return { status: "rejected", reason: (await body.getAttribute("data-rejection")) ?? (await body.getAttribute("data-problem")), userId: null, ms };
   } finally {

@@ -11,7 +11,7 @@ export type TestStack = Awaited<ReturnType<typeof startStack>>;
 
 /** A stack on free ports with its own fresh data directory (a new dev CA, an empty store). */
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), FACESIGN_HOST_DEMO_PORT: String(await freePort("localhost")) };
+  const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), FACESIGN_HOST_DEMO_PORT: String(await freePort("localhost")), FACESIGN_IDOS_PORT: String(await freePort("127.0.0.1")) };
   process.env.FACESIGN_LOG ??= "silent";
   const dataDir = mkdtempSync(join(tmpdir(), "facesign-test-"));
   const stack = await startStack(readStackConfig({ ...process.env, FACESIGN_DATA_DIR: dataDir, ...ports, ...env }));

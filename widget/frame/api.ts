@@ -1,30 +1,32 @@
 // The iframe's side of FrameApi. Every method validates its arguments first; every
 // signature is shown to the user, decoded, and made only after they approve it. One
-// request is on screen at a time.
+// request is on screen at a time. Sharing the credential is asked for the same way.
 import { FaceSignError, parseArgs, WIDGET_VERSION, type FrameApi } from "../protocol";
 import { screens, type ConsentRequest } from "./screens";
 import { fromHex, hex } from "./wallet/encoding";
 import type { WalletKeys } from "./wallet/keys";
 import { readableMessage, readableTypedData } from "./wallet/readable";
 import { personalDigest, signDigest, signEd25519, typedDataDigest } from "./wallet/signers";
-import { publicIdentity, type WalletSession } from "./wallet/session";
+import { publicIdentity, type Unlocked, type WalletSession } from "./wallet/session";
+import type { CredentialKeeper } from "./idos/credential-holder";
+import { fromBase64url } from "../../enclave-service/base64url";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-export function createFrameApi(hostOrigin: string, wallet: WalletSession): FrameApi {
+export function createFrameApi(hostOrigin: string, wallet: WalletSession, credentials: CredentialKeeper): FrameApi {
   let queue: Promise<unknown> = Promise.resolve();
 
-  /** Unlock (a fresh scan if needed), ask, then sign: in that order, one request at a time. */
-  function withConsent<T>(prompt: Omit<ConsentRequest, "hostOrigin" | "signer">, signer: (keys: WalletKeys) => string, sign: (keys: WalletKeys) => T): Promise<T> {
+  /** Unlock (a fresh scan if needed), ask, then act: in that order, one request at a time. */
+  function withConsent<T>(prompt: Omit<ConsentRequest, "hostOrigin" | "signer">, signer: (keys: WalletKeys) => string, act: (unlocked: Unlocked) => T | Promise<T>, done?: [string, string]): Promise<T> {
     const run = queue.then(async () => {
-      const { keys } = await wallet.forSigning();
-      const approved = await screens.consent({ ...prompt, hostOrigin, signer: signer(keys) });
+      const unlocked = await wallet.forSigning();
+      const approved = await screens.consent({ ...prompt, hostOrigin, signer: signer(unlocked.keys) });
       if (!approved) {
         screens.rejected(hostOrigin);
         throw new FaceSignError("user_rejected");
       }
-      const result = sign(keys);
-      screens.signed(hostOrigin);
+      const result = await act(unlocked);
+      screens.signed(hostOrigin, ...(done ?? []));
       return result;
     });
     queue = run.catch(() => undefined);
@@ -57,7 +59,7 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession): Frame
       return withConsent(
         { kind: "signMessage", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] },
         (keys) => `Signed by your FaceSign wallet ${hex(keys.ed25519.publicKey).slice(0, 16)}…`,
-        (keys) => ({ signature: signEd25519(keys, bytes), ed25519PublicKey: hex(keys.ed25519.publicKey) }),
+        ({ keys }) => ({ signature: signEd25519(keys, bytes), ed25519PublicKey: hex(keys.ed25519.publicKey) }),
       );
     },
 
@@ -67,7 +69,7 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession): Frame
       if (!bytes) throw new FaceSignError("invalid_request", "personalSign: the 0x message is not valid hex");
       const shown = readableMessage(bytes);
       const digest = personalDigest(bytes);
-      return withConsent({ kind: "personalSign", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] }, evmSigner, (keys) => signDigest(keys, digest));
+      return withConsent({ kind: "personalSign", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] }, evmSigner, ({ keys }) => signDigest(keys, digest));
     },
 
     async signTypedData(...args: unknown[]) {
@@ -82,7 +84,36 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession): Frame
       return withConsent(
         { kind: "signTypedData", title: `Sign ${typedData.primaryType}?`, parts: [...(domain.length ? [{ heading: "For", fields: domain }] : []), { heading: typedData.primaryType, fields }] },
         evmSigner,
-        (keys) => signDigest(keys, digest),
+        ({ keys }) => signDigest(keys, digest),
+      );
+    },
+
+    async requestAccessGrant(...args: unknown[]) {
+      const [request] = parseArgs("requestAccessGrant", args);
+      const consumerEncryptionPublicKey = fromBase64url(request.consumerEncryptionPublicKey)!;
+      const consumerAuthPublicKey = fromBase64url(request.consumerAuthPublicKey)!;
+      const locked = request.lockedUntil > Date.now() ? new Date(request.lockedUntil).toUTCString() : "not locked: you can revoke it at any time";
+      return withConsent(
+        {
+          kind: "accessGrant",
+          title: "Share your FaceSign credential?",
+          approveLabel: "Share",
+          parts: [
+            { text: `${new URL(hostOrigin).host} asks to read your FaceSign credential: a unique person ID, nothing else.` },
+            { heading: "Grant", fields: [["Locked until", locked], ["Consumer key", `${request.consumerEncryptionPublicKey.slice(0, 16)}…`]] },
+          ],
+        },
+        (keys) => `From your FaceSign wallet ${hex(keys.ed25519.publicKey).slice(0, 16)}…`,
+        async (unlocked) => {
+          try {
+            const { idos, credentialId } = await credentials.for(unlocked);
+            const grant = await idos.requestAccessGrant(credentialId, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil: request.lockedUntil });
+            return { grantId: grant.id };
+          } catch (error) {
+            throw new FaceSignError("service_error", `idOS: ${error instanceof Error ? error.message : "unavailable"}`);
+          }
+        },
+        ["Shared", "Your credential was shared"],
       );
     },
   };

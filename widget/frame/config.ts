@@ -11,6 +11,8 @@ const frameConfigSchema = v.object({
   stepTimeoutMs: v.pipe(v.number(), v.minValue(1000)),
   /** How long after a face scan signatures need only the user's approval; then the wallet locks. */
   signWindowMs: v.pipe(v.number(), v.minValue(1000)),
+  /** The user's idOS node, where their encrypted credential and access grants live. */
+  idosUrl: v.pipe(v.string(), v.url()),
 });
 export type FrameConfig = v.InferOutput<typeof frameConfigSchema>;
 

@@ -10,6 +10,7 @@ import { acceptHostPort } from "./handshake";
 import type { ScanSuccess } from "./scan-session";
 import { screens } from "./screens";
 import { WalletSession } from "./wallet/session";
+import { CredentialKeeper } from "./idos/credential-holder";
 
 installErrorTransfer();
 const config = readFrameConfig();
@@ -32,12 +33,14 @@ async function scanUntilDone(): Promise<ScanSuccess> {
   }
 }
 
-const wallet = new WalletSession(scanUntilDone, config.signWindowMs);
+const credentials = new CredentialKeeper(config.idosUrl);
+// Each unlock puts the user's credential into their idOS profile (made on first use).
+const wallet = new WalletSession(scanUntilDone, config.signWindowMs, (unlocked) => void credentials.for(unlocked).catch(() => undefined));
 // The keys go as soon as this document does (the modal closed, or the page went away).
 addEventListener("pagehide", () => wallet.lock());
 
 acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrigin }) => {
-  expose(createFrameApi(hostOrigin, wallet), guardedEndpoint(port, FRAME_METHODS));
+  expose(createFrameApi(hostOrigin, wallet, credentials), guardedEndpoint(port, FRAME_METHODS));
   const ready: HandshakeReply = { type: "facesign:ready" };
   port.postMessage(ready);
   // Esc inside the frame never reaches the host's dialog: ask the host to close it.

@@ -1,6 +1,6 @@
 // One face scan attempt, loaded on demand: the enclave session (attested) and the
 // camera start together; the decisive frames go to the enclave, boxed.
-import { SCAN_REJECTIONS } from "../../enclave-service/api-protocol";
+import { SCAN_REJECTIONS, type IssuedCredential } from "../../enclave-service/api-protocol";
 import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
 import { FaceSignError } from "../protocol";
 import type { FrameConfig } from "./config";
@@ -15,6 +15,8 @@ export interface ScanSuccess {
   status: "new" | "known";
   userId: string;
   entropy: Uint8Array;
+  /** The credential the enclave issued with this scan, encrypted to the user's x25519 key. */
+  credential: IssuedCredential;
 }
 
 export async function scanOnce(config: FrameConfig): Promise<ScanSuccess> {
@@ -44,7 +46,7 @@ export async function scanOnce(config: FrameConfig): Promise<ScanSuccess> {
       const where = answer.step !== undefined ? ` (step ${answer.step + 1})` : "";
       throw new FaceSignError("scan_rejected", `${SCAN_REJECTIONS[answer.reason]}${where}`);
     }
-    return { status: answer.status, userId: answer.userId, entropy: fromBase64url(answer.entropy)! };
+    return { status: answer.status, userId: answer.userId, entropy: fromBase64url(answer.entropy)!, credential: answer.credential };
   } finally {
     enclave.close();
   }

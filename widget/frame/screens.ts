@@ -6,7 +6,7 @@ import type { ScanView } from "./ui/scan-view";
 
 export interface ConsentRequest {
   /** For tests and styling: which request this is. */
-  kind: "signMessage" | "personalSign" | "signTypedData";
+  kind: "signMessage" | "personalSign" | "signTypedData" | "accessGrant";
   title: string;
   hostOrigin: string;
   parts: ({ heading?: string } & ({ text: string } | { fields: [string, string][] }))[];
@@ -70,10 +70,10 @@ export const screens = {
     $("result-title").focus();
   },
 
-  /** A signature went back to the page. */
-  signed(hostOrigin: string): void {
-    $("result-title").textContent = "Signed";
-    $("result-body").textContent = `Your signature was sent to ${new URL(hostOrigin).host}.`;
+  /** A signature (or a grant) went back to the page. */
+  signed(hostOrigin: string, title = "Signed", what = "Your signature was sent"): void {
+    $("result-title").textContent = title;
+    $("result-body").textContent = `${what} to ${new URL(hostOrigin).host}.`;
     show("result");
     $("result-title").focus();
   },

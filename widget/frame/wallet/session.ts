@@ -3,6 +3,7 @@
 // asks for a fresh scan; every signature also needs the user's approval. The frame
 // serves one host origin, so "the same origin" is this frame's host. Locking zeroes
 // the keys; closing the modal destroys the frame, and the keys with it.
+import type { IssuedCredential } from "../../../enclave-service/api-protocol";
 import type { ConnectResult } from "../../protocol";
 import { hex } from "./encoding";
 import { deriveKeys, zeroKeys, type WalletKeys } from "./keys";
@@ -10,6 +11,8 @@ import { deriveKeys, zeroKeys, type WalletKeys } from "./keys";
 export interface Unlocked {
   keys: WalletKeys;
   status: "new" | "known";
+  /** Issued by the enclave with the scan; stored in idOS if the profile lacks one. */
+  credential: IssuedCredential;
 }
 
 export class WalletSession {
@@ -19,20 +22,23 @@ export class WalletSession {
 
   constructor(
     /** Runs the face scan (with its screens and retries) until it passes. */
-    private readonly scan: () => Promise<{ status: "new" | "known"; entropy: Uint8Array }>,
+    private readonly scan: () => Promise<{ status: "new" | "known"; entropy: Uint8Array; credential: IssuedCredential }>,
     private readonly windowMs: number,
+    /** Told of each unlock (the frame stores the credential in idOS then). */
+    private readonly onUnlock: (unlocked: Unlocked) => void = () => undefined,
   ) {}
 
   /** The unlocked keys, scanning first if the wallet is locked (one scan for concurrent callers). */
   unlock(): Promise<Unlocked> {
     if (this.unlocked) return Promise.resolve(this.unlocked);
     this.unlocking ??= this.scan().then(
-      ({ status, entropy }) => {
+      ({ status, entropy, credential }) => {
         const keys = deriveKeys(entropy);
         entropy.fill(0);
-        this.unlocked = { keys, status, at: Date.now() };
+        this.unlocked = { keys, status, credential, at: Date.now() };
         this.timer = setTimeout(() => this.lock(), this.windowMs);
         this.unlocking = undefined;
+        this.onUnlock(this.unlocked);
         return this.unlocked;
       },
       (error: unknown) => {

