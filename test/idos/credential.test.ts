@@ -1,0 +1,62 @@
+// The credential format on its own: JWS checked by jose as well as by our verifier,
+// did:key round trips, every tamper refused with its code, idOS encryption.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import nacl from "tweetnacl";
+import { compactVerify, importJWK } from "jose";
+import { toBase64url } from "../../enclave-service/base64url";
+import { CredentialError, decryptContent, didKey, encryptContent, issueCredential, publicKeyOfDid, verifyCredential } from "../../enclave-service/credential";
+
+const code = (f: () => unknown) => {
+  try {
+    f();
+    return "ok";
+  } catch (e) {
+    return e instanceof CredentialError ? e.code : String(e);
+  }
+};
+
+describe("FaceSign credential", () => {
+  const issuer = nacl.sign.keyPair();
+  const subject = nacl.sign.keyPair();
+  const jws = issueCredential(issuer.secretKey, subject.publicKey, "AAAAAAAAAAAAAAAAAAAAAA", Date.UTC(2026, 10, 25));
+
+  it("is a vc+jwt that jose verifies with the issuer's did:key", async () => {
+    const vc = verifyCredential(jws);
+    assert.equal(vc.issuer, didKey(issuer.publicKey));
+    assert.match(vc.issuer, /^did:key:z6Mk/);
+    assert.deepEqual(publicKeyOfDid(vc.credentialSubject.id), subject.publicKey);
+    assert.equal(vc.validFrom, "2026-11-25T00:00:00.000Z");
+    const { protectedHeader, payload } = await compactVerify(jws, await importJWK({ kty: "OKP", crv: "Ed25519", x: toBase64url(issuer.publicKey) }, "EdDSA"));
+    assert.deepEqual([protectedHeader.alg, protectedHeader.typ, protectedHeader.cty], ["EdDSA", "vc+jwt", "vc"]);
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(payload)), vc);
+  });
+
+  it("refuses tampering, another issuer, and garbage, each with its code", () => {
+    const [h, p, s] = jws.split(".") as [string, string, string];
+    const payload = JSON.parse(Buffer.from(p, "base64url").toString());
+    const forge = (change: (x: typeof payload) => void) => {
+      const copy = structuredClone(payload);
+      change(copy);
+      return `${h}.${Buffer.from(JSON.stringify(copy)).toString("base64url")}.${s}`;
+    };
+    assert.equal(code(() => verifyCredential(forge((x) => (x.credentialSubject.faceSignUserId = "BBBBBBBBBBBBBBBBBBBBBB")))), "jws_signature_invalid");
+    assert.equal(code(() => verifyCredential(forge((x) => (x.issuer = didKey(nacl.sign.keyPair().publicKey))))), "jws_signature_invalid");
+    assert.equal(code(() => verifyCredential(forge((x) => (x.issuer = "did:web:example.org")))), "did_invalid");
+    assert.equal(code(() => verifyCredential(forge((x) => (x.type = ["VerifiableCredential"])))), "credential_malformed");
+    assert.equal(code(() => verifyCredential(`${h}.${p}`)), "jws_malformed");
+    assert.equal(code(() => verifyCredential("a.b.c")), "jws_malformed");
+    assert.equal(code(() => verifyCredential(`${Buffer.from('{"alg":"none","typ":"vc+jwt"}').toString("base64url")}.${p}.`)), "jws_malformed");
+    assert.equal(code(() => publicKeyOfDid("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK0")), "did_invalid");
+  });
+
+  it("encrypts as idOS does: nonce ‖ box from a fresh ephemeral key; only the recipient opens it", () => {
+    const recipient = nacl.box.keyPair();
+    const a = encryptContent(new TextEncoder().encode(jws), recipient.publicKey);
+    const b = encryptContent(new TextEncoder().encode(jws), recipient.publicKey);
+    assert.notDeepEqual(a.encryptorPublicKey, b.encryptorPublicKey);
+    assert.equal(new TextDecoder().decode(decryptContent(a.content, a.encryptorPublicKey, recipient.secretKey)), jws);
+    assert.equal(code(() => decryptContent(a.content, a.encryptorPublicKey, nacl.box.keyPair().secretKey)), "decryption_failed");
+    assert.equal(code(() => decryptContent(a.content.subarray(0, 20), a.encryptorPublicKey, recipient.secretKey)), "decryption_failed");
+  });
+});
