@@ -1,12 +1,57 @@
 // The host demo: a partner-style site on its own origin. Its CSP admits exactly
 // what a partner must admit for FaceSign: the widget origin's script, frame and API.
+// Its small backend (/api) is what a partner's server does: it verifies signatures on
+// its own, and, as a FaceSign consumer, reads the credentials users share with it.
 import express, { type Express } from "express";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import nacl from "tweetnacl";
+import { verifyMessage, verifyTypedData } from "viem";
+import { toBase64url } from "../enclave-service/base64url";
+import type { AttestationPinsBytes } from "../widget/frame/attestation";
+import { ConsumerError, readGrantedCredential } from "./consumer/consumer";
+import type { ConsumerKeys, ConsumerVerifyResponse, VerifySignatureRequest, VerifySignatureResponse } from "./demo-api";
 
 export interface HostDemoOptions {
   widgetOrigin: string;
+  idosOrigin: string;
   distDir: string;
+  /** What the consumer pins: the published PCR0 and the AWS Nitro root in production; the local dev enclave's here. */
+  consumerPins?: AttestationPinsBytes;
+}
+
+function demoApi({ widgetOrigin, idosOrigin, consumerPins }: HostDemoOptions): express.Router {
+  const router = express.Router();
+  // Acme's consumer keys, for this run of the demo.
+  const encryption = nacl.box.keyPair();
+  const auth = nacl.sign.keyPair();
+  router.use(express.json({ limit: "96kb" }));
+  router.get("/api/consumer", (_req, res) => void res.json({ consumerEncryptionPublicKey: toBase64url(encryption.publicKey), consumerAuthPublicKey: toBase64url(auth.publicKey) } satisfies ConsumerKeys));
+  router.post("/api/verify-signature", async (req, res) => {
+    const r = req.body as VerifySignatureRequest;
+    let valid = false;
+    try {
+      valid =
+        r.kind === "personal_sign"
+          ? await verifyMessage({ address: r.address, message: r.message, signature: r.signature })
+          : await verifyTypedData({ ...(r.typedData as Parameters<typeof verifyTypedData>[0]), address: r.address, signature: r.signature });
+    } catch {
+      valid = false;
+    }
+    res.json({ valid } satisfies VerifySignatureResponse);
+  });
+  router.post("/api/consumer/verify", async (req, res) => {
+    const grantId = (req.body as { grantId?: unknown }).grantId;
+    const answer = (response: ConsumerVerifyResponse, status = 200) => void res.status(status).json(response);
+    if (typeof grantId !== "string" || !consumerPins) return answer({ error: "malformed_request", message: "A grantId is needed (and the demo's consumer pins)." }, 400);
+    try {
+      answer(await readGrantedCredential({ idosUrl: idosOrigin, widgetOrigin, pins: consumerPins, grantId, secretKey: encryption.secretKey }));
+    } catch (error) {
+      const e = error instanceof ConsumerError ? error : new ConsumerError("idos_unavailable");
+      answer({ error: e.code, message: e.message }, 422);
+    }
+  });
+  return router;
 }
 
 export function hostDemoCsp(widgetOrigin: string): string {
@@ -22,7 +67,8 @@ export function hostDemoCsp(widgetOrigin: string): string {
   ].join("; ");
 }
 
-export function createHostDemoApp({ widgetOrigin, distDir }: HostDemoOptions): Express {
+export function createHostDemoApp(options: HostDemoOptions): Express {
+  const { widgetOrigin, distDir } = options;
   const app = express();
   app.disable("x-powered-by");
   const dir = join(distDir, "host-demo");
@@ -38,6 +84,7 @@ export function createHostDemoApp({ widgetOrigin, distDir }: HostDemoOptions): E
   app.get(Object.keys(pages), (req, res) => {
     res.type("html").send(pages[req.path as keyof typeof pages]);
   });
+  app.use(demoApi(options));
   app.use(express.static(dir, { index: false }));
   return app;
 }

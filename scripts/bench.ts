@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const benches = ["scripts/bench-widget.ts", "scripts/bench-capture.ts", "scripts/bench-face.ts", "scripts/bench-enclave.ts"].filter((f) => existsSync(f));
+const benches = ["scripts/bench-widget.ts", "scripts/bench-capture.ts", "scripts/bench-face.ts", "scripts/bench-enclave.ts", "scripts/bench-e2e.ts"].filter((f) => existsSync(f));
 const build = spawnSync(process.execPath, ["esbuild.config.mjs"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 for (const bench of benches) {

@@ -13,7 +13,7 @@ export async function startStack(config = readStackConfig()) {
   const store = await openTemplateStore(config);
   const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, modelsDir: config.modelsDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) }, store });
   const widget = await listen(createParentApp(config, enclave, store), config.widgetHost, config.widgetPort);
-  const demo = await listen(createHostDemoApp(config), config.hostDemoHost, config.hostDemoPort);
+  const demo = await listen(createHostDemoApp({ ...config, consumerPins: { pcr0: enclave.pcr0, rootCertificate: enclave.rootCertificate } }), config.hostDemoHost, config.hostDemoPort);
   const idosDb = await openIdosDb(config);
   const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin }), config.idosHost, config.idosPort);
   return {

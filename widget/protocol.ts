@@ -75,8 +75,8 @@ export interface EmbedCheckResponse {
 // --- Handshake -------------------------------------------------------------------------
 // 1. host → iframe, window.postMessage(ConnectMessage, widgetOrigin, [port2])
 // 2. iframe → host, on the port: ReadyMessage, or RefusedMessage and the port closes
-// 3. Comlink over the port; the iframe exposes FrameApi. The iframe may also post a
-//    CloseRequest (no id, so Comlink ignores it) when the user presses Esc inside it.
+// 3. Comlink over the port; the iframe exposes FrameApi. The iframe may also post
+//    WindowRequests: close, hide or show the window that holds it.
 
 // (The frame's schemas are marked pure so the loader's bundle leaves them, and valibot, out.)
 export const connectMessageSchema = /* @__PURE__ */ v.strictObject({
@@ -93,11 +93,17 @@ export function readHandshakeReply(x: unknown): HandshakeReply | null {
   return x.type === "facesign:refused" && isWireError(x.error) ? { type: "facesign:refused", error: x.error } : null;
 }
 
-/** iframe → host, on the port, outside Comlink: the user pressed Esc inside the frame. */
-export interface CloseRequest {
-  type: "facesign:close-request";
+/**
+ * iframe → host, on the port, outside Comlink (no id, so Comlink ignores them), about
+ * the window itself: close it (the user pressed Esc: the frame and its keys go), hide it
+ * (the user pressed Continue: the frame stays, unlocked, behind the page), or show it
+ * again (the frame needs the user: a scan, a consent screen, a problem).
+ */
+export const WINDOW_REQUESTS = ["facesign:close-request", "facesign:hide-request", "facesign:show-request"] as const;
+export interface WindowRequest {
+  type: (typeof WINDOW_REQUESTS)[number];
 }
-export const isCloseRequest = (x: unknown): x is CloseRequest => isRecord(x) && x.type === "facesign:close-request";
+export const isWindowRequest = (x: unknown): x is WindowRequest => isRecord(x) && (WINDOW_REQUESTS as readonly unknown[]).includes(x.type);
 
 // --- The API the iframe exposes ---------------------------------------------------------
 

