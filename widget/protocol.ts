@@ -5,6 +5,7 @@
 // iframe checks at run time, and the TypeScript types are derived from those schemas.
 import * as v from "valibot";
 import { transferHandlers, type TransferHandler } from "comlink";
+import { codedErrorClass } from "../enclave-service/coded-error";
 
 export const WIDGET_VERSION = "0.1.0";
 export const PROTOCOL_VERSION = 1;
@@ -32,14 +33,7 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export class FaceSignError extends Error {
-  override readonly name = "FaceSignError";
-  constructor(
-    readonly code: ErrorCode,
-    message: string = ERROR_CODES[code],
-  ) {
-    super(message);
-  }
+export class FaceSignError extends codedErrorClass<ErrorCode>("FaceSignError", (code) => ERROR_CODES[code]) {
   toJSON(): { code: ErrorCode; message: string } {
     return { code: this.code, message: this.message };
   }

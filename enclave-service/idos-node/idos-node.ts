@@ -27,6 +27,18 @@ const FULL_COLUMNS = `${LIST_COLUMNS}, content, encryptor_public_key`;
 
 const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
 
+/** A credential row: an original (original_id null) or a copy shared from one. */
+const insertCredential = (db: IdosDb, c: IdosCredential) =>
+  db.query("INSERT INTO idos_credentials (id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, original_id) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+    c.id,
+    c.user_id,
+    c.public_notes,
+    c.content,
+    c.encryptor_public_key,
+    c.issuer_auth_public_key,
+    c.original_id,
+  ]);
+
 export class IdosNode {
   constructor(
     private readonly db: IdosDb,
@@ -96,14 +108,7 @@ export class IdosNode {
       case "add_credential": {
         const user = await this.userOf(signer!);
         if ((await q("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [params.id])).length) throw new IdosError("conflict");
-        await q("INSERT INTO idos_credentials (id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, original_id) VALUES (?, ?, ?, ?, ?, ?, NULL)", [
-          params.id,
-          user.id,
-          params.public_notes,
-          params.content,
-          params.encryptor_public_key,
-          params.issuer_auth_public_key,
-        ]);
+        await insertCredential(this.db, { ...(params as IdosParams<"add_credential">), user_id: user.id, original_id: null });
         return { id: params.id, user_id: user.id, public_notes: params.public_notes, issuer_auth_public_key: params.issuer_auth_public_key, original_id: null } satisfies IdosCredentialListItem;
       }
       case "get_credentials":
@@ -121,15 +126,7 @@ export class IdosNode {
           if (!original) throw new IdosError("not_found", "No such credential.");
           if (original.user_id !== user.id) throw new IdosError("forbidden");
           if ((await tx.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [params.id])).length || (await tx.query("SELECT 1 AS x FROM idos_access_grants WHERE id = ?", [params.grant_id])).length) throw new IdosError("conflict");
-          await tx.query("INSERT INTO idos_credentials (id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, original_id) VALUES (?, ?, ?, ?, ?, ?, ?)", [
-            params.id,
-            user.id,
-            params.public_notes,
-            params.content,
-            params.encryptor_public_key,
-            params.issuer_auth_public_key,
-            original.id,
-          ]);
+          await insertCredential(tx, { ...params, user_id: user.id, original_id: original.id });
           const grant: IdosAccessGrant = { id: params.grant_id, ag_owner_user_id: user.id, ag_grantee_wallet_identifier: params.grantee_wallet_identifier, data_id: params.id, locked_until: params.locked_until, content_hash: params.content_hash };
           await tx.query("INSERT INTO idos_access_grants (id, ag_owner_user_id, ag_grantee_wallet_identifier, data_id, locked_until, content_hash, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)", [
             grant.id,

@@ -11,6 +11,7 @@ import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
 import { CredentialError, decryptContent, publicKeyOfDid, verifyCredential } from "../../enclave-service/credential";
 import { idosCall } from "../../enclave-service/idos-node/idos-call";
 import { IdosError } from "../../enclave-service/idos-node/idos-protocol";
+import { codedErrorClass } from "../../enclave-service/coded-error";
 import { verifyAttestation, type AttestationPinsBytes } from "../../widget/frame/attestation";
 
 export const CONSUMER_ERRORS = {
@@ -24,15 +25,7 @@ export const CONSUMER_ERRORS = {
 } as const;
 export type ConsumerErrorCode = keyof typeof CONSUMER_ERRORS;
 
-export class ConsumerError extends Error {
-  override readonly name = "ConsumerError";
-  constructor(
-    readonly code: ConsumerErrorCode,
-    message: string = CONSUMER_ERRORS[code],
-  ) {
-    super(message);
-  }
-}
+export class ConsumerError extends codedErrorClass<ConsumerErrorCode>("ConsumerError", (code) => CONSUMER_ERRORS[code]) {}
 
 export interface ConsumerOptions {
   idosUrl: string;

@@ -1,7 +1,7 @@
 // FaceSign.provider: a standard EIP-1193 provider for dapps. Accounts come from the
 // frame after a face scan; every signature is approved by the user inside the frame.
 // Only these methods exist; anything else is 4200.
-import { FaceSignError, type ErrorCode, type Hex, type TypedData } from "../protocol";
+import { FaceSignError, type ConnectResult, type ErrorCode, type Hex, type TypedData } from "../protocol";
 import type { FaceSignModal } from "./facesign-modal";
 
 export interface RequestArguments {
@@ -43,7 +43,8 @@ export function createProvider(modal: () => FaceSignModal, chainId: Hex = "0x1")
     emit("accountsChanged", next);
     if (!next.length) emit("disconnect", new ProviderRpcError(4900, "FaceSign locked: its window was closed."));
   };
-  // The frame, and the keys in it, are gone when its modal closes.
+  // A sign-in through the button is an account for dapps too; the frame, and the keys in it, are gone when its modal closes.
+  addEventListener("facesign:account", (e) => setAccounts([(e as CustomEvent<ConnectResult>).detail.address]));
   addEventListener("facesign:disconnected", () => setAccounts([]));
 
   /** The frame, unlocked, for the account `address` (when the dapp names one). */

@@ -1,4 +1,6 @@
 // Why a frame gives no FaceVector. Stable codes: they name scan rejections.
+import { codedErrorClass } from "../../coded-error";
+
 export const FACE_ERRORS = {
   image_invalid: "The frame is not a readable JPEG, WebP or PNG image.",
   image_too_large: "The frame is too large.",
@@ -7,9 +9,4 @@ export const FACE_ERRORS = {
 } as const;
 export type FaceErrorCode = keyof typeof FACE_ERRORS;
 
-export class FaceError extends Error {
-  override readonly name = "FaceError";
-  constructor(readonly code: FaceErrorCode) {
-    super(FACE_ERRORS[code]);
-  }
-}
+export class FaceError extends codedErrorClass<FaceErrorCode>("FaceError", (code) => FACE_ERRORS[code]) {}
