@@ -5,6 +5,7 @@
 // holds (a Nitro attestation document: pinned root, pinned PCR0, a fresh nonce).
 import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import nacl from "tweetnacl";
 import { ISSUER_USER_DATA, type IssuerResponse } from "../../enclave-service/api-protocol";
 import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
@@ -47,7 +48,6 @@ export interface VerifiedCredential {
   verified: true;
 }
 
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 /** The issuer key the enclave attests right now, checked against the pins. */
 export async function attestedIssuer(widgetOrigin: string, pins: AttestationPinsBytes): Promise<string> {
@@ -90,7 +90,7 @@ export async function readGrantedCredential({ idosUrl, widgetOrigin, pins, grant
   } catch {
     throw new ConsumerError("decryption_failed");
   }
-  if (toHex(sha256(plaintext)) !== grant.content_hash) throw new ConsumerError("content_hash_mismatch");
+  if (bytesToHex(sha256(plaintext)) !== grant.content_hash) throw new ConsumerError("content_hash_mismatch");
   let credential;
   try {
     credential = verifyCredential(new TextDecoder().decode(plaintext));

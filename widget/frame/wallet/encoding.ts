@@ -1,19 +1,11 @@
-// Hex and EIP-55 helpers shared by the wallet's signers.
-import { keccak_256 } from "@noble/hashes/sha3.js";
+// Hex for the wallet's signers, from the libraries the frame already bundles.
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { hexToBytes, isHex, type Hex } from "viem";
 
-export type Hex = `0x${string}`;
+export type { Hex };
 export type Address = Hex;
 
-export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+export const hex = (bytes: Uint8Array): string => bytesToHex(bytes);
 
-/** EIP-55: a hex letter is upper case when the matching nibble of keccak256(lowercase address) is ≥ 8. */
-export function checksumAddress(lowerHex40: string): Address {
-  const hash = hex(keccak_256(new TextEncoder().encode(lowerHex40)));
-  return `0x${Array.from(lowerHex40, (c, i) => (parseInt(hash[i]!, 16) >= 8 ? c.toUpperCase() : c)).join("")}`;
-}
-
-export function fromHex(value: string): Uint8Array | undefined {
-  const body = value.startsWith("0x") ? value.slice(2) : value;
-  if (body.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(body)) return undefined;
-  return Uint8Array.from({ length: body.length / 2 }, (_, i) => parseInt(body.slice(2 * i, 2 * i + 2), 16));
-}
+/** 0x-prefixed hex of whole bytes, or undefined. */
+export const fromHex = (value: string): Uint8Array | undefined => (isHex(value, { strict: true }) && value.length % 2 === 0 ? hexToBytes(value) : undefined);

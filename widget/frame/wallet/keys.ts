@@ -7,7 +7,8 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { mapHashToField } from "@noble/curves/abstract/modular.js";
 import type nacl from "tweetnacl";
 import { userKeyMaterial, userSigningAndBoxKeys } from "../../../enclave-service/user-keys";
-import { checksumAddress, hex, type Address } from "./encoding";
+import { getAddress } from "viem";
+import { hex, type Address } from "./encoding";
 
 export interface WalletKeys {
   /** idOS's FaceSign wallet: tweetnacl ed25519; its public key in hex is the wallet address. */
@@ -30,7 +31,7 @@ export function deriveKeys(entropy: Uint8Array): WalletKeys {
 /** keccak256 of the uncompressed public key (without its 0x04 prefix), last 20 bytes, EIP-55. */
 export function evmAddress(privateKey: Uint8Array): Address {
   const pub = secp256k1.getPublicKey(privateKey, false);
-  return checksumAddress(hex(keccak_256(pub.subarray(1)).subarray(12)));
+  return getAddress(`0x${hex(keccak_256(pub.subarray(1)).subarray(12))}`);
 }
 
 export function zeroKeys(keys: WalletKeys): void {
