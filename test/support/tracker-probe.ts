@@ -5,10 +5,17 @@ import type { Frame } from "playwright-core";
 import type { FaceObservation } from "../../widget/frame/capture-types";
 import { KEEP_NAMES_SHIM } from "./browser";
 
-export async function trackImages(frame: Frame, widgetOrigin: string, images: Buffer[]): Promise<FaceObservation[]> {
+export interface TrackedImages {
+  observations: FaceObservation[];
+  /** How many of the images needed the detector (the others were followed on their landmarks). */
+  detections: number;
+}
+
+/** Tracks the images as camera frames `intervalMs` apart (the default: unrelated moments). */
+export async function trackImages(frame: Frame, widgetOrigin: string, images: Uint8Array[], intervalMs = 1000): Promise<TrackedImages> {
   await frame.evaluate(KEEP_NAMES_SHIM);
   return frame.evaluate(
-    async ({ widgetOrigin, images }) => {
+    async ({ widgetOrigin, images, intervalMs }) => {
       const worker = new Worker(`${widgetOrigin}/frame/tracker.worker.js`, { type: "module" });
       let next = 0;
       const call = (method: string, args: unknown[], transfer: Transferable[] = []) =>
@@ -24,15 +31,16 @@ export async function trackImages(frame: Frame, widgetOrigin: string, images: Bu
           worker.postMessage({ id, type: "APPLY", path: [method], argumentList: args.map((value) => ({ type: "RAW", value })) }, transfer);
         });
       await call("init", [widgetOrigin]);
-      const out = [];
-      for (const b64 of images) {
+      const observations = [];
+      for (const [i, b64] of images.entries()) {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/jpeg" }));
-        out.push(await call("track", [bitmap, performance.now()], [bitmap]));
+        observations.push(await call("track", [bitmap, i * intervalMs], [bitmap]));
       }
+      const { detections } = await call("stats", []);
       worker.terminate();
-      return out;
+      return { observations, detections };
     },
-    { widgetOrigin, images: images.map((b) => b.toString("base64")) },
+    { widgetOrigin, images: images.map((b) => Buffer.from(b).toString("base64")), intervalMs },
   );
 }

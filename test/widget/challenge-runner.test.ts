@@ -5,7 +5,9 @@ import { ChallengeRunner, STEP_RULES } from "../../widget/frame/challenge-runner
 import { guidanceFor } from "../../widget/frame/guidance";
 import type { FaceObservation } from "../../widget/frame/capture-types";
 
-const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({ t: 0, faces: 1, brightness: 0.5, box: { x: 0.33, y: 0.25, w: 0.34, h: 0.44 }, yaw: 0, pitch: 0, eyeOpen: 0.3, ...over });
+/** Camera frames 33 ms apart. */
+let clock = 0;
+const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({ t: (clock += 33), faces: 1, brightness: 0.5, box: { x: 0.33, y: 0.25, w: 0.34, h: 0.44 }, yaw: 0, pitch: 0, eyeOpen: 0.3, ...over });
 
 function settle(runner: ChallengeRunner): number {
   let kept = 0;
@@ -21,13 +23,18 @@ describe("challenge runner", () => {
     assert.deepEqual(runner.feed(face({ pitch: -20 })), { kind: "step", index: 0, keep: false, done: false });
     assert.deepEqual(runner.feed(face({ yaw: 10 })), { kind: "step", index: 0, keep: false, done: false });
     assert.deepEqual(runner.feed(face({ yaw: 25 })), { kind: "step", index: 0, keep: true, done: true });
-    // The next frames are watched for the movement's peak: the first is kept, a further one replaces it.
+    // The next moments are watched for the movement's peak: the first frame is kept, a further one replaces it.
     assert.deepEqual(runner.feed(face({ yaw: 30 })), { kind: "step", index: 0, keep: true, done: false });
     assert.deepEqual(runner.feed(face({ yaw: 34 })), { kind: "step", index: 0, keep: true, done: false, replace: true });
     assert.deepEqual(runner.feed(face({ yaw: 20 })), { kind: "step", index: 0, keep: false, done: false });
+    // Looking down within the watch still counts as the turn's moment; after it, as the next step.
+    assert.deepEqual(runner.feed(face({ pitch: -15 })), { kind: "step", index: 0, keep: false, done: false });
+    clock += STEP_RULES.followUpMs;
     assert.deepEqual(runner.feed(face({ pitch: -15 })), { kind: "step", index: 1, keep: true, done: true });
     assert.equal(runner.finished, false);
-    for (let i = 0; i < STEP_RULES.followUpFrames; i++) runner.feed(face({ pitch: -18 }));
+    for (let t = 33; t <= STEP_RULES.followUpMs; t += 33) runner.feed(face({ pitch: -18 }));
+    assert.equal(runner.finished, false, "still watching the peak");
+    assert.deepEqual(runner.feed(face({ pitch: -18 })), { kind: "finished", keep: false });
     assert.equal(runner.finished, true);
     assert.deepEqual(runner.feed(face()), { kind: "finished", keep: false });
   });
@@ -36,16 +43,24 @@ describe("challenge runner", () => {
     const runner = new ChallengeRunner(["turn_right"]);
     settle(runner);
     assert.equal(runner.feed(face({ yaw: 40 })).kind === "step" && runner.finished, false);
-    for (let i = 0; i <= STEP_RULES.followUpFrames; i++) runner.feed(face({ yaw: -30 }));
+    for (let t = 0; t <= STEP_RULES.followUpMs + 33; t += 33) runner.feed(face({ yaw: -30 }));
     assert.equal(runner.finished, true);
   });
 
-  it("a blink needs the eyes closed and then open again, and keeps both frames", () => {
+  it("a blink needs the eyes closed and then open again, and keeps the most closed frame and the widest open one", () => {
     const runner = new ChallengeRunner(["blink"]);
     settle(runner);
-    assert.deepEqual(runner.feed(face({ eyeOpen: 0.1 })), { kind: "step", index: 0, keep: true, done: false });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.25 })), { kind: "step", index: 0, keep: false, done: false });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.18 })), { kind: "step", index: 0, keep: true, done: false });
+    // Closing further replaces the closed frame; opening halfway neither counts nor is kept.
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.1 })), { kind: "step", index: 0, keep: true, done: false, replace: true });
     assert.deepEqual(runner.feed(face({ eyeOpen: 0.15 })), { kind: "step", index: 0, keep: false, done: false });
-    assert.deepEqual(runner.feed(face({ eyeOpen: 0.3 })), { kind: "step", index: 0, keep: true, done: true });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.2 })), { kind: "step", index: 0, keep: false, done: false });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.27 })), { kind: "step", index: 0, keep: true, done: true });
+    // Then the widest open frame of the next moments is kept too.
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.28 })), { kind: "step", index: 0, keep: true, done: false });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.31 })), { kind: "step", index: 0, keep: true, done: false, replace: true });
+    assert.deepEqual(runner.feed(face({ eyeOpen: 0.29 })), { kind: "step", index: 0, keep: false, done: false });
   });
 
   it("moving closer is measured against the baseline face width", () => {

@@ -30,10 +30,39 @@ export function startTracker(widgetOrigin: string): { tracker: Remote<Tracker>; 
   return { tracker, ready: tracker.init(widgetOrigin), worker };
 }
 
+/**
+ * Waits for camera frames the loop has not tracked yet, so a fast tracker never tracks
+ * a frame twice and a slow one never waits for a frame it could have had. The timeout
+ * covers a browser that stops reporting frames (a hidden video).
+ */
+function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promise<void>; stop(): void } {
+  let shown = 0;
+  let taken = 0;
+  let wake: (() => void) | undefined;
+  const onFrame = () => {
+    shown++;
+    wake?.();
+    handle = video.requestVideoFrameCallback(onFrame);
+  };
+  let handle = video.requestVideoFrameCallback(onFrame);
+  return {
+    next: () =>
+      new Promise<void>((resolve) => {
+        const go = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          taken = shown;
+          resolve();
+        };
+        const timer = setTimeout(go, shown > taken ? 0 : timeoutMs);
+        wake = go;
+      }),
+    stop: () => video.cancelVideoFrameCallback(handle),
+  };
+}
+
 export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps, stepTimeoutMs = 15_000, signal }: CaptureOptions): Promise<CapturedFrame[]> {
   const video = view.video;
-  const canvas = new OffscreenCanvas(video.videoWidth || 640, video.videoHeight || 480);
-  const ctx = canvas.getContext("2d")!;
   let runner: ChallengeRunner | undefined;
   let failed: unknown;
   steps.then(
@@ -48,39 +77,43 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps,
   let stepStarted = performance.now();
   let lastIndex = -1;
   view.phase = "guiding";
+  const ticker = frameTicker(video);
+  try {
+    while (!runner?.finished) {
+      if (failed) throw failed;
+      if (signal?.aborted) throw new FaceSignError("closed");
+      await ticker.next();
+      const t = performance.now();
+      if (t - stepStarted > stepTimeoutMs) throw new FaceSignError("challenge_timeout", `Step ${(runner?.index ?? 0) + 1} was not completed in time.`);
+      const bitmap = await createImageBitmap(video);
+      const obs = await tracker.track(transfer(bitmap, [bitmap]), t);
+      performance.mark("facesign:tracked");
+      const guidance = guidanceFor(obs, previous);
+      previous = obs;
+      view.guidance = guidance;
 
-  while (!runner?.finished) {
-    if (failed) throw failed;
-    if (signal?.aborted) throw new FaceSignError("closed");
-    const t = performance.now();
-    if (t - stepStarted > stepTimeoutMs) throw new FaceSignError("challenge_timeout", `Step ${(runner?.index ?? 0) + 1} was not completed in time.`);
-    ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
-    const bitmap = await createImageBitmap(canvas);
-    const obs = await tracker.track(transfer(bitmap, [bitmap]), t);
-    performance.mark("facesign:tracked");
-    const guidance = guidanceFor(obs, previous);
-    previous = obs;
-    view.guidance = guidance;
-
-    let event: RunnerEvent | undefined;
-    if (!runner) continue;
-    if (!runner.hasBaseline) {
-      if (guidance === "ok") event = runner.feed(obs);
-      else runner.resetBaseline();
-      if (runner.hasBaseline) view.phase = "challenge";
-    } else if (obs.faces === 1) {
-      event = runner.feed(obs);
+      let event: RunnerEvent | undefined;
+      if (!runner) continue;
+      if (!runner.hasBaseline) {
+        if (guidance === "ok") event = runner.feed(obs);
+        else runner.resetBaseline();
+        if (runner.hasBaseline) view.phase = "challenge";
+      } else if (obs.faces === 1) {
+        event = runner.feed(obs);
+      }
+      if (event?.keep) {
+        const frame = { t, step: event.kind === "step" ? event.index : null, jpeg: await tracker.encodeLast() };
+        if (event.kind === "step" && event.replace) frames[frames.length - 1] = frame;
+        else frames.push(frame);
+      }
+      if (runner.index !== lastIndex && runner.hasBaseline) {
+        lastIndex = runner.index;
+        stepStarted = t;
+        view.stepIndex = runner.index;
+      }
     }
-    if (event?.keep) {
-      const frame = { t, step: event.kind === "step" ? event.index : null, jpeg: await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 }) };
-      if (event.kind === "step" && event.replace) frames[frames.length - 1] = frame;
-      else frames.push(frame);
-    }
-    if (runner.index !== lastIndex && runner.hasBaseline) {
-      lastIndex = runner.index;
-      stepStarted = t;
-      view.stepIndex = runner.index;
-    }
+  } finally {
+    ticker.stop();
   }
   return frames;
 }

@@ -14,8 +14,8 @@ export const STEP_RULES = {
   blinkOpen: 0.85,
   /** Face width growth that counts as moving closer. */
   closerRatio: 1.2,
-  /** Frames watched after a movement reaches its threshold, for its peak. */
-  followUpFrames: 3,
+  /** How long a step is watched after it reaches its threshold, for its peak, ms. */
+  followUpMs: 300,
 } as const;
 
 interface Baseline {
@@ -36,13 +36,15 @@ const medianOf = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.fl
 export class ChallengeRunner {
   private readonly neutral: FaceObservation[] = [];
   private baseline: Baseline | undefined;
-  private blinkClosedSeen = false;
+  /** During a blink step: the lowest eye openness seen since the eyes closed. */
+  private closedEyes: number | undefined;
   /**
-   * After a movement reaches its threshold, the next few frames are watched and the one
-   * that goes furthest is kept too: the enclave, measuring on its own, sees the movement
-   * at its peak rather than on the edge of the threshold.
+   * After a step reaches its threshold, the frames of the next moments are watched and
+   * the one that goes furthest (turned most, eyes widest open again) is kept too: the
+   * enclave, measuring on its own, sees the step at its peak rather than on the edge of
+   * the threshold.
    */
-  private followUp: { index: number; left: number; best: number } | undefined;
+  private followUp: { index: number; until: number; kept: boolean; best: number } | undefined;
   index = 0;
 
   constructor(readonly steps: readonly ChallengeStep[]) {}
@@ -58,30 +60,29 @@ export class ChallengeRunner {
   feed(obs: FaceObservation): RunnerEvent {
     if (this.finished) return { kind: "finished", keep: false };
     if (!this.baseline) return this.feedBaseline(obs);
-    if (this.followUp) {
-      const f = this.followUp;
-      const first = f.left === STEP_RULES.followUpFrames;
+    const f = this.followUp;
+    if (f && obs.t <= f.until) {
       const amount = this.amount(this.steps[f.index]!, obs, this.baseline);
-      f.left--;
-      if (f.left === 0) this.followUp = undefined;
-      if (first || amount > f.best) {
-        f.best = Math.max(f.best, amount);
-        return { kind: "step", index: f.index, keep: true, done: false, ...(first ? {} : { replace: true as const }) };
-      }
-      return { kind: "step", index: f.index, keep: false, done: false };
+      if (f.kept && amount <= f.best) return { kind: "step", index: f.index, keep: false, done: false };
+      const replace = f.kept;
+      f.kept = true;
+      f.best = amount;
+      return { kind: "step", index: f.index, keep: true, done: false, ...(replace ? { replace: true as const } : {}) };
     }
+    this.followUp = undefined;
+    if (this.finished) return { kind: "finished", keep: false };
     const step = this.steps[this.index]!;
-    // A blink is kept twice: eyes closed, then open again.
-    if (step === "blink" && !this.blinkClosedSeen && obs.eyeOpen !== undefined && obs.eyeOpen < this.baseline.eyeOpen * STEP_RULES.blinkClosed) {
-      this.blinkClosedSeen = true;
-      return { kind: "step", index: this.index, keep: true, done: false };
+    // A blink is kept twice: eyes closed (the most closed frame seen), then open again.
+    if (step === "blink" && obs.eyeOpen !== undefined && obs.eyeOpen < (this.closedEyes ?? this.baseline.eyeOpen * STEP_RULES.blinkClosed)) {
+      const replace = this.closedEyes !== undefined;
+      this.closedEyes = obs.eyeOpen;
+      return { kind: "step", index: this.index, keep: true, done: false, ...(replace ? { replace: true as const } : {}) };
     }
-    const reached = step === "blink" ? this.blinkClosedSeen && obs.eyeOpen !== undefined && obs.eyeOpen >= this.baseline.eyeOpen * STEP_RULES.blinkOpen : this.amount(step, obs, this.baseline) >= 1;
+    const reached = step === "blink" ? this.closedEyes !== undefined && obs.eyeOpen !== undefined && obs.eyeOpen >= this.baseline.eyeOpen * STEP_RULES.blinkOpen : this.amount(step, obs, this.baseline) >= 1;
     if (!reached) return { kind: "step", index: this.index, keep: false, done: false };
     const index = this.index++;
-    this.blinkClosedSeen = false;
-    // A blink already keeps two frames (closed, open again).
-    if (step !== "blink") this.followUp = { index, left: STEP_RULES.followUpFrames, best: -Infinity };
+    this.closedEyes = undefined;
+    this.followUp = { index, until: obs.t + STEP_RULES.followUpMs, kept: false, best: -Infinity };
     return { kind: "step", index, keep: true, done: true };
   }
 
@@ -112,7 +113,7 @@ export class ChallengeRunner {
 
   /** How far a movement step has gone, as a fraction of its threshold (1 = reached). */
   private amount(step: ChallengeStep, obs: FaceObservation, base: Baseline): number {
-    const { yaw, pitch, box } = obs;
+    const { yaw, pitch, box, eyeOpen } = obs;
     switch (step) {
       case "turn_left":
         return yaw === undefined ? 0 : (yaw - base.yaw) / STEP_RULES.turnDegrees;
@@ -125,7 +126,8 @@ export class ChallengeRunner {
       case "move_closer":
         return box === undefined ? 0 : box.w / base.width / STEP_RULES.closerRatio;
       case "blink":
-        return 0;
+        // Only watched once the eyes have opened again: how wide open.
+        return eyeOpen === undefined ? 0 : eyeOpen / base.eyeOpen / STEP_RULES.blinkOpen;
     }
   }
 

@@ -26,6 +26,7 @@ export async function runScanFlow({ view, widgetOrigin, steps, stepTimeoutMs, si
     // Marks for `npm run bench:capture`; they carry no data.
     performance.mark("facesign:camera-live");
     await ready;
+    performance.mark("facesign:tracker-ready");
     return await capture(view, tracker, { steps, stepTimeoutMs, ...(signal ? { signal } : {}) });
   } catch (error) {
     throw error instanceof FaceSignError ? error : new FaceSignError("internal_error");

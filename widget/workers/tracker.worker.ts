@@ -1,11 +1,13 @@
 // The face tracker, in a worker so the preview never stutters: fr_detect finds the
 // faces, fr_landmark places 68 points on a single face, and the pure geometry turns
-// them into what guidance and the challenge need. onnxruntime-web's wasm backend,
-// one thread (the frame is not cross-origin isolated, so no SharedArrayBuffer).
+// them into what guidance and the challenge need. Between detections the face is
+// followed on its landmarks (face-follower.ts). onnxruntime-web's wasm backend, one
+// thread (the frame is not cross-origin isolated, so no SharedArrayBuffer).
 import * as ort from "onnxruntime-web/wasm";
 import { expose } from "comlink";
 import type { FaceObservation } from "../frame/capture-types";
-import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw } from "../../enclave-service/enclave/face/geometry";
+import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "../../enclave-service/enclave/face/geometry";
+import { FaceFollower } from "./face-follower";
 
 let detector: ort.InferenceSession;
 let landmarker: ort.InferenceSession;
@@ -13,6 +15,45 @@ const canvas = new OffscreenCanvas(DETECT_W, DETECT_H);
 const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
 const crop = new OffscreenCanvas(LANDMARK_SIZE, LANDMARK_SIZE);
 const cropCtx = crop.getContext("2d", { willReadFrequently: true })!;
+const follower = new FaceFollower();
+/** The last tracked frame, kept until the next one so that it can be encoded if the capture keeps it. */
+let last: ImageBitmap | undefined;
+/** The frame's brightness, measured on each detection and carried over the followed frames. */
+let light = 0;
+const counts = { frames: 0, detections: 0 };
+
+async function landmarks(frame: ImageBitmap, box: Box): Promise<Point[]> {
+  cropCtx.drawImage(frame, box.x0 * frame.width, box.y0 * frame.height, (box.x1 - box.x0) * frame.width, (box.y1 - box.y0) * frame.height, 0, 0, LANDMARK_SIZE, LANDMARK_SIZE);
+  const lm = await landmarker.run({ input: new ort.Tensor("float32", landmarkInput(cropCtx.getImageData(0, 0, LANDMARK_SIZE, LANDMARK_SIZE).data, 4), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
+  return landmarksInFrame(lm.output!.data as Float32Array, box);
+}
+
+async function detect(frame: ImageBitmap): Promise<Box[]> {
+  counts.detections++;
+  ctx.drawImage(frame, 0, 0, DETECT_W, DETECT_H);
+  const pixels = ctx.getImageData(0, 0, DETECT_W, DETECT_H).data;
+  light = brightness(pixels, 4);
+  const out = await detector.run({ input: new ort.Tensor("float32", normalizedChw(pixels, DETECT_W * DETECT_H, 4), [1, 3, DETECT_H, DETECT_W]) });
+  return decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
+}
+
+/** The single face's box and landmarks (followed, or detected afresh), or how many faces the detector saw. */
+async function locate(frame: ImageBitmap, t: number): Promise<{ faces: number; box?: Box; points?: Point[] }> {
+  const region = follower.region(t);
+  if (region) {
+    const points = await landmarks(frame, region);
+    if (follower.followed(points)) return { faces: 1, box: region, points };
+  }
+  const faces = await detect(frame);
+  const face = faces[0];
+  if (faces.length !== 1 || !face) {
+    follower.lost();
+    return { faces: faces.length };
+  }
+  const points = await landmarks(frame, face);
+  follower.detected(face, points, t);
+  return { faces: 1, box: face, points };
+}
 
 const tracker = {
   /** Loads the wasm runtime and both models from the widget origin. */
@@ -24,23 +65,28 @@ const tracker = {
     [detector, landmarker] = await Promise.all([load("fr_detect"), load("fr_landmark")]);
   },
 
-  /** Tracks one frame; the bitmap is closed here. */
+  /** Tracks one frame, captured at `t` (ms); the worker owns the bitmap from here. */
   async track(frame: ImageBitmap, t: number): Promise<FaceObservation> {
-    ctx.drawImage(frame, 0, 0, DETECT_W, DETECT_H);
-    const pixels = ctx.getImageData(0, 0, DETECT_W, DETECT_H).data;
-    const out = await detector.run({ input: new ort.Tensor("float32", normalizedChw(pixels, DETECT_W * DETECT_H, 4), [1, 3, DETECT_H, DETECT_W]) });
-    const faces = decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
-    const observation: FaceObservation = { t, faces: faces.length, brightness: brightness(pixels, 4) };
-    const face = faces[0];
-    if (faces.length === 1 && face) {
-      const { x0, y0, x1, y1 } = face;
-      cropCtx.drawImage(frame, x0 * frame.width, y0 * frame.height, (x1 - x0) * frame.width, (y1 - y0) * frame.height, 0, 0, LANDMARK_SIZE, LANDMARK_SIZE);
-      const lm = await landmarker.run({ input: new ort.Tensor("float32", landmarkInput(cropCtx.getImageData(0, 0, LANDMARK_SIZE, LANDMARK_SIZE).data, 4), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
-      const points = landmarksInFrame(lm.output!.data as Float32Array, face);
-      Object.assign(observation, { box: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, ...headPose(points), eyeOpen: eyeOpenness(points) });
-    }
-    frame.close();
+    last?.close();
+    last = frame;
+    counts.frames++;
+    const { faces, box, points } = await locate(frame, t);
+    const observation: FaceObservation = { t, faces, brightness: light };
+    if (box && points) Object.assign(observation, { box: { x: box.x0, y: box.y0, w: box.x1 - box.x0, h: box.y1 - box.y0 }, ...headPose(points), eyeOpen: eyeOpenness(points) });
     return observation;
+  },
+
+  /** The last tracked frame as the JPEG the enclave receives. */
+  async encodeLast(): Promise<Blob> {
+    if (!last) throw new Error("no frame tracked yet");
+    const full = new OffscreenCanvas(last.width, last.height);
+    full.getContext("2d")!.drawImage(last, 0, 0);
+    return full.convertToBlob({ type: "image/jpeg", quality: 0.9 });
+  },
+
+  /** Frames tracked and detector runs so far: how much following saved. */
+  stats(): { frames: number; detections: number } {
+    return { ...counts };
   },
 };
 
