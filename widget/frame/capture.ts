@@ -1,6 +1,6 @@
 // The capture loop: camera frames → tracker worker → guidance and challenge pacing
 // on screen → the decisive frames, JPEG-encoded, with their capture times.
-import { transfer, wrap, type Remote } from "comlink";
+import { transfer, type Remote } from "comlink";
 import { FaceSignError } from "../protocol";
 import type { Tracker } from "../workers/tracker.worker";
 import type { ChallengeStep, FaceObservation } from "./capture-types";
@@ -24,11 +24,6 @@ export interface CaptureOptions {
   signal?: AbortSignal;
 }
 
-export function startTracker(widgetOrigin: string): { tracker: Remote<Tracker>; ready: Promise<void>; worker: Worker } {
-  const worker = new Worker(`${widgetOrigin}/frame/tracker.worker.js`, { type: "module", name: "facesign-tracker" });
-  const tracker = wrap<Tracker>(worker);
-  return { tracker, ready: tracker.init(widgetOrigin), worker };
-}
 
 /**
  * Waits for camera frames the loop has not tracked yet, so a fast tracker never tracks

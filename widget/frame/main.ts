@@ -9,27 +9,41 @@ import { guardedEndpoint } from "./guarded-endpoint";
 import { acceptHostPort } from "./handshake";
 import type { ScanSuccess } from "./scan-session";
 import { screens } from "./screens";
+import { startTracker } from "./tracker-handle";
 import { WalletSession } from "./wallet/session";
 import { CredentialKeeper } from "./idos/credential-holder";
 
 installErrorTransfer();
 const config = readFrameConfig();
 
-/** The scan's code (camera, tracker, attestation, enclave client) loads while the user reads the start screen. */
+/**
+ * The scan's code loads, and its face tracker starts (the wasm runtime and the models),
+ * while the user reads the start screen. One tracker serves the retries; a tracker that
+ * failed to load is replaced on the next try.
+ */
 async function scanUntilDone(): Promise<ScanSuccess> {
   const scanning = import("./scan-session");
+  let tracker = startTracker(location.origin);
   await screens.askToStart();
   const { scanOnce } = await scanning;
-  for (;;) {
-    try {
-      const result = await scanOnce(config);
-      document.body.dataset.userId = result.userId;
-      screens.done(result.status);
-      return result;
-    } catch (error) {
-      const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
-      await screens.problem(e.code, e.message);
+  try {
+    for (;;) {
+      try {
+        const result = await scanOnce(config, tracker);
+        document.body.dataset.userId = result.userId;
+        screens.done(result.status);
+        return result;
+      } catch (error) {
+        if (await tracker.ready.then(() => false, () => true)) {
+          tracker.worker.terminate();
+          tracker = startTracker(location.origin);
+        }
+        const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
+        await screens.problem(e.code, e.message);
+      }
     }
+  } finally {
+    tracker.worker.terminate();
   }
 }
 

@@ -3,21 +3,22 @@
 import { FaceSignError } from "../protocol";
 import type { ChallengeStep } from "./capture-types";
 import { openCamera, stopCamera } from "./camera";
-import { capture, startTracker, type CapturedFrame } from "./capture";
+import { capture, type CapturedFrame } from "./capture";
+import type { TrackerHandle } from "./tracker-handle";
 import type { ScanView } from "./ui/scan-view";
 
 export interface ScanFlowOptions {
   view: ScanView;
-  widgetOrigin: string;
+  /** Started by the caller, ahead of the scan, and kept across its retries. */
+  tracker: TrackerHandle;
   /** The enclave's challenge for this session. */
   steps: Promise<readonly ChallengeStep[]>;
   stepTimeoutMs: number;
   signal?: AbortSignal;
 }
 
-export async function runScanFlow({ view, widgetOrigin, steps, stepTimeoutMs, signal }: ScanFlowOptions): Promise<CapturedFrame[]> {
+export async function runScanFlow({ view, tracker: { tracker, ready }, steps, stepTimeoutMs, signal }: ScanFlowOptions): Promise<CapturedFrame[]> {
   view.phase = "starting";
-  const { tracker, ready, worker } = startTracker(widgetOrigin);
   let stream: MediaStream | undefined;
   try {
     stream = await openCamera();
@@ -33,6 +34,5 @@ export async function runScanFlow({ view, widgetOrigin, steps, stepTimeoutMs, si
   } finally {
     stopCamera(stream);
     if (view.video) view.video.srcObject = null;
-    worker.terminate();
   }
 }

@@ -5,6 +5,7 @@ import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
 import { FaceSignError } from "../protocol";
 import type { FrameConfig } from "./config";
 import { openEnclaveSession } from "./enclave-client";
+import type { TrackerHandle } from "./tracker-handle";
 import { runScanFlow } from "./scan-flow";
 import { screens } from "./screens";
 import { ScanView } from "./ui/scan-view";
@@ -19,7 +20,7 @@ export interface ScanSuccess {
   credential: IssuedCredential;
 }
 
-export async function scanOnce(config: FrameConfig): Promise<ScanSuccess> {
+export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Promise<ScanSuccess> {
   const pins = { pcr0: fromBase64url(config.attestation.pcr0)!, rootCertificate: fromBase64url(config.attestation.rootCertificate)! };
   const view = screens.scan();
   const session = openEnclaveSession(location.origin, pins);
@@ -27,7 +28,7 @@ export async function scanOnce(config: FrameConfig): Promise<ScanSuccess> {
     () => (document.body.dataset.enclave = "verified"),
     () => (document.body.dataset.enclave = "refused"),
   );
-  const captured = await runScanFlow({ view, widgetOrigin: location.origin, steps: session.then((s) => s.challenge.steps), stepTimeoutMs: config.stepTimeoutMs });
+  const captured = await runScanFlow({ view, tracker, steps: session.then((s) => s.challenge.steps), stepTimeoutMs: config.stepTimeoutMs });
   const enclave = await session;
   try {
     view.phase = "uploading";

@@ -56,13 +56,16 @@ async function locate(frame: ImageBitmap, t: number): Promise<{ faces: number; b
 }
 
 const tracker = {
-  /** Loads the wasm runtime and both models from the widget origin. */
+  /** Loads the wasm runtime and both models from the widget origin, and runs each once. */
   async init(base: string): Promise<void> {
     ort.env.wasm.numThreads = 1;
     // Only the .wasm binary is fetched; its JS glue is bundled into this worker.
     ort.env.wasm.wasmPaths = { wasm: `${base}/frame/ort/ort-wasm-simd-threaded.wasm` };
     const load = async (name: string) => ort.InferenceSession.create(new Uint8Array(await (await fetch(`${base}/frame/models/${name}.onnx`)).arrayBuffer()), { executionProviders: ["wasm"] });
     [detector, landmarker] = await Promise.all([load("fr_detect"), load("fr_landmark")]);
+    // A first run of each model costs several times a later one: pay it now, before the camera's first frame.
+    await detector.run({ input: new ort.Tensor("float32", new Float32Array(3 * DETECT_W * DETECT_H), [1, 3, DETECT_H, DETECT_W]) });
+    await landmarker.run({ input: new ort.Tensor("float32", new Float32Array(LANDMARK_SIZE * LANDMARK_SIZE), [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]) });
   },
 
   /** Tracks one frame, captured at `t` (ms); the worker owns the bitmap from here. */

@@ -1,0 +1,15 @@
+import { launchChromium } from "./test/support/browser";
+import { startTestStack } from "./test/support/stack";
+import { trackImages } from "./test/support/tracker-probe";
+import { videoFrames } from "./test/support/video-frames";
+const stack = await startTestStack();
+const browser = await launchChromium();
+const page = await browser.newPage();
+await page.goto(stack.config.hostDemoOrigin + "/");
+await page.evaluate(() => (window as any).FaceSign.connect().then(() => undefined));
+const frame = page.frames().find((f) => f.url().startsWith(`${stack.config.widgetOrigin}/frame/`))!;
+const [name, start, count] = process.argv.slice(2);
+const frames = videoFrames(name!, +start!, +count!, 4);
+const d = await trackImages(frame, stack.config.widgetOrigin, frames);
+d.observations.forEach((o, i) => console.log((+start! + i / 4).toFixed(2), o.faces, o.yaw?.toFixed(1), o.pitch?.toFixed(1), o.eyeOpen?.toFixed(2), o.box && [o.box.x, o.box.w].map((v) => v.toFixed(2)).join(",")));
+await browser.close(); await stack.stop();
