@@ -19,6 +19,8 @@ export const API_ERRORS = {
   enclave_busy: [503, "The service is busy. Try again shortly."],
   enclave_unavailable: [503, "The service is starting. Try again shortly."],
   test_mode_refused: [500, "This is a production build: test mode is refused."],
+  template_invalid: [500, "A stored face template failed its integrity check."],
+  template_store_unavailable: [503, "Stored face templates could not be read. Try again shortly."],
   internal_error: [500, "The service hit an internal error."],
 } as const satisfies Record<string, readonly [number, string]>;
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -28,20 +28,36 @@ export interface EnclaveSettings {
   testChallenge?: ChallengeStep[];
 }
 
-/** What the enclave needs to hold its users: a key-encryption key (KMS in production), its wrapped sealing key, the sealed templates. */
+/** What the enclave needs to hold its users: a key-encryption key (KMS in production) and its wrapped sealing key. The sealed templates follow in `loadTemplates` batches. */
 export interface IdentityBoot {
   kek: Uint8Array;
   wrappedKey?: Uint8Array;
   /** The credential issuer's ed25519 secret key, wrapped under the sealing key. */
   wrappedIssuerKey?: Uint8Array;
-  records: SealedRecord[];
 }
 
 export type ParentToEnclave =
   | { id: number; op: "boot"; signer: DevSigner; settings: EnclaveSettings; models: FaceModels; identity: IdentityBoot }
   | { id: number; op: "openSession"; nonce: Uint8Array; clientPublicKey: Uint8Array; now: number }
   | { id: number; op: "sessionRequest"; sessionId: Uint8Array; body: Uint8Array; now: number }
-  | { id: number; op: "attestIssuer"; nonce: Uint8Array; now: number };
+  | { id: number; op: "attestIssuer"; nonce: Uint8Array; now: number }
+  | { id: number; op: "loadTemplates"; records: SealedRecord[] };
+
+/**
+ * The one request the enclave makes of the parent: the sealed records under these keyed
+ * hashes, to re-rank its index's candidates. The parent answers after every record it
+ * was given to store is stored, so a user enrolled a moment ago is found.
+ */
+export interface TemplateFetch {
+  fetch: number;
+  keyHashes: string[];
+}
+export type TemplateFetchReply = { fetch: number; records: SealedRecord[] } | { fetch: number; failed: true };
+
+/** Everything the parent sends: requests, and answers to the enclave's fetches. */
+export type ToEnclave = ParentToEnclave | TemplateFetchReply;
+/** Everything the enclave sends: replies, and its fetches. */
+export type FromEnclave = EnclaveReply | TemplateFetch;
 
 export interface OpenSessionResult {
   sessionId: Uint8Array;
@@ -65,7 +81,6 @@ export interface BootResult {
   wrappedIssuerKey?: Uint8Array;
   /** The issuer's did:key. */
   issuer: string;
-  enrolled: number;
 }
 
 /** A boxed reply for the client, and a new sealed template to store before the reply is sent. */
@@ -79,5 +94,15 @@ export interface IssuerAttestation {
   attestation: Uint8Array;
 }
 
-export type OpResult<Op extends EnclaveOp> = Op extends "boot" ? BootResult : Op extends "openSession" ? OpenSessionResult : Op extends "sessionRequest" ? SessionReply : Op extends "attestIssuer" ? IssuerAttestation : never;
+export type OpResult<Op extends EnclaveOp> = Op extends "boot"
+  ? BootResult
+  : Op extends "openSession"
+    ? OpenSessionResult
+    : Op extends "sessionRequest"
+      ? SessionReply
+      : Op extends "attestIssuer"
+        ? IssuerAttestation
+        : Op extends "loadTemplates"
+          ? number
+          : never;
 export type OpArgs<Op extends EnclaveOp> = Omit<Extract<ParentToEnclave, { op: Op }>, "id" | "op">;

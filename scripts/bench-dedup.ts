@@ -1,13 +1,17 @@
 // `npm run bench:dedup -- --images DIR`: 1:N de-duplication on real faces. One image of
 // every person is enrolled through the enclave's registry (exact search at the shipped
-// threshold), then each person's other images are scanned: how often the answer is
+// threshold; templates kept in an in-memory SQLite store, as the parent keeps them), then each person's other images are scanned: how often the answer is
 // the right "known" user, a wrong person, or a new (duplicate) id. Last line: JSON.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FaceEngine } from "../enclave-service/enclave/face/engine";
 import { readFaceModels } from "../enclave-service/enclave/face/model-files";
 import { MATCH_THRESHOLD } from "../enclave-service/enclave/face/thresholds";
+import nacl from "tweetnacl";
 import { Registry } from "../enclave-service/enclave/identity/registry";
+import { Sealer } from "../enclave-service/enclave/identity/sealing";
+import { EnclaveTemplates } from "../enclave-service/parent/store/enclave-templates";
+import { openSqliteStore } from "../enclave-service/parent/store/template-store";
 import { arg } from "./roc";
 
 const imagesDir = arg("--images", "../shared/data/lfw-dev/images");
@@ -30,11 +34,18 @@ for (const person of people) {
 }
 
 async function run(threshold: number) {
-  const registry = await Registry.create();
+  const store = openSqliteStore(":memory:");
+  const templates = new EnclaveTemplates(store);
+  const registry = await Registry.create({ sealer: new Sealer(nacl.randomBytes(32)), source: templates });
+  const identify = async (vector: Float32Array) => {
+    const id = await registry.identify(vector, threshold, 0);
+    if (id.status === "new") await templates.keep(id.sealed);
+    return id;
+  };
   const owner = new Map<string, string>(); // userId (hex) → person
   let enrolmentFalseMatches = 0;
   for (const [person, vector] of firsts) {
-    const id = await registry.identify(vector, threshold, 0);
+    const id = await identify(vector);
     // At enrolment every person is new: a "known" here is a match with an enrolled stranger.
     if (id.status === "known") enrolmentFalseMatches++;
     else owner.set(hex(id.record.userId), person);
@@ -43,7 +54,7 @@ async function run(threshold: number) {
   let wrongPerson = 0;
   let duplicates = 0;
   for (const [person, vector] of later) {
-    const id = await registry.identify(vector, threshold, 0);
+    const id = await identify(vector);
     // A new id for an enrolled person is a duplicate; it is theirs from then on.
     if (id.status === "new") {
       duplicates++;
@@ -52,6 +63,7 @@ async function run(threshold: number) {
     else wrongPerson++;
   }
   await registry.close();
+  await store.close();
   const n = later.length;
   return { threshold, knownRate: +(correct / n).toFixed(4), wrongPersonRate: +(wrongPerson / n).toFixed(5), duplicateRate: +(duplicates / n).toFixed(4), enrolmentFalseMatches };
 }

@@ -11,8 +11,11 @@ import { createIdosApp } from "../enclave-service/idos-node/server";
 
 export async function startStack(config = readStackConfig()) {
   const store = await openTemplateStore(config);
-  const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, modelsDir: config.modelsDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) }, store });
-  const widget = await listen(createParentApp(config, enclave, store), config.widgetHost, config.widgetPort);
+  const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, modelsDir: config.modelsDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) }, store }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const widget = await listen(createParentApp(config, enclave), config.widgetHost, config.widgetPort);
   const demo = await listen(createHostDemoApp({ ...config, consumerPins: { pcr0: enclave.pcr0, rootCertificate: enclave.rootCertificate } }), config.hostDemoHost, config.hostDemoPort);
   const idosDb = await openIdosDb(config);
   const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin }), config.idosHost, config.idosPort);
@@ -39,6 +42,7 @@ if (isMain) {
   console.log(`FaceSign widget origin: ${stack.config.widgetOrigin}  (loader: ${stack.config.widgetOrigin}/facesign.js)`);
   console.log(`Host demo (partner site): ${stack.config.hostDemoOrigin}/`);
   console.log(`Local idOS node: ${stack.config.idosOrigin}/v1/actions/…`);
+  console.log(`Dev enclave: PCR0 ${Buffer.from(stack.enclave.pcr0).toString("hex").slice(0, 16)}…, ${stack.enclave.enrolled} users enrolled`);
   const shutdown = async () => {
     await stack.stop();
     process.exit(0);

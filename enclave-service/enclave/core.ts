@@ -1,7 +1,8 @@
 // The enclave core: everything that would run inside the Nitro Enclave. No file
 // system, no sockets, no clock but the `now` each message carries, no logging of
-// payloads or keys. It holds a fresh x25519 key pair per boot, the face engine, every
-// enrolled template in memory, and the key that signs users' FaceSign credentials.
+// payloads or keys. It holds a fresh x25519 key pair per boot, the face engine, the
+// 1:N index of every enrolled template (their sealed records stay with the parent),
+// and the key that signs users' FaceSign credentials.
 import nacl from "tweetnacl";
 import { ApiError, CHALLENGE_STEPS, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../api-protocol";
 import { fromBase64url, toBase64url } from "../base64url";
@@ -13,8 +14,8 @@ import { drawChallenge } from "./challenge";
 import { FaceEngine, type FaceModels } from "./face/engine";
 import { FaceError } from "./face/errors";
 import { MATCH_THRESHOLD } from "./face/thresholds";
-import { Registry } from "./identity/registry";
-import { Sealer, unwrapKey, wrapKey, type SealedRecord } from "./identity/sealing";
+import { Registry, type TemplateSource } from "./identity/registry";
+import { SealError, Sealer, unwrapKey, wrapKey, type SealedRecord } from "./identity/sealing";
 import { verifyLiveness, type AnalysedFrame } from "./liveness";
 import { SessionTable } from "./sessions";
 
@@ -29,7 +30,6 @@ export class EnclaveCore {
   private constructor(
     private readonly attestor: Attestor,
     private readonly engine: FaceEngine,
-    private readonly sealer: Sealer,
     private readonly registry: Registry,
     private readonly settings: EnclaveSettings,
     /** The credential issuer's ed25519 key pair (its secret sealed at rest like the templates). */
@@ -38,22 +38,31 @@ export class EnclaveCore {
     this.sessions = new SessionTable(this.keys.secretKey, settings);
   }
 
-  static async boot(signer: DevSigner, settings: EnclaveSettings, models: FaceModels, identity: IdentityBoot): Promise<{ core: EnclaveCore; result: BootResult }> {
+  static async boot(signer: DevSigner, settings: EnclaveSettings, models: FaceModels, identity: IdentityBoot, templates: TemplateSource): Promise<{ core: EnclaveCore; result: BootResult }> {
     if (settings.testChallenge && PRODUCTION_BUILD) throw new ApiError("test_mode_refused");
     const fresh = identity.wrappedKey === undefined;
     const sealingKey = fresh ? nacl.randomBytes(32) : unwrapKey(identity.wrappedKey!, identity.kek);
     const sealer = new Sealer(sealingKey);
-    const registry = await Registry.create();
-    for (const record of identity.records) registry.add(sealer.unseal(record));
+    const registry = await Registry.create({ sealer, source: templates });
     const wrappedKey = fresh ? wrapKey(sealingKey, identity.kek) : undefined;
     identity.kek.fill(0);
     const issuerKey = identity.wrappedIssuerKey ? nacl.sign.keyPair.fromSecretKey(unwrapKey(identity.wrappedIssuerKey, sealingKey)) : nacl.sign.keyPair();
     const wrappedIssuerKey = identity.wrappedIssuerKey ? undefined : wrapKey(issuerKey.secretKey, sealingKey);
-    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models), sealer, registry, settings, issuerKey);
+    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models), registry, settings, issuerKey);
     return {
       core,
-      result: { publicKey: core.keys.publicKey, enrolled: registry.size, issuer: didKey(issuerKey.publicKey), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
+      result: { publicKey: core.keys.publicKey, issuer: didKey(issuerKey.publicKey), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
     };
+  }
+
+  /** Stored records join the index, a batch at a time, after boot; returns how many users are enrolled. */
+  loadTemplates(records: SealedRecord[]): number {
+    try {
+      for (const record of records) this.registry.load(record);
+    } catch (error) {
+      throw error instanceof SealError ? new ApiError("template_invalid") : error;
+    }
+    return this.registry.size;
   }
 
   /** An attestation document whose public_key is the issuer key: what a consumer checks credentials against. */
@@ -115,12 +124,13 @@ export class EnclaveCore {
     const verdict = verifyLiveness(frames, steps, window);
     for (const f of frames) f.face.vector.fill(0);
     if (!verdict.pass) return { outcome: { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) } };
-    const identity = await this.registry.identify(verdict.vector, MATCH_THRESHOLD, window.now);
+    const identity = await this.registry.identify(verdict.vector, MATCH_THRESHOLD, window.now).catch((error: unknown) => {
+      throw error instanceof SealError ? new ApiError("template_invalid") : error;
+    });
     verdict.vector.fill(0);
     const { userId, entropy } = identity.record;
-    return {
-      outcome: { status: identity.status, userId: toBase64url(userId), entropy: toBase64url(entropy), credential: this.issue(identity.record, window.now) },
-      ...(identity.status === "new" ? { store: this.sealer.seal(identity.record) } : {}),
-    };
+    const outcome: ScanOutcome = { status: identity.status, userId: toBase64url(userId), entropy: toBase64url(entropy), credential: this.issue(identity.record, window.now) };
+    entropy.fill(0);
+    return { outcome, ...(identity.status === "new" ? { store: identity.sealed } : {}) };
   }
 }

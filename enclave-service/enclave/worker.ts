@@ -1,15 +1,37 @@
 // Entry of the enclave core when it runs as a worker thread (locally): one message
-// in, one reply out, correlated by id. Errors leave as codes only.
+// in, one reply out, correlated by id; and the enclave's own template fetches, answered
+// by the parent. Errors leave as codes only.
 import { parentPort } from "node:worker_threads";
 import { ApiError } from "../api-protocol";
-import type { EnclaveReply, ParentToEnclave } from "../enclave-protocol";
+import type { EnclaveReply, FromEnclave, ParentToEnclave, TemplateFetchReply, ToEnclave } from "../enclave-protocol";
 import { EnclaveCore } from "./core";
+import type { SealedRecord } from "./identity/sealing";
+import type { TemplateSource } from "./identity/registry";
 
 let core: EnclaveCore | undefined;
+const post = (msg: FromEnclave) => parentPort!.postMessage(msg);
+
+const fetches = new Map<number, { resolve: (records: SealedRecord[]) => void; reject: (error: Error) => void }>();
+let nextFetch = 1;
+const templates: TemplateSource = {
+  fetch: (keyHashes) =>
+    new Promise((resolve, reject) => {
+      const fetch = nextFetch++;
+      fetches.set(fetch, { resolve, reject });
+      post({ fetch, keyHashes });
+    }),
+};
+
+function settleFetch(reply: TemplateFetchReply): void {
+  const waiting = fetches.get(reply.fetch);
+  fetches.delete(reply.fetch);
+  if ("records" in reply) waiting?.resolve(reply.records);
+  else waiting?.reject(new ApiError("template_store_unavailable"));
+}
 
 async function handle(msg: ParentToEnclave): Promise<unknown> {
   if (msg.op === "boot") {
-    const booted = await EnclaveCore.boot(msg.signer, msg.settings, msg.models, msg.identity);
+    const booted = await EnclaveCore.boot(msg.signer, msg.settings, msg.models, msg.identity, templates);
     core = booted.core;
     return booted.result;
   }
@@ -21,12 +43,15 @@ async function handle(msg: ParentToEnclave): Promise<unknown> {
       return core.handleRequest(msg.sessionId, msg.body, msg.now);
     case "attestIssuer":
       return core.attestIssuer(msg.nonce, msg.now);
+    case "loadTemplates":
+      return core.loadTemplates(msg.records);
   }
 }
 
-parentPort!.on("message", (msg: ParentToEnclave) => {
+parentPort!.on("message", (msg: ToEnclave) => {
+  if ("fetch" in msg) return settleFetch(msg);
   handle(msg).then(
-    (result) => parentPort!.postMessage({ id: msg.id, ok: true, result } satisfies EnclaveReply),
-    (error: unknown) => parentPort!.postMessage({ id: msg.id, ok: false, code: error instanceof ApiError ? error.code : "internal_error" } satisfies EnclaveReply),
+    (result) => post({ id: msg.id, ok: true, result } satisfies EnclaveReply),
+    (error: unknown) => post({ id: msg.id, ok: false, code: error instanceof ApiError ? error.code : "internal_error" } satisfies EnclaveReply),
   );
 });

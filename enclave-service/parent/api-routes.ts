@@ -5,7 +5,6 @@ import * as v from "valibot";
 import { ApiError, createSessionRequestSchema, issuerRequestSchema, LIMITS, type CreateSessionResponse, type IssuerResponse } from "../api-protocol";
 import { fromBase64url, toBase64url } from "../base64url";
 import type { EnclaveHost } from "./enclave-host";
-import type { TemplateStore } from "./store/template-store";
 import { setCommonHeaders } from "./security-headers";
 
 /** body-parser's error types → our codes; anything else is ours to explain. */
@@ -26,7 +25,7 @@ export function sendApiError(res: Response, error: ApiError): void {
 
 const requireType = (type: string) => (req: Request, _res: Response, next: (e?: unknown) => void) => next(req.is(type) ? undefined : new ApiError("unsupported_media_type"));
 
-export function apiRoutes(enclave: EnclaveHost, store: TemplateStore): Router {
+export function apiRoutes(enclave: EnclaveHost): Router {
   const router = express.Router();
   // Limits apply while the body streams in: nothing larger is ever buffered.
   const json = express.json({ limit: "4kb", strict: true, type: "application/json" });
@@ -59,9 +58,8 @@ export function apiRoutes(enclave: EnclaveHost, store: TemplateStore): Router {
     const sessionId = fromBase64url(String(req.params.id));
     if (!sessionId || sessionId.length !== 16) throw new ApiError("session_unknown");
     if (!(req.body instanceof Buffer) || req.body.length === 0) throw new ApiError("box_invalid");
-    const { reply, store: record } = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: Date.now() });
-    // A new user's sealed template is on disk before anyone hears of the user.
-    if (record) await store.put(record);
+    // A new user's sealed template is on disk (enclave-host) before anyone hears of the user.
+    const { reply } = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: Date.now() });
     setCommonHeaders(res);
     res.status(200).type("application/octet-stream").send(Buffer.from(reply));
   };

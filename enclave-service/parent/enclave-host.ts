@@ -1,16 +1,21 @@
 // The parent's side of the enclave: starts the core from its built bundle in a
 // worker thread (the boundary a Nitro Enclave's vsock would be), boots it with the
-// dev attestation signer, and turns calls into correlated messages.
+// dev attestation signer, streams it the stored templates, and turns calls into
+// correlated messages. It stores each new user's sealed template before the call that
+// made it returns, and answers the enclave's template fetches from the store.
 import { Worker } from "node:worker_threads";
 import { ApiError } from "../api-protocol";
-import type { BootResult, EnclaveOp, EnclaveReply, EnclaveSettings, OpArgs, OpResult, ParentToEnclave } from "../enclave-protocol";
+import type { BootResult, EnclaveOp, EnclaveSettings, FromEnclave, OpArgs, OpResult, ParentToEnclave, SessionReply, TemplateFetch, ToEnclave } from "../enclave-protocol";
 import { devChain } from "./dev-attestation-chain";
 import { readFaceModels } from "../enclave/face/model-files";
 import { devKeyEncryptionKey } from "./dev-kms";
 import { enclavePcrs, measureEnclave } from "./measurement";
+import { EnclaveTemplates } from "./store/enclave-templates";
 import type { TemplateStore } from "./store/template-store";
 
 const WRAPPED_KEY = "wrapped_sealing_key";
+/** Sealed templates per boot message (about 2 KiB each). */
+const BOOT_BATCH = 4096;
 const WRAPPED_ISSUER_KEY = "wrapped_issuer_key";
 
 export interface EnclaveHost {
@@ -21,6 +26,8 @@ export interface EnclaveHost {
   rootCertificate: Uint8Array;
   /** The credential issuer's did:key. */
   issuer: string;
+  /** Users enrolled at boot. */
+  enrolled: number;
   stop(): Promise<void>;
 }
 
@@ -37,15 +44,33 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
   const pcr0 = measureEnclave(bundlePath, models);
   const chain = await devChain(dataDir);
   const worker = new Worker(bundlePath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { op: EnclaveOp; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | undefined;
+  const post = (msg: ToEnclave) => worker.postMessage(msg);
 
-  worker.on("message", (reply: EnclaveReply) => {
-    const p = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (reply.ok) p?.resolve(reply.result);
-    else p?.reject(new ApiError(reply.code));
+  const templates = new EnclaveTemplates(store);
+  const keep = async (result: SessionReply): Promise<SessionReply> => {
+    if (result.store) await templates.keep(result.store);
+    return result;
+  };
+  const answerFetch = async ({ fetch, keyHashes }: TemplateFetch) => {
+    try {
+      post({ fetch, records: await templates.fetch(keyHashes) });
+    } catch {
+      post({ fetch, failed: true });
+    }
+  };
+
+  worker.on("message", (msg: FromEnclave) => {
+    if ("fetch" in msg) return void answerFetch(msg);
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (!p) return;
+    if (!msg.ok) return p.reject(new ApiError(msg.code));
+    // Registered here, in the reply's own event, before any later fetch is read.
+    if (p.op === "sessionRequest") keep(msg.result as SessionReply).then(p.resolve, () => p.reject(new ApiError("template_store_unavailable")));
+    else p.resolve(msg.result);
   });
   worker.on("error", (error) => {
     dead = error;
@@ -57,20 +82,25 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
     if (dead) return Promise.reject(new ApiError("enclave_unavailable"));
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ ...msg, id });
+      pending.set(id, { op: msg.op, resolve, reject });
+      post({ ...msg, id } as ParentToEnclave);
     });
   };
 
   const wrappedKey = await store.getMeta(WRAPPED_KEY);
   const wrappedIssuerKey = await store.getMeta(WRAPPED_ISSUER_KEY);
-  const booted = (await send({
-    op: "boot",
-    signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
-    settings,
-    models,
-    identity: { kek: devKeyEncryptionKey(dataDir), records: await store.all(), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
-  } as Omit<ParentToEnclave, "id">).catch(async (error: unknown) => {
+  let enrolled = 0;
+  const booted = (await (async () => {
+    const result = await send({
+      op: "boot",
+      signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
+      settings,
+      models,
+      identity: { kek: devKeyEncryptionKey(dataDir), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
+    } as Omit<ParentToEnclave, "id">);
+    for await (const records of store.batches(BOOT_BATCH)) enrolled = (await send({ op: "loadTemplates", records } as Omit<ParentToEnclave, "id">)) as number;
+    return result;
+  })().catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
   })) as BootResult;
@@ -83,6 +113,7 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
     pcr0,
     rootCertificate: chain.root,
     issuer: booted.issuer,
+    enrolled,
     async stop() {
       await worker.terminate();
     },

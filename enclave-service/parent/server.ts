@@ -8,12 +8,11 @@ import { toBase64url } from "../base64url";
 import { apiErrorHandler, apiRoutes } from "./api-routes";
 import type { StackConfig } from "./config";
 import type { EnclaveHost } from "./enclave-host";
-import type { TemplateStore } from "./store/template-store";
 import { log } from "./log";
 import { setCommonHeaders } from "./security-headers";
 import { widgetRoutes } from "./widget-routes";
 
-export function createParentApp(config: StackConfig, enclave: EnclaveHost, store: TemplateStore): Express {
+export function createParentApp(config: StackConfig, enclave: EnclaveHost): Express {
   const app = express();
   app.disable("x-powered-by");
   app.use((req, res, next) => {
@@ -32,7 +31,7 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, store
     res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null } satisfies ReadyResponse);
   });
   app.use(widgetRoutes(config, { pcr0: toBase64url(enclave.pcr0), rootCertificate: toBase64url(enclave.rootCertificate) }));
-  app.use(apiRoutes(enclave, store));
+  app.use(apiRoutes(enclave));
   app.use(apiErrorHandler);
   return app;
 }

@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nacl from "tweetnacl";
-import { Registry } from "../../enclave-service/enclave/identity/registry";
-import { SealError, Sealer, type TemplateRecord } from "../../enclave-service/enclave/identity/sealing";
-import { VectorIndex } from "../../enclave-service/enclave/identity/vector-index";
+import { Registry, type TemplateSource } from "../../enclave-service/enclave/identity/registry";
+import { SealError, Sealer, type SealedRecord } from "../../enclave-service/enclave/identity/sealing";
+import { exactBest, VectorIndex } from "../../enclave-service/enclave/identity/vector-index";
+import { EnclaveTemplates } from "../../enclave-service/parent/store/enclave-templates";
 import { CANDIDATE_CAPACITY } from "../../enclave-service/enclave/identity/scan-kernel";
 import pg from "pg";
 import { openPostgresStore, openSqliteStore, type TemplateStore } from "../../enclave-service/parent/store/template-store";
@@ -31,23 +32,51 @@ const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const tmp = () => mkdtempSync(join(tmpdir(), "facesign-identity-"));
 
+/**
+ * A registry as the enclave runs it: its candidates' records read from a real SQLite
+ * store (in memory unless one is given), new users' records kept there the way the
+ * parent keeps them. `source` can stand between the registry and the store.
+ */
+async function enclaveRegistry(t: TestContext, { store, source }: { store?: TemplateStore; source?: (templates: EnclaveTemplates) => TemplateSource } = {}) {
+  if (!store) {
+    const own = openSqliteStore(":memory:");
+    t.after(() => own.close());
+    store = own;
+  }
+  const sealer = new Sealer(nacl.randomBytes(32));
+  const templates = new EnclaveTemplates(store);
+  const registry = await Registry.create({ sealer, source: source ? source(templates) : templates });
+  t.after(() => registry.close());
+  const identify = async (vector: Float32Array) => {
+    const id = await registry.identify(vector, THRESHOLD, 0);
+    if (id.status === "new") await templates.keep(id.sealed);
+    return { status: id.status, userId: hex(id.record.userId), entropy: hex(id.record.entropy), bytes: id.record };
+  };
+  return { registry, identify, sealer, store };
+}
+
+/** The exact f32 best of `rows` for the probe, through the index's candidates. */
+const indexBest = async (index: VectorIndex, rows: Float32Array[], probe: Float32Array, threshold: number) => exactBest(await index.candidates(probe, threshold), (row) => rows[row], probe, threshold);
+
 describe("identity", () => {
   it("decides exactly as brute-force f32 search, including right at the threshold", async (t) => {
-    const registry = await Registry.create();
-    t.after(() => registry.close());
-    const enrolled: TemplateRecord[] = [];
-    for (let i = 0; i < 300; i++) enrolled.push((await registry.identify(randomUnit(), THRESHOLD, 0)).record);
+    const { registry, identify } = await enclaveRegistry(t);
+    const enrolled: { userId: string; vector: Float32Array }[] = [];
+    for (let i = 0; i < 300; i++) {
+      const vector = randomUnit();
+      enrolled.push({ userId: (await identify(vector)).userId, vector });
+    }
     for (let i = 0; i < 200; i++) {
       const base = enrolled[i % enrolled.length]!.vector;
       const probe = i % 3 === 0 ? randomUnit() : near(base, THRESHOLD + (i % 2 ? 0.005 : -0.005));
       const best = enrolled.reduce((b, r) => (dot(r.vector, probe) > dot(b.vector, probe) ? r : b));
-      const expected = dot(best.vector, probe) >= THRESHOLD ? hex(best.userId) : "new";
+      const expected = dot(best.vector, probe) >= THRESHOLD ? best.userId : "new";
       const before = registry.size;
-      const got = await registry.identify(probe, THRESHOLD, 0);
-      assert.equal(got.status === "known" ? hex(got.record.userId) : "new", expected);
+      const got = await identify(probe);
+      assert.equal(got.status === "known" ? got.userId : "new", expected);
       if (got.status === "new") {
         assert.equal(registry.size, before + 1);
-        enrolled.push(got.record);
+        enrolled.push({ userId: got.userId, vector: probe });
       }
     }
   });
@@ -57,7 +86,7 @@ describe("identity", () => {
     // the int8 bound has to let through every row that could win.
     const centre = randomUnit();
     const rows = Array.from({ length: 2000 }, (_, i) => near(centre, 0.7 + (i % 40) * 0.002));
-    const indexes = await Promise.all([1, 2, 3].map((shards) => VectorIndex.create((row) => rows[row]!, shards)));
+    const indexes = await Promise.all([1, 2, 3].map((shards) => VectorIndex.create(shards)));
     t.after(() => Promise.all(indexes.map((x) => x.close())));
     for (const index of indexes) for (const r of rows) index.add(r);
     for (let i = 0; i < 60; i++) {
@@ -67,7 +96,7 @@ describe("identity", () => {
       const top = Math.max(...scores);
       const expected = top >= threshold ? { row: scores.indexOf(top), score: top } : undefined;
       for (const index of indexes) {
-        const got = await index.best(probe, threshold);
+        const got = await indexBest(index, rows, probe, threshold);
         assert.equal(got?.row, expected?.row);
       }
     }
@@ -75,32 +104,64 @@ describe("identity", () => {
 
   it("falls back to an exact scan when more rows than the kernel's candidate list can hold pass the bound", async (t) => {
     const rows = Array.from({ length: CANDIDATE_CAPACITY + 100 }, randomUnit);
-    const index = await VectorIndex.create((row) => rows[row]!, 1);
+    const index = await VectorIndex.create(1);
     t.after(() => index.close());
     for (const r of rows) index.add(r);
     const probe = randomUnit();
     const scores = rows.map((r) => dot(r, probe));
     const top = Math.max(...scores);
-    assert.deepEqual((await index.best(probe, -1))?.row, scores.indexOf(top));
+    assert.equal((await index.candidates(probe, -1)).length, rows.length);
+    assert.deepEqual((await indexBest(index, rows, probe, -1))?.row, scores.indexOf(top));
   });
 
   it("50 concurrent scans of 10 people make exactly 10 ids, with fresh 128-bit ids and 32-byte entropy", async (t) => {
-    const registry = await Registry.create();
-    t.after(() => registry.close());
+    const { registry, identify } = await enclaveRegistry(t);
     const people = Array.from({ length: 10 }, randomUnit);
     const scans = Array.from({ length: 50 }, (_, i) => ({ person: i % 10, vector: near(people[i % 10]!, 0.75) })).sort(() => Math.random() - 0.5);
-    const results = await Promise.all(scans.map((s) => registry.identify(s.vector, THRESHOLD, 0)));
+    const results = await Promise.all(scans.map((s) => identify(s.vector)));
     const idOf = new Map<number, string>();
     results.forEach((r, i) => {
-      assert.equal(r.record.userId.length, 16);
-      assert.equal(r.record.entropy.length, 32);
-      const id = hex(r.record.userId);
+      assert.equal(r.bytes.userId.length, 16);
+      assert.equal(r.bytes.entropy.length, 32);
       const person = scans[i]!.person;
-      if (idOf.has(person)) assert.equal(id, idOf.get(person));
-      else idOf.set(person, id);
+      if (idOf.has(person)) assert.equal(r.userId, idOf.get(person));
+      else idOf.set(person, r.userId);
     });
     assert.equal(new Set(idOf.values()).size, 10);
     assert.equal(registry.size, 10);
+  });
+
+  it("keeps no vector in memory: the candidates' sealed records come from the store, and a tampered, swapped or missing one is never trusted", async (t) => {
+    let asked: string[] = [];
+    let tamper: ((records: SealedRecord[]) => SealedRecord[]) | undefined;
+    const { identify, store } = await enclaveRegistry(t, {
+      source: (templates) => ({
+        fetch: async (keyHashes) => {
+          asked.push(...keyHashes);
+          const records = await templates.fetch(keyHashes);
+          return tamper ? tamper(records) : records;
+        },
+      }),
+    });
+    const people = Array.from({ length: 300 }, randomUnit);
+    const ids = [];
+    for (const p of people) ids.push(await identify(p));
+    const stored = await store.all();
+    assert.equal(stored.length, 300);
+
+    asked = [];
+    const again = await identify(near(people[7]!, 0.8));
+    assert.deepEqual([again.status, again.userId, again.entropy], ["known", ids[7]!.userId, ids[7]!.entropy]);
+    assert.ok(asked.length >= 1 && asked.length <= 5, `${asked.length} records read for one scan`);
+
+    // The store flips a bit in the record, or hands another user's record under this user's hash.
+    tamper = (records) => records.map((r) => ({ ...r, sealed: r.sealed.map((b, i) => (i === 40 ? b ^ 1 : b)) }));
+    await assert.rejects(identify(near(people[7]!, 0.8)), SealError);
+    tamper = (records) => records.map((r) => ({ keyHash: r.keyHash, sealed: stored.find((s) => s.keyHash !== r.keyHash)!.sealed }));
+    await assert.rejects(identify(near(people[7]!, 0.8)), /another user's hash/);
+    // A record the store lost is no match: the scan enrols a new user rather than trust anything else.
+    tamper = () => [];
+    assert.equal((await identify(near(people[7]!, 0.8))).status, "new");
   });
 
   it("seals and unseals; refuses a tampered record, a swapped one and a foreign key", () => {
@@ -158,33 +219,32 @@ for (const backend of ["sqlite", "postgres"] as const) {
     it("50 concurrent enrolments of 10 people store exactly 10 records, and a restart rebuilds the same index", async (t) => {
       const db = await open(t);
       if (!db) return;
-      const sealer = new Sealer(nacl.randomBytes(32));
-      const registry = await Registry.create();
-      t.after(() => registry.close());
       const store = await db.store();
+      const { identify, sealer } = await enclaveRegistry(t, { store });
       const people = Array.from({ length: 10 }, randomUnit);
       // Scans arrive together; each new identity's record is stored as soon as it is made.
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) => near(people[i % 10]!, 0.75)).map(async (v) => {
-          const r = await registry.identify(v, THRESHOLD, 0);
-          if (r.status === "new") await store.put(sealer.seal(r.record));
-        }),
-      );
+      const first = await Promise.all(Array.from({ length: 50 }, (_, i) => identify(near(people[i % 10]!, 0.75))));
+      assert.equal(new Set(first.map((r) => r.userId)).size, 10);
       await store.setMeta("wrapped_sealing_key", new Uint8Array([1, 2, 3]));
       await store.close();
       const reopened = await db.store();
-      const records = await reopened.all();
+      t.after(() => reopened.close());
       assert.deepEqual(await reopened.getMeta("wrapped_sealing_key"), new Uint8Array([1, 2, 3]));
       assert.equal(await reopened.getMeta("nothing"), undefined);
-      await reopened.close();
-      assert.equal(records.length, 10);
-      const rebuilt = await Registry.create();
+      // The restarted enclave loads the store in batches, as the parent streams it at boot.
+      const rebuilt = await Registry.create({ sealer, source: new EnclaveTemplates(reopened) });
       t.after(() => rebuilt.close());
-      for (const r of records) rebuilt.add(sealer.unseal(r));
+      let batches = 0;
+      for await (const batch of reopened.batches(3)) {
+        batches++;
+        for (const r of batch) rebuilt.load(r);
+      }
+      assert.deepEqual([rebuilt.size, batches], [10, 4]);
       for (const p of people) {
         const probe = near(p, 0.8);
-        const [before, after] = await Promise.all([registry.identify(probe, THRESHOLD, 0), rebuilt.identify(probe, THRESHOLD, 0)]);
-        assert.deepEqual([after.status, hex(after.record.userId), hex(after.record.entropy)], ["known", hex(before.record.userId), hex(before.record.entropy)]);
+        const before = first[people.indexOf(p)]!;
+        const after = await rebuilt.identify(probe, THRESHOLD, 0);
+        assert.deepEqual([after.status, hex(after.record.userId), hex(after.record.entropy)], ["known", before.userId, before.entropy]);
       }
     });
 

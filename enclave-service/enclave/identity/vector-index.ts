@@ -1,7 +1,8 @@
 // The 1:N index in enclave memory: every FaceVector as int8 codes, sharded across
-// worker threads that scan them with a SIMD kernel, then the few rows whose error bound
-// can reach the threshold re-ranked with their exact f32 vectors. The answer is always
-// the one exact f32 search gives: a row left out provably scores below the threshold.
+// worker threads that scan them with a SIMD kernel. It names the few rows whose error
+// bound can reach the threshold; re-ranked with their exact f32 vectors (`exactBest`),
+// they give the answer exact f32 search gives: a row left out provably scores below
+// the threshold.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { dot, quantize } from "./quantize";
@@ -82,13 +83,12 @@ export class VectorIndex {
   private nextQuery = 1;
   private count = 0;
 
-  private constructor(private readonly shards: Shard[], private readonly exact: (row: number) => Float32Array) {}
+  private constructor(private readonly shards: Shard[]) {}
 
-  /** `exact(row)` gives back the f32 vector of a row, for the re-rank. */
-  static async create(exact: (row: number) => Float32Array, shards = availableParallelism()): Promise<VectorIndex> {
+  static async create(shards = availableParallelism()): Promise<VectorIndex> {
     kernel ??= compileScanKernel();
     const init: ShardInit = { kernel: await kernel };
-    return new VectorIndex(Array.from({ length: Math.max(1, shards) }, () => new Shard(init)), exact);
+    return new VectorIndex(Array.from({ length: Math.max(1, shards) }, () => new Shard(init)));
   }
 
   get size(): number {
@@ -105,23 +105,29 @@ export class VectorIndex {
     return row;
   }
 
-  /** The row with the highest exact score at or above the threshold (first on a tie), if any. */
-  async best(query: Float32Array, threshold: number): Promise<{ row: number; score: number } | undefined> {
+  /** The rows that may score at or above the threshold, ascending: every row whose int8 bound reaches it (all rows, past the kernel's capacity). */
+  async candidates(query: Float32Array, threshold: number): Promise<number[]> {
     const q = quantize(query);
     const request = { type: "scan" as const, id: this.nextQuery++, codes: Int16Array.from(q.codes), scale: q.scale, norm: Math.hypot(...query), error: q.error, cut: threshold - BOUND_MARGIN };
     const replies = await Promise.all(this.shards.map((s) => s.scan(request)));
-    const rows = replies.some((r) => r.overflow)
+    return replies.some((r) => r.overflow)
       ? Array.from({ length: this.count }, (_, row) => row)
       : replies.flatMap((r, shard) => Array.from(r.candidates, (local) => local * this.shards.length + shard)).sort((a, b) => a - b);
-    let best: { row: number; score: number } | undefined;
-    for (const row of rows) {
-      const score = dot(this.exact(row), query);
-      if (score >= threshold && (!best || score > best.score)) best = { row, score };
-    }
-    return best;
   }
 
   async close(): Promise<void> {
     await Promise.all(this.shards.map((s) => s.close()));
   }
+}
+
+/** The exact f32 re-rank: of these rows (ascending), the one with the highest score at or above the threshold (first on a tie), if any. */
+export function exactBest(rows: readonly number[], vectorOf: (row: number) => Float32Array | undefined, query: Float32Array, threshold: number): { row: number; score: number } | undefined {
+  let best: { row: number; score: number } | undefined;
+  for (const row of rows) {
+    const vector = vectorOf(row);
+    if (!vector) continue;
+    const score = dot(vector, query);
+    if (score >= threshold && (!best || score > best.score)) best = { row, score };
+  }
+  return best;
 }
