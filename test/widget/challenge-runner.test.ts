@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { ChallengeRunner, STEP_RULES } from "../../widget/frame/challenge-runner";
 import { guidanceFor } from "../../widget/frame/guidance";
 import type { FaceObservation } from "../../widget/frame/capture-types";
+import { LIMITS } from "../../enclave-service/api-protocol";
 
 /** Camera frames 33 ms apart. */
 let clock = 0;
@@ -61,6 +62,28 @@ describe("challenge runner", () => {
     assert.deepEqual(runner.feed(face({ eyeOpen: 0.28 })), { kind: "step", index: 0, keep: true, done: false });
     assert.deepEqual(runner.feed(face({ eyeOpen: 0.31 })), { kind: "step", index: 0, keep: true, done: false, replace: true });
     assert.deepEqual(runner.feed(face({ eyeOpen: 0.29 })), { kind: "step", index: 0, keep: false, done: false });
+  });
+
+  it("the longest challenge keeps no more frames than a scan may carry", () => {
+    const runner = new ChallengeRunner(["blink", "turn_left", "look_up", "move_closer"]);
+    let kept = settle(runner);
+    const moves = [
+      ...[0.2, 0.15, 0.1, 0.3, 0.32, 0.34].map((eyeOpen) => face({ eyeOpen })),
+      ...[20, 25, 30].map((yaw) => face({ yaw })),
+      ...[15, 20, 25].map((pitch) => face({ pitch })),
+      ...[0.43, 0.47, 0.5].map((w) => face({ box: { x: 0.25, y: 0.2, w, h: w * 1.3 } })),
+    ];
+    // Each movement is held past its watch, so every step keeps its threshold frame and its peak.
+    for (const obs of moves) {
+      for (let t = 0; t <= STEP_RULES.followUpMs; t += 100) {
+        const event = runner.feed({ ...obs, t: (clock += 100) });
+        if (event.keep && !("replace" in event)) kept++;
+      }
+    }
+    assert.equal(runner.finished, true);
+    // 2 neutral, 3 for the blink (closed, open again, its peak), 2 for each movement.
+    assert.equal(kept, 11);
+    assert.ok(kept <= LIMITS.scanFrames);
   });
 
   it("moving closer is measured against the baseline face width", () => {
