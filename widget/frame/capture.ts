@@ -24,7 +24,6 @@ export interface CaptureOptions {
   signal?: AbortSignal;
 }
 
-
 /**
  * Waits for camera frames the loop has not tracked yet, so a fast tracker never tracks
  * a frame twice and a slow one never waits for a frame it could have had. The timeout
