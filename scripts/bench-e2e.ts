@@ -53,9 +53,16 @@ for (let i = 0; i < runs; i++) {
     enrolment.push(enrolledAt - clicked);
     console.log(`run ${i + 1}: click → camera live ${(clickToCamera.at(-1)! / 1000).toFixed(2)} s, challenge done → signature ${(challengeToSignature.at(-1)! / 1000).toFixed(2)} s, click → enrolled ${(enrolment.at(-1)! / 1000).toFixed(2)} s`);
   } catch (error) {
-    // Reported, not hidden: the result counts the runs that did not finish.
+    // Reported, not hidden: the result counts the runs that did not finish, and says where each stood.
     failures.push(error instanceof Error ? error.message.split("\n")[0]! : String(error));
-    console.log(`run ${i + 1} failed: ${failures.at(-1)}`);
+    const page = context.pages()[0];
+    const where = await page
+      ?.frameLocator("facesign-button >> facesign-modal >> iframe")
+      .locator("body")
+      .evaluate((b) => JSON.stringify({ ...b.dataset, result: document.getElementById("result-title")?.textContent }), undefined, { timeout: 5000 })
+      .catch(() => "frame unreadable");
+    const dialog = await page?.evaluate(() => document.querySelector("facesign-button")?.shadowRoot?.querySelector("facesign-modal")?.shadowRoot?.querySelector("dialog")?.open ?? null).catch(() => null);
+    console.log(`run ${i + 1} failed: ${failures.at(-1)}; frame ${where}; dialog open: ${dialog}`);
   } finally {
     await context.close().catch(() => undefined);
     await stack.stop();
