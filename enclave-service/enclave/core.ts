@@ -23,6 +23,9 @@ import { SessionTable } from "./sessions";
 declare const __FACESIGN_PRODUCTION__: boolean | undefined;
 const PRODUCTION_BUILD = typeof __FACESIGN_PRODUCTION__ !== "undefined" && __FACESIGN_PRODUCTION__;
 
+/** A stored record that fails its checks, as the API names it. */
+const templateError = (error: unknown) => (error instanceof SealError ? new ApiError("template_invalid") : error);
+
 export class EnclaveCore {
   private readonly keys = nacl.box.keyPair();
   private readonly sessions: SessionTable;
@@ -60,7 +63,7 @@ export class EnclaveCore {
     try {
       for (const record of records) this.registry.load(record);
     } catch (error) {
-      throw error instanceof SealError ? new ApiError("template_invalid") : error;
+      throw templateError(error);
     }
     return this.registry.size;
   }
@@ -125,7 +128,7 @@ export class EnclaveCore {
     for (const f of frames) f.face.vector.fill(0);
     if (!verdict.pass) return { outcome: { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) } };
     const identity = await this.registry.identify(verdict.vector, MATCH_THRESHOLD, window.now).catch((error: unknown) => {
-      throw error instanceof SealError ? new ApiError("template_invalid") : error;
+      throw templateError(error);
     });
     verdict.vector.fill(0);
     const { userId, entropy } = identity.record;

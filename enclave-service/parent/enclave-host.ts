@@ -14,9 +14,9 @@ import { EnclaveTemplates } from "./store/enclave-templates";
 import type { TemplateStore } from "./store/template-store";
 
 const WRAPPED_KEY = "wrapped_sealing_key";
+const WRAPPED_ISSUER_KEY = "wrapped_issuer_key";
 /** Sealed templates per boot message (about 2 KiB each). */
 const BOOT_BATCH = 4096;
-const WRAPPED_ISSUER_KEY = "wrapped_issuer_key";
 
 export interface EnclaveHost {
   call<Op extends Exclude<EnclaveOp, "boot">>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>>;

@@ -48,7 +48,6 @@ export interface VerifiedCredential {
   verified: true;
 }
 
-
 /** The issuer key the enclave attests right now, checked against the pins. */
 export async function attestedIssuer(widgetOrigin: string, pins: AttestationPinsBytes): Promise<string> {
   const nonce = nacl.randomBytes(32);

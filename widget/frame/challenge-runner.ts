@@ -72,7 +72,7 @@ export class ChallengeRunner {
     this.followUp = undefined;
     if (this.finished) return { kind: "finished", keep: false };
     const step = this.steps[this.index]!;
-    // A blink is kept twice: eyes closed (the most closed frame seen), then open again.
+    // A blink keeps its most closed frame; the eyes open again completes it.
     if (step === "blink" && obs.eyeOpen !== undefined && obs.eyeOpen < (this.closedEyes ?? this.baseline.eyeOpen * STEP_RULES.blinkClosed)) {
       const replace = this.closedEyes !== undefined;
       this.closedEyes = obs.eyeOpen;
@@ -111,7 +111,7 @@ export class ChallengeRunner {
     return this.baseline !== undefined;
   }
 
-  /** How far a movement step has gone, as a fraction of its threshold (1 = reached). */
+  /** How far a step has gone, as a fraction of its threshold (1 = reached); for a blink, how wide the eyes are open again. */
   private amount(step: ChallengeStep, obs: FaceObservation, base: Baseline): number {
     const { yaw, pitch, box, eyeOpen } = obs;
     switch (step) {
@@ -126,7 +126,6 @@ export class ChallengeRunner {
       case "move_closer":
         return box === undefined ? 0 : box.w / base.width / STEP_RULES.closerRatio;
       case "blink":
-        // Only watched once the eyes have opened again: how wide open.
         return eyeOpen === undefined ? 0 : eyeOpen / base.eyeOpen / STEP_RULES.blinkOpen;
     }
   }

@@ -20,7 +20,8 @@ const follower = new FaceFollower();
 let last: ImageBitmap | undefined;
 /** The frame's brightness, measured on each detection and carried over the followed frames. */
 let light = 0;
-const counts = { frames: 0, detections: 0 };
+/** Detector runs so far: how much following saved. */
+let detections = 0;
 
 async function landmarks(frame: ImageBitmap, box: Box): Promise<Point[]> {
   cropCtx.drawImage(frame, box.x0 * frame.width, box.y0 * frame.height, (box.x1 - box.x0) * frame.width, (box.y1 - box.y0) * frame.height, 0, 0, LANDMARK_SIZE, LANDMARK_SIZE);
@@ -29,7 +30,7 @@ async function landmarks(frame: ImageBitmap, box: Box): Promise<Point[]> {
 }
 
 async function detect(frame: ImageBitmap): Promise<Box[]> {
-  counts.detections++;
+  detections++;
   ctx.drawImage(frame, 0, 0, DETECT_W, DETECT_H);
   const pixels = ctx.getImageData(0, 0, DETECT_W, DETECT_H).data;
   light = brightness(pixels, 4);
@@ -72,7 +73,6 @@ const tracker = {
   async track(frame: ImageBitmap, t: number): Promise<FaceObservation> {
     last?.close();
     last = frame;
-    counts.frames++;
     const { faces, box, points } = await locate(frame, t);
     const observation: FaceObservation = { t, faces, brightness: light };
     if (box && points) Object.assign(observation, { box: { x: box.x0, y: box.y0, w: box.x1 - box.x0, h: box.y1 - box.y0 }, ...headPose(points), eyeOpen: eyeOpenness(points) });
@@ -87,9 +87,9 @@ const tracker = {
     return full.convertToBlob({ type: "image/jpeg", quality: 0.9 });
   },
 
-  /** Frames tracked and detector runs so far: how much following saved. */
-  stats(): { frames: number; detections: number } {
-    return { ...counts };
+  /** Detector runs so far (for tests: how many frames were followed instead). */
+  stats(): { detections: number } {
+    return { detections };
   },
 };
 
