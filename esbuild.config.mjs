@@ -10,7 +10,7 @@ const common = { bundle: true, sourcemap: true, logLevel: "warning", legalCommen
 /** Browser code: the loader, the iframe app and its workers, the host demo. */
 export const browserBuilds = [
   { ...common, entryPoints: { facesign: "widget/loader/index.ts" }, outdir: "dist", format: "iife", minify: true, target: "es2020" },
-  { ...common, entryPoints: { frame: "widget/frame/main.ts", "tracker.worker": "widget/workers/tracker.worker.ts" }, outdir: "dist/frame", format: "esm", minify: true, target: "es2022", splitting: true, chunkNames: "chunks/[name]-[hash]" },
+  { ...common, entryPoints: { frame: "widget/frame/main.ts", "tracker.worker": "widget/frame/workers/tracker.worker.ts" }, outdir: "dist/frame", format: "esm", minify: true, target: "es2022", splitting: true, chunkNames: "chunks/[name]-[hash]" },
   { ...common, entryPoints: { demo: "host-demo/demo.ts" }, outdir: "dist/host-demo", format: "esm", minify: true, target: "es2022" },
 ];
 

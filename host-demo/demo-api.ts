@@ -1,7 +1,7 @@
 // The partner page ↔ the partner's own server (Acme's backend in the demo): every
 // message between them. The server verifies signatures independently (viem) and is the
 // FaceSign consumer that reads shared credentials.
-import type { Hex, TypedData } from "../widget/protocol";
+import type { Hex, TypedData } from "../contracts/page-frame";
 import type { ConsumerErrorCode, VerifiedCredential } from "./consumer/consumer";
 
 /** GET /api/consumer: the keys a grant must be made to (base64url, 32 bytes each). */

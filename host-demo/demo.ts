@@ -1,7 +1,7 @@
 // The partner page's own script: a user signs in with their face, signs a message and
 // an order, shares their FaceSign credential, and Acme's server checks each result.
 // The timeline shows everything that crossed between this page and FaceSign.
-import type { ConnectResult, WireError } from "../widget/protocol";
+import type { ConnectResult, WireError } from "../contracts/page-frame";
 import { DEMO_ORDER, type ConsumerKeys, type ConsumerVerifyResponse, type VerifySignatureRequest, type VerifySignatureResponse } from "./demo-api";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;

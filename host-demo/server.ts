@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nacl from "tweetnacl";
 import { verifyMessage, verifyTypedData } from "viem";
-import { toBase64url } from "../enclave-service/base64url";
-import type { AttestationPinsBytes } from "../widget/frame/attestation";
+import { toBase64url } from "../common/base64url";
+import type { AttestationPinsBytes } from "../common/attestation-verifier";
 import { ConsumerError, readGrantedCredential } from "./consumer/consumer";
 import type { ConsumerKeys, ConsumerVerifyResponse, VerifySignatureRequest, VerifySignatureResponse } from "./demo-api";
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cosine, FaceEngine, FLIP_DEFAULT } from "../enclave-service/enclave/face/engine";
-import { readFaceModels } from "../enclave-service/enclave/face/model-files";
+import { readFaceModels } from "../enclave-service/parent/model-files";
 import { MATCH_THRESHOLD } from "../enclave-service/enclave/face/thresholds";
 import { arg, rocReport, writeRocSvg } from "./roc";
 

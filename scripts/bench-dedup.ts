@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FaceEngine } from "../enclave-service/enclave/face/engine";
-import { readFaceModels } from "../enclave-service/enclave/face/model-files";
+import { readFaceModels } from "../enclave-service/parent/model-files";
 import { MATCH_THRESHOLD } from "../enclave-service/enclave/face/thresholds";
 import nacl from "tweetnacl";
 import { Registry } from "../enclave-service/enclave/identity/registry";

@@ -3,7 +3,7 @@
 // on onnxruntime-node (native) and onnxruntime-web (wasm).
 // Last line: one JSON object.
 import { FaceEngine, type Stage } from "../enclave-service/enclave/face/engine";
-import { readFaceModels } from "../enclave-service/enclave/face/model-files";
+import { readFaceModels } from "../enclave-service/parent/model-files";
 import sharp from "sharp";
 import { median } from "./stats";
 import { videoFrames } from "../test/support/video-frames";

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FaceEngine } from "../enclave-service/enclave/face/engine";
-import { readFaceModels } from "../enclave-service/enclave/face/model-files";
+import { readFaceModels } from "../enclave-service/parent/model-files";
 import { LIVENESS_THRESHOLD } from "../enclave-service/enclave/face/thresholds";
 import { arg, rocReport, writeRocSvg } from "./roc";
 

@@ -5,9 +5,9 @@
 // builds (the bundle's measurement) and the local dev root, as a local operator would.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fromBase64url } from "../enclave-service/base64url";
+import { fromBase64url } from "../common/base64url";
 import { readStackConfig } from "../enclave-service/parent/config";
-import { readFaceModels } from "../enclave-service/enclave/face/model-files";
+import { readFaceModels } from "../enclave-service/parent/model-files";
 import { measureEnclave } from "../enclave-service/parent/measurement";
 import { ConsumerError, readGrantedCredential } from "../host-demo/consumer/consumer";
 import { arg } from "./roc";

@@ -7,7 +7,7 @@
 // The stack is started here unless one is already running; --challenge needs a stack
 // in test mode (started here in test mode when needed). Last line: one JSON object.
 import { resolve } from "node:path";
-import type { ReadyResponse } from "../enclave-service/api-protocol";
+import type { ReadyResponse } from "../contracts/frame-service";
 import { readStackConfig } from "../enclave-service/parent/config";
 import { cameraFile } from "../test/support/camera-file";
 import { driveScan } from "../test/support/scan-driver";

@@ -6,8 +6,8 @@ import { startEnclave } from "../enclave-service/parent/enclave-host";
 import { createParentApp, listen } from "../enclave-service/parent/server";
 import { openTemplateStore } from "../enclave-service/parent/store/template-store";
 import { createHostDemoApp } from "../host-demo/server";
-import { openIdosDb } from "../enclave-service/idos-node/idos-db";
-import { createIdosApp } from "../enclave-service/idos-node/server";
+import { openIdosDb } from "../idos-node/idos-db";
+import { createIdosApp } from "../idos-node/server";
 
 export async function startStack(config = readStackConfig()) {
   const store = await openTemplateStore(config);

@@ -2,18 +2,15 @@
 // signed with ES384, whose CBOR payload carries the module id, PCRs, the signing
 // certificate and its bundle, the enclave's public key, user data and the nonce.
 import { encode } from "cborg";
-import type { DevSigner } from "../enclave-protocol";
+import { ES384, sigStructure } from "../../common/cose";
+import type { DevSigner } from "../../contracts/parent-enclave";
 
 export interface Attestor {
   /** Returns COSE_Sign1 bytes binding these values to the enclave's measurements. */
   attest(input: { publicKey: Uint8Array; userData: Uint8Array; nonce: Uint8Array; now: number }): Promise<Uint8Array>;
 }
 
-export const ES384 = -35;
 const SIGN_ALG = { name: "ECDSA", hash: "SHA-384" } as const;
-
-/** The COSE Sig_structure for a COSE_Sign1 with empty external AAD. */
-export const sigStructure = (protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array => encode(["Signature1", protectedHeader, new Uint8Array(0), payload]);
 
 /**
  * The local stand-in for the Nitro Secure Module: signs with the leaf key of the

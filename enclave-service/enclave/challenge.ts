@@ -1,7 +1,7 @@
 // The liveness challenge: 2 to 4 different steps in a random order, drawn from the
 // CSPRNG inside the enclave, so that no recording made before the session can match.
 import nacl from "tweetnacl";
-import { CHALLENGE_STEPS, type ChallengeStep } from "../api-protocol";
+import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
 
 /** A uniform integer in [0, n) without modulo bias. */
 function uniform(n: number): number {

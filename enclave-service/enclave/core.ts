@@ -4,11 +4,11 @@
 // 1:N index of every enrolled template (their sealed records stay with the parent),
 // and the key that signs users' FaceSign credentials.
 import nacl from "tweetnacl";
-import { ApiError, CHALLENGE_STEPS, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../api-protocol";
-import { fromBase64url, toBase64url } from "../base64url";
-import { didKey, encryptContent, issueCredential } from "../credential";
-import type { BootResult, DevSigner, EnclaveSettings, IdentityBoot, IssuerAttestation, OpenSessionResult, SessionReply } from "../enclave-protocol";
-import { userSigningAndBoxKeys } from "../user-keys";
+import { ApiError, challengeUserData, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../../contracts/frame-service";
+import { fromBase64url, toBase64url } from "../../common/base64url";
+import { didKey, encryptContent, issueCredential } from "../../common/credential";
+import type { BootResult, DevSigner, EnclaveSettings, IdentityBoot, IssuerAttestation, OpenSessionResult, SessionReply } from "../../contracts/parent-enclave";
+import { userSigningAndBoxKeys } from "../../common/user-keys";
 import { createDevAttestor, type Attestor } from "./attestation-document";
 import { drawChallenge } from "./challenge";
 import { FaceEngine, type FaceModels } from "./face/engine";
@@ -80,9 +80,7 @@ export class EnclaveCore {
     const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
     const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, steps, now);
     const challengeId = nacl.randomBytes(16);
-    // user_data binds the session and its challenge to this document.
-    const userData = new Uint8Array([...sessionId, ...challengeId, ...steps.map((s) => CHALLENGE_STEPS.indexOf(s))]);
-    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData, nonce, now });
+    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, steps), nonce, now });
     return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, expiresAt };
   }
 

@@ -3,7 +3,7 @@
 // order (pose, eye openness and face size measured against the neutral frames), times
 // inside the session, and the passive anti-spoof score. The answer names the failed
 // rule and step, never a number.
-import type { ChallengeStep, ScanRejection } from "../api-protocol";
+import type { ChallengeStep, ScanRejection } from "../../contracts/frame-service";
 import { cosine, type FaceAnalysis } from "./face/engine";
 import { LIVENESS_THRESHOLD, SAME_PERSON_THRESHOLD, STEP_EVIDENCE } from "./face/thresholds";
 

@@ -3,8 +3,9 @@
 // and sealed here, so the parent only ever carries ciphertext.
 import nacl from "tweetnacl";
 import * as v from "valibot";
-import { ApiError, BOX_NONCE_BYTES, enclaveRequestSchema, type ChallengeStep, type EnclaveRequest, type EnclaveResponse } from "../api-protocol";
-import type { EnclaveSettings } from "../enclave-protocol";
+import { openBox, sealBox } from "../../common/box-framing";
+import { ApiError, enclaveRequestSchema, type ChallengeStep, type EnclaveRequest, type EnclaveResponse } from "../../contracts/frame-service";
+import type { EnclaveSettings } from "../../contracts/parent-enclave";
 
 export interface Session {
   sharedKey: Uint8Array;
@@ -42,8 +43,7 @@ export class SessionTable {
       this.sessions.delete(key);
       throw new ApiError("session_expired");
     }
-    if (body.length <= BOX_NONCE_BYTES + nacl.box.overheadLength) throw new ApiError("box_invalid");
-    const plain = nacl.box.open.after(body.subarray(BOX_NONCE_BYTES), body.subarray(0, BOX_NONCE_BYTES), session.sharedKey);
+    const plain = openBox(body, session.sharedKey);
     if (!plain) throw new ApiError("box_invalid");
     let parsed: unknown;
     try {
@@ -61,14 +61,7 @@ export class SessionTable {
     const request = v.safeParse(enclaveRequestSchema, parsed);
     if (!request.success) throw new ApiError(typeof counter === "number" ? "unsupported_request" : "malformed_request");
     session.counter = counter as number;
-    const seal = (response: EnclaveResponse) => {
-      const nonce = nacl.randomBytes(BOX_NONCE_BYTES);
-      const box = nacl.box.after(new TextEncoder().encode(JSON.stringify(response)), nonce, session.sharedKey);
-      const out = new Uint8Array(nonce.length + box.length);
-      out.set(nonce);
-      out.set(box, nonce.length);
-      return out;
-    };
+    const seal = (response: EnclaveResponse) => sealBox(response, session.sharedKey);
     return { request: request.output, seal, session };
   }
 

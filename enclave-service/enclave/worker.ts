@@ -2,8 +2,8 @@
 // in, one reply out, correlated by id; and the enclave's own template fetches, answered
 // by the parent. Errors leave as codes only.
 import { parentPort } from "node:worker_threads";
-import { ApiError } from "../api-protocol";
-import type { EnclaveReply, FromEnclave, ParentToEnclave, TemplateFetchReply, ToEnclave } from "../enclave-protocol";
+import { ApiError } from "../../contracts/frame-service";
+import type { EnclaveReply, FromEnclave, ParentToEnclave, TemplateFetchReply, ToEnclave } from "../../contracts/parent-enclave";
 import { EnclaveCore } from "./core";
 import type { SealedRecord } from "./identity/sealing";
 import type { TemplateSource } from "./identity/registry";

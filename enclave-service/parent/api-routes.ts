@@ -2,8 +2,8 @@
 // carries ciphertext to and from the enclave; it can read none of it.
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
 import * as v from "valibot";
-import { ApiError, createSessionRequestSchema, issuerRequestSchema, LIMITS, type CreateSessionResponse, type IssuerResponse } from "../api-protocol";
-import { fromBase64url, toBase64url } from "../base64url";
+import { ApiError, createSessionRequestSchema, issuerRequestSchema, LIMITS, type CreateSessionResponse, type IssuerResponse } from "../../contracts/frame-service";
+import { fromBase64url, toBase64url } from "../../common/base64url";
 import type { EnclaveHost } from "./enclave-host";
 import { setCommonHeaders } from "./security-headers";
 
@@ -20,7 +20,7 @@ const BODY_ERRORS: Record<string, ApiError["code"]> = {
 
 export function sendApiError(res: Response, error: ApiError): void {
   setCommonHeaders(res);
-  res.status(error.status).json(error.toJSON());
+  res.status(error.status).json(error.toBody());
 }
 
 const requireType = (type: string) => (req: Request, _res: Response, next: (e?: unknown) => void) => next(req.is(type) ? undefined : new ApiError("unsupported_media_type"));

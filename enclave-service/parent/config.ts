@@ -1,6 +1,6 @@
 // Configuration of the local stack, from environment variables with development defaults.
 import { resolve } from "node:path";
-import { CHALLENGE_STEPS, type ChallengeStep } from "../api-protocol";
+import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
 
 export interface StackConfig {
   /** Where the widget origin listens, and the origin browsers see for it. */

@@ -4,10 +4,10 @@
 // correlated messages. It stores each new user's sealed template before the call that
 // made it returns, and answers the enclave's template fetches from the store.
 import { Worker } from "node:worker_threads";
-import { ApiError } from "../api-protocol";
-import type { BootResult, EnclaveOp, EnclaveSettings, FromEnclave, OpArgs, OpResult, ParentToEnclave, SessionReply, TemplateFetch, ToEnclave } from "../enclave-protocol";
+import { ApiError } from "../../contracts/frame-service";
+import type { BootResult, EnclaveOp, EnclaveSettings, FromEnclave, OpArgs, OpResult, ParentToEnclave, SessionReply, TemplateFetch, ToEnclave } from "../../contracts/parent-enclave";
 import { devChain } from "./dev-attestation-chain";
-import { readFaceModels } from "../enclave/face/model-files";
+import { readFaceModels } from "./model-files";
 import { devKeyEncryptionKey } from "./dev-kms";
 import { enclavePcrs, measureEnclave } from "./measurement";
 import { EnclaveTemplates } from "./store/enclave-templates";

@@ -3,8 +3,8 @@
 import express, { type Express } from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ReadyResponse } from "../api-protocol";
-import { toBase64url } from "../base64url";
+import type { ReadyResponse } from "../../contracts/frame-service";
+import { toBase64url } from "../../common/base64url";
 import { apiErrorHandler, apiRoutes } from "./api-routes";
 import type { StackConfig } from "./config";
 import type { EnclaveHost } from "./enclave-host";

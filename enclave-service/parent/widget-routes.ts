@@ -4,8 +4,7 @@
 import express, { type Router } from "express";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FrameConfig } from "../../widget/frame/config";
-import type { EmbedCheckResponse } from "../../widget/protocol";
+import type { EmbedCheckResponse, FrameConfig } from "../../contracts/frame-service";
 import type { StackConfig } from "./config";
 import { setCommonHeaders, setFrameHeaders } from "./security-headers";
 

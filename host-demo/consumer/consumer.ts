@@ -7,26 +7,26 @@ import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import nacl from "tweetnacl";
-import { ISSUER_USER_DATA, type IssuerResponse } from "../../enclave-service/api-protocol";
-import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
-import { CredentialError, decryptContent, publicKeyOfDid, verifyCredential } from "../../enclave-service/credential";
-import { idosCall } from "../../enclave-service/idos-node/idos-call";
-import { IdosError } from "../../enclave-service/idos-node/idos-protocol";
-import { codedErrorClass } from "../../enclave-service/coded-error";
-import { verifyAttestation, type AttestationPinsBytes } from "../../widget/frame/attestation";
+import { ISSUER_USER_DATA, type IssuerResponse } from "../../contracts/frame-service";
+import { fromBase64url, toBase64url } from "../../common/base64url";
+import { CredentialError, decryptContent, publicKeyOfDid, verifyCredential } from "../../common/credential";
+import { idosCall } from "../../common/idos-call";
+import { IdosError } from "../../contracts/idos";
+import { codedErrorClass } from "../../contracts/coded-error";
+import { verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
 
 export const CONSUMER_ERRORS = {
-  grant_not_found: "There is no access grant with this id.",
-  grant_revoked: "The user revoked this access grant.",
-  idos_unavailable: "The idOS node could not be reached or refused the request.",
-  decryption_failed: "The shared credential does not open with this consumer's key.",
-  content_hash_mismatch: "The shared content is not the content the grant names (content_hash).",
-  credential_invalid: "The shared content is not a valid FaceSign credential.",
-  issuer_not_attested: "The credential's issuer is not the key of the attested FaceSign enclave.",
+  grant_not_found: { message: "There is no access grant with this id." },
+  grant_revoked: { message: "The user revoked this access grant." },
+  idos_unavailable: { message: "The idOS node could not be reached or refused the request." },
+  decryption_failed: { message: "The shared credential does not open with this consumer's key." },
+  content_hash_mismatch: { message: "The shared content is not the content the grant names (content_hash)." },
+  credential_invalid: { message: "The shared content is not a valid FaceSign credential." },
+  issuer_not_attested: { message: "The credential's issuer is not the key of the attested FaceSign enclave." },
 } as const;
 export type ConsumerErrorCode = keyof typeof CONSUMER_ERRORS;
 
-export class ConsumerError extends codedErrorClass<ConsumerErrorCode>("ConsumerError", (code) => CONSUMER_ERRORS[code]) {}
+export class ConsumerError extends codedErrorClass("ConsumerError", CONSUMER_ERRORS) {}
 
 export interface ConsumerOptions {
   idosUrl: string;
@@ -94,7 +94,7 @@ export async function readGrantedCredential({ idosUrl, widgetOrigin, pins, grant
   try {
     credential = verifyCredential(new TextDecoder().decode(plaintext));
   } catch (error) {
-    throw new ConsumerError("credential_invalid", error instanceof CredentialError ? `${CONSUMER_ERRORS.credential_invalid} ${error.message}` : undefined);
+    throw new ConsumerError("credential_invalid", error instanceof CredentialError ? `${CONSUMER_ERRORS.credential_invalid.message} ${error.message}` : undefined);
   }
   const issuer = await attestedIssuer(widgetOrigin, pins);
   if (credential.issuer !== issuer) throw new ConsumerError("issuer_not_attested");

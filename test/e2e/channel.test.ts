@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { Browser, Frame, Page } from "playwright-core";
 import { createHostDemoApp } from "../../host-demo/server";
 import { listen } from "../../enclave-service/parent/server";
-import { isWindowRequest } from "../../widget/protocol";
+import { isWindowRequest } from "../../contracts/page-frame";
 import { launchChromium } from "../support/browser";
 import { startTestStack, type TestStack } from "../support/stack";
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import nacl from "tweetnacl";
 import { verifyMessage } from "viem";
-import { toBase64url } from "../../enclave-service/base64url";
+import { toBase64url } from "../../common/base64url";
 import { startTestStack, type TestStack } from "../support/stack";
 
 /** Runs a CLI as its own process (asynchronously: the stack it talks to lives in this one). */

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
+import { fromBase64url, toBase64url } from "../../common/base64url";
 import { fakeCameraFlags, launchChromium } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { startTestStack, type TestStack } from "../support/stack";

@@ -9,7 +9,7 @@ import { startTestStack, type TestStack } from "../support/stack";
 import sharp from "sharp";
 import { trackImages } from "../support/tracker-probe";
 import { videoFrames } from "../support/video-frames";
-import { FOLLOW_RULES } from "../../widget/workers/face-follower";
+import { FOLLOW_RULES } from "../../widget/frame/workers/face-follower";
 
 const CAMERA_FRAME_MS = 1000 / 30;
 

@@ -7,7 +7,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import nacl from "tweetnacl";
 import { openEnclaveSession } from "../../widget/frame/enclave-client";
-import { toBase64url } from "../../enclave-service/base64url";
+import { toBase64url } from "../../common/base64url";
 import { open, post, rawSession, seal } from "../support/enclave-box";
 import { startTestStack, type TestStack } from "../support/stack";
 

@@ -4,9 +4,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { decode, encode } from "cborg";
-import { toBase64url } from "../../enclave-service/base64url";
+import { toBase64url } from "../../common/base64url";
 import { devChain } from "../../enclave-service/parent/dev-attestation-chain";
-import { verifyAttestation, type AttestationPinsBytes } from "../../widget/frame/attestation";
+import { AttestationError, verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
 import { rawSession, type RawSession } from "../support/enclave-box";
 import { startTestStack, type TestStack } from "../support/stack";
 import { mkdtempSync } from "node:fs";
@@ -16,7 +16,7 @@ import { join } from "node:path";
 const reason = async (p: Promise<unknown>): Promise<string> =>
   p.then(
     () => "accepted",
-    (e: { code?: string; message: string }) => (e.code === "attestation_invalid" ? /rejected: (\w+)/.exec(e.message)![1]! : `other: ${e.message}`),
+    (e: unknown) => (e instanceof AttestationError ? e.code : `other: ${String(e)}`),
   );
 
 /** Rewrites one field of the signed payload, keeping the original signature. */

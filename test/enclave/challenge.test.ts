@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { CHALLENGE_STEPS } from "../../enclave-service/api-protocol";
+import { CHALLENGE_STEPS } from "../../contracts/frame-service";
 import { drawChallenge } from "../../enclave-service/enclave/challenge";
 
 describe("liveness challenge", () => {

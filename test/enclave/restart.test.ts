@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toBase64url } from "../../enclave-service/base64url";
+import { toBase64url } from "../../common/base64url";
 import { open, rawSession, seal } from "../support/enclave-box";
 import { startTestStack, type TestStack } from "../support/stack";
 import { videoFrames } from "../support/video-frames";

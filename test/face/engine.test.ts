@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { cosine, FaceEngine } from "../../enclave-service/enclave/face/engine";
 import { FaceError } from "../../enclave-service/enclave/face/errors";
-import { readFaceModels } from "../../enclave-service/enclave/face/model-files";
+import { readFaceModels } from "../../enclave-service/parent/model-files";
 import { SAME_PERSON_THRESHOLD } from "../../enclave-service/enclave/face/thresholds";
 import { videoFrames } from "../support/video-frames";
 

@@ -4,10 +4,10 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import type { ChallengeStep } from "../../enclave-service/api-protocol";
+import type { ChallengeStep } from "../../contracts/frame-service";
 import { drawChallenge } from "../../enclave-service/enclave/challenge";
 import { FaceEngine } from "../../enclave-service/enclave/face/engine";
-import { readFaceModels } from "../../enclave-service/enclave/face/model-files";
+import { readFaceModels } from "../../enclave-service/parent/model-files";
 import { verifyLiveness, type AnalysedFrame } from "../../enclave-service/enclave/liveness";
 import { frameAt } from "../support/video-frames";
 

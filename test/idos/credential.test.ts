@@ -4,8 +4,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import nacl from "tweetnacl";
 import { compactVerify, importJWK } from "jose";
-import { toBase64url } from "../../enclave-service/base64url";
-import { CredentialError, decryptContent, didKey, encryptContent, issueCredential, publicKeyOfDid, verifyCredential } from "../../enclave-service/credential";
+import { toBase64url } from "../../common/base64url";
+import { CredentialError, decryptContent, didKey, encryptContent, issueCredential, publicKeyOfDid, verifyCredential } from "../../common/credential";
 
 const code = (f: () => unknown) => {
   try {

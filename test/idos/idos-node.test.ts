@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nacl from "tweetnacl";
 import pg from "pg";
-import { openPostgresIdosDb, openSqliteIdosDb, type IdosDb } from "../../enclave-service/idos-node/idos-db";
-import { idosCall } from "../../enclave-service/idos-node/idos-call";
-import { IdosError, signingMessage, type IdosAction, type IdosAuth, type IdosParams } from "../../enclave-service/idos-node/idos-protocol";
-import { createIdosApp } from "../../enclave-service/idos-node/server";
+import { openPostgresIdosDb, openSqliteIdosDb, type IdosDb } from "../../idos-node/idos-db";
+import { idosCall } from "../../common/idos-call";
+import { IdosError, signingMessage, type IdosAction, type IdosAuth, type IdosParams } from "../../contracts/idos";
+import { createIdosApp } from "../../idos-node/server";
 import { listen } from "../../enclave-service/parent/server";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 

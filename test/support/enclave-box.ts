@@ -1,8 +1,8 @@
 // Builds boxed requests by hand, as an attacker or a broken client would, to test
 // what the enclave refuses. (The real client is widget/frame/enclave-client.ts.)
 import nacl from "tweetnacl";
-import { BOX_NONCE_BYTES } from "../../enclave-service/api-protocol";
-import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
+import { openBox, sealBox } from "../../common/box-framing";
+import { fromBase64url, toBase64url } from "../../common/base64url";
 
 export interface RawSession {
   sessionId: string;
@@ -22,13 +22,11 @@ export async function rawSession(origin: string): Promise<RawSession> {
 }
 
 export function seal(session: RawSession, plaintext: unknown, secretKey = session.keys.secretKey): Uint8Array {
-  const nonce = nacl.randomBytes(BOX_NONCE_BYTES);
-  const box = nacl.box(new TextEncoder().encode(typeof plaintext === "string" ? plaintext : JSON.stringify(plaintext)), nonce, session.enclavePublicKey, secretKey);
-  return new Uint8Array([...nonce, ...box]);
+  return sealBox(plaintext, nacl.box.before(session.enclavePublicKey, secretKey));
 }
 
 export function open(session: RawSession, sealed: Uint8Array): unknown {
-  const plain = nacl.box.open(sealed.subarray(BOX_NONCE_BYTES), sealed.subarray(0, BOX_NONCE_BYTES), session.enclavePublicKey, session.keys.secretKey);
+  const plain = openBox(sealed, nacl.box.before(session.enclavePublicKey, session.keys.secretKey));
   return plain ? JSON.parse(new TextDecoder().decode(plain)) : null;
 }
 

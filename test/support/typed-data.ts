@@ -1,5 +1,5 @@
 // The EIP-712 example mail, as the wallet tests sign it.
-import type { TypedData } from "../../widget/protocol";
+import type { TypedData } from "../../contracts/page-frame";
 
 export const MAIL: TypedData = {
   domain: { name: "FaceSign demo", version: "1", chainId: 1, verifyingContract: "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC" },

@@ -9,7 +9,7 @@ import { verifyMessage, verifyTypedData } from "viem";
 import { deriveKeys } from "../../widget/frame/wallet/keys";
 import { personalDigest, signDigest, signEd25519, typedDataDigest } from "../../widget/frame/wallet/signers";
 import { readableMessage, readableTypedData } from "../../widget/frame/wallet/readable";
-import { FaceSignError, parseArgs } from "../../widget/protocol";
+import { FaceSignError, parseArgs } from "../../contracts/page-frame";
 import { MAIL } from "../support/typed-data";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ChallengeRunner, STEP_RULES } from "../../widget/frame/challenge-runner";
 import { guidanceFor } from "../../widget/frame/guidance";
 import type { FaceObservation } from "../../widget/frame/capture-types";
-import { LIMITS } from "../../enclave-service/api-protocol";
+import { LIMITS } from "../../contracts/frame-service";
 
 /** Camera frames 33 ms apart. */
 let clock = 0;

@@ -1,7 +1,7 @@
 // The iframe's side of FrameApi. Every method validates its arguments first; every
 // signature is shown to the user, decoded, and made only after they approve it. One
 // request is on screen at a time. Sharing the credential is asked for the same way.
-import { FaceSignError, parseArgs, WIDGET_VERSION, type FrameApi } from "../protocol";
+import { FaceSignError, parseArgs, WIDGET_VERSION, type FrameApi } from "../../contracts/page-frame";
 import { screens, type ConsentRequest } from "./screens";
 import { fromHex, hex } from "./wallet/encoding";
 import type { WalletKeys } from "./wallet/keys";
@@ -9,7 +9,7 @@ import { readableMessage, readableTypedData } from "./wallet/readable";
 import { personalDigest, signDigest, signEd25519, typedDataDigest } from "./wallet/signers";
 import { publicIdentity, type Unlocked, type WalletSession } from "./wallet/session";
 import type { CredentialKeeper } from "./idos/credential-holder";
-import { fromBase64url } from "../../enclave-service/base64url";
+import { fromBase64url } from "../../common/base64url";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

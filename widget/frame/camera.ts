@@ -1,6 +1,6 @@
 // Opens the front camera (640x480 ideal) and turns the browser's DOMExceptions into
 // FaceSign's typed camera errors, each of which has its own screen.
-import { FaceSignError, type ErrorCode } from "../protocol";
+import { FaceSignError, type ErrorCode } from "../../contracts/page-frame";
 
 const reasons: Record<string, ErrorCode> = {
   NotAllowedError: "camera_denied",

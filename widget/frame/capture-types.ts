@@ -1,6 +1,6 @@
 // What the iframe's capture works with: the challenge's steps (named by the API), what the
 // face tracker reports for each camera frame, and the guidance shown to the user.
-import type { ChallengeStep } from "../../enclave-service/api-protocol";
+import type { ChallengeStep } from "../../contracts/frame-service";
 export type { ChallengeStep };
 
 export const GUIDANCE = ["no_face", "multiple_faces", "too_dark", "move_closer", "move_back", "centre_face", "hold_still", "ok"] as const;

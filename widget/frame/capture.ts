@@ -1,8 +1,8 @@
 // The capture loop: camera frames → tracker worker → guidance and challenge pacing
 // on screen → the decisive frames, JPEG-encoded, with their capture times.
 import { transfer, type Remote } from "comlink";
-import { FaceSignError } from "../protocol";
-import type { Tracker } from "../workers/tracker.worker";
+import { FaceSignError } from "../../contracts/page-frame";
+import type { Tracker } from "./workers/tracker.worker";
 import type { ChallengeStep, FaceObservation } from "./capture-types";
 import { ChallengeRunner, type RunnerEvent } from "./challenge-runner";
 import { guidanceFor } from "./guidance";

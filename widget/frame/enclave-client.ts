@@ -3,10 +3,11 @@
 // (nacl.box from a per-session key, a counter inside each one).
 import nacl from "tweetnacl";
 import * as v from "valibot";
-import { apiErrorBodySchema, CHALLENGE_STEPS, type Challenge, BOX_NONCE_BYTES, createSessionResponseSchema, type CreateSessionRequest, type EnclaveRequest, type EnclaveResponse } from "../../enclave-service/api-protocol";
-import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
-import { FaceSignError } from "../protocol";
-import { verifyAttestation, type AttestationPinsBytes } from "./attestation";
+import { apiErrorBodySchema, challengeUserData, type Challenge, createSessionResponseSchema, type CreateSessionRequest, type EnclaveRequest, type EnclaveResponse } from "../../contracts/frame-service";
+import { fromBase64url, toBase64url } from "../../common/base64url";
+import { FaceSignError } from "../../contracts/page-frame";
+import { AttestationError, equalBytes, verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
+import { openBox, sealBox } from "../../common/box-framing";
 
 /** Distributes Omit over a union, so each request keeps its own fields. */
 type WithoutCounter<T> = T extends unknown ? Omit<T, "counter"> : never;
@@ -37,10 +38,12 @@ export async function openEnclaveSession(serviceOrigin: string, pins: Attestatio
   const session = parsed.output;
   const document = fromBase64url(session.attestation);
   if (!document) throw new FaceSignError("attestation_invalid", "Attestation rejected: format.");
-  const enclave = await verifyAttestation(document, pins, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! });
+  const enclave = await verifyAttestation(document, pins, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! }).catch((error: unknown) => {
+    throw error instanceof AttestationError ? new FaceSignError("attestation_invalid", `Attestation rejected: ${error.code}.`) : error;
+  });
   // The attested user_data names this session and its challenge: the parent cannot swap either.
-  const expected = new Uint8Array([...fromBase64url(session.sessionId)!, ...fromBase64url(session.challenge.id)!, ...session.challenge.steps.map((s) => CHALLENGE_STEPS.indexOf(s))]);
-  if (expected.length !== enclave.userData.length || expected.some((b, i) => b !== enclave.userData[i])) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
+  const expected = challengeUserData(fromBase64url(session.sessionId)!, fromBase64url(session.challenge.id)!, session.challenge.steps);
+  if (!equalBytes(expected, enclave.userData)) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
   const sharedKey = nacl.box.before(enclave.publicKey, keys.secretKey);
   keys.secretKey.fill(0);
   let counter = 0;
@@ -51,18 +54,14 @@ export async function openEnclaveSession(serviceOrigin: string, pins: Attestatio
     expiresAt: session.expiresAt,
     async request(body, onUploadProgress) {
       const sent = ++counter;
-      const boxNonce = nacl.randomBytes(BOX_NONCE_BYTES);
-      const box = nacl.box.after(new TextEncoder().encode(JSON.stringify({ ...body, counter: sent })), boxNonce, sharedKey);
-      const payload = new Uint8Array(BOX_NONCE_BYTES + box.length);
-      payload.set(boxNonce);
-      payload.set(box, BOX_NONCE_BYTES);
+      const payload = sealBox({ ...body, counter: sent }, sharedKey);
       const route = body.type === "scan" ? "scan" : "requests";
       onUploadProgress?.(0, payload.length);
       const reply = await fetch(`${serviceOrigin}/v1/sessions/${session.sessionId}/${route}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: payload });
       onUploadProgress?.(payload.length, payload.length);
       if (!reply.ok) throw await serviceError(reply);
       const sealed = new Uint8Array(await reply.arrayBuffer());
-      const opened = nacl.box.open.after(sealed.subarray(BOX_NONCE_BYTES), sealed.subarray(0, BOX_NONCE_BYTES), sharedKey);
+      const opened = openBox(sealed, sharedKey);
       if (!opened) throw new FaceSignError("service_error", "The enclave's answer could not be opened.");
       const response = JSON.parse(new TextDecoder().decode(opened)) as EnclaveResponse;
       if (response.counter !== sent) throw new FaceSignError("service_error", "The enclave's answer does not match the request.");

@@ -3,7 +3,7 @@
 // the API object's internals. This endpoint lets through only calls of the named API
 // methods with plain (cloned) arguments, and answers anything else with a typed error.
 import type { Endpoint } from "comlink";
-import { FaceSignError, rejectionWireMessage } from "../protocol";
+import { FaceSignError, rejectionWireMessage } from "../../contracts/page-frame";
 
 type Listener = (event: MessageEvent) => void;
 

@@ -2,7 +2,7 @@
 // directly, and refuses everything else. The CSP's frame-ancestors already keeps
 // other sites from loading the frame; this is the second, in-page check.
 import * as v from "valibot";
-import { connectMessageSchema, FaceSignError, type HandshakeReply, type ErrorCode } from "../protocol";
+import { connectMessageSchema, FaceSignError, type HandshakeReply, type ErrorCode } from "../../contracts/page-frame";
 
 export interface AcceptedPort {
   port: MessagePort;

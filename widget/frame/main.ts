@@ -2,7 +2,7 @@
 // API, and run the screens (home → scan → result, or a problem with a retry); the
 // scan unlocks the wallet that the API's methods use.
 import { expose } from "comlink";
-import { FaceSignError, FRAME_METHODS, installErrorTransfer, type HandshakeReply, type WindowRequest } from "../protocol";
+import { FaceSignError, FRAME_METHODS, installErrorTransfer, type HandshakeReply, type WindowRequest } from "../../contracts/page-frame";
 import { createFrameApi } from "./api";
 import { readFrameConfig } from "./config";
 import { guardedEndpoint } from "./guarded-endpoint";

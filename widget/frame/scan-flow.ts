@@ -1,6 +1,6 @@
 // One face scan, as the user lives it: the camera starts, the tracker warms up,
 // guidance places the face, the challenge runs, and the decisive frames come out.
-import { FaceSignError } from "../protocol";
+import { FaceSignError } from "../../contracts/page-frame";
 import type { ChallengeStep } from "./capture-types";
 import { openCamera, stopCamera } from "./camera";
 import { capture, type CapturedFrame } from "./capture";

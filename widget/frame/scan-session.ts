@@ -1,9 +1,9 @@
 // One face scan attempt, loaded on demand: the enclave session (attested) and the
 // camera start together; the decisive frames go to the enclave, boxed.
-import { SCAN_REJECTIONS, type IssuedCredential } from "../../enclave-service/api-protocol";
-import { fromBase64url, toBase64url } from "../../enclave-service/base64url";
-import { FaceSignError } from "../protocol";
-import type { FrameConfig } from "./config";
+import { SCAN_REJECTIONS, type IssuedCredential } from "../../contracts/frame-service";
+import { fromBase64url, toBase64url } from "../../common/base64url";
+import { FaceSignError } from "../../contracts/page-frame";
+import type { FrameConfig } from "../../contracts/frame-service";
 import { openEnclaveSession } from "./enclave-client";
 import type { TrackerHandle } from "./tracker-handle";
 import { runScanFlow } from "./scan-flow";
@@ -45,7 +45,7 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Pro
     if (answer.status === "rejected") {
       document.body.dataset.rejection = answer.reason;
       const where = answer.step !== undefined ? ` (step ${answer.step + 1})` : "";
-      throw new FaceSignError("scan_rejected", `${SCAN_REJECTIONS[answer.reason]}${where}`);
+      throw new FaceSignError("scan_rejected", `${SCAN_REJECTIONS[answer.reason].message}${where}`);
     }
     return { status: answer.status, userId: answer.userId, entropy: fromBase64url(answer.entropy)!, credential: answer.credential };
   } finally {

@@ -1,6 +1,6 @@
 // The frame's screens, all in frame.html: home, the camera scan, and a problem
 // screen (camera denied, missing or busy, a step not done in time) with a retry.
-import type { ErrorCode } from "../protocol";
+import type { ErrorCode } from "../../contracts/page-frame";
 import { CAMERA_ERROR_TEXT } from "./ui/copy";
 import type { ScanView } from "./ui/scan-view";
 

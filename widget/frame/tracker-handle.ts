@@ -2,7 +2,7 @@
 // frame's entry can start it the moment a scan may be needed: the runtime and the
 // models then load while the user reads the start screen.
 import { wrap, type Remote } from "comlink";
-import type { Tracker } from "../workers/tracker.worker";
+import type { Tracker } from "./workers/tracker.worker";
 
 export interface TrackerHandle {
   tracker: Remote<Tracker>;

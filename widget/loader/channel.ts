@@ -9,9 +9,9 @@ import {
   installErrorTransfer,
   PROTOCOL_VERSION,
   type ConnectMessage,
-  type EmbedCheckResponse,
   type FrameApi,
-} from "../protocol";
+} from "../../contracts/page-frame";
+import type { EmbedCheckResponse } from "../../contracts/frame-service";
 
 export interface Channel {
   remote: Remote<FrameApi>;

@@ -2,7 +2,7 @@
 // modal and connects to the frame; the modal's events reach the page through it.
 import { LitElement, css, html } from "lit";
 import type { Remote } from "comlink";
-import type { FrameApi } from "../protocol";
+import type { FrameApi } from "../../contracts/page-frame";
 import { FaceSignModal } from "./facesign-modal";
 import { loaderOrigin } from "./loader-origin";
 

@@ -3,7 +3,7 @@
 // the frame, and with it everything the frame held in memory.
 import { LitElement, css, html, nothing } from "lit";
 import type { Remote } from "comlink";
-import { FaceSignError, isWindowRequest, type ConnectResult, type FrameApi, type HelloResult, type WireError } from "../protocol";
+import { FaceSignError, isWindowRequest, type ConnectResult, type FrameApi, type HelloResult, type WireError } from "../../contracts/page-frame";
 import { checkPartner, openChannel } from "./channel";
 
 export interface FaceSignEvents {

@@ -2,7 +2,7 @@
 // and exposes the FaceSign global for partners, with an EIP-1193 provider for dapps
 // (announced through EIP-6963).
 import type { Remote } from "comlink";
-import { ERROR_CODES, FaceSignError, WIDGET_VERSION, type FrameApi } from "../protocol";
+import { ERROR_CODES, FaceSignError, WIDGET_VERSION, type FrameApi } from "../../contracts/page-frame";
 import { FaceSignButton } from "./facesign-button";
 import { FaceSignModal } from "./facesign-modal";
 import { loaderOrigin } from "./loader-origin";
@@ -40,7 +40,7 @@ const connect = ({ widgetOrigin }: ConnectOptions = {}): Promise<Remote<FrameApi
 const provider = createProvider(() => modalFor());
 announceProvider(provider);
 
-const FaceSign = { version: WIDGET_VERSION, connect, provider, FaceSignError, ProviderRpcError, errors: ERROR_CODES };
+const FaceSign = { version: WIDGET_VERSION, connect, provider, FaceSignError, ProviderRpcError, errors: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, { message }]) => [code, message])) as { [C in keyof typeof ERROR_CODES]: (typeof ERROR_CODES)[C]["message"] } };
 export type FaceSignGlobal = typeof FaceSign;
 
 declare global {

@@ -1,7 +1,7 @@
 // FaceSign.provider: a standard EIP-1193 provider for dapps. Accounts come from the
 // frame after a face scan; every signature is approved by the user inside the frame.
 // Only these methods exist; anything else is 4200.
-import { FaceSignError, type ConnectResult, type ErrorCode, type Hex, type TypedData } from "../protocol";
+import { FaceSignError, type ConnectResult, type ErrorCode, type Hex, type TypedData } from "../../contracts/page-frame";
 import type { FaceSignModal } from "./facesign-modal";
 
 export interface RequestArguments {

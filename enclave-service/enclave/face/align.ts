@@ -1,6 +1,6 @@
 // Alignment to the ArcFace 112x112 five-point template by the least-squares
 // similarity transform (rotation, uniform scale, translation) over all five points.
-import type { Point } from "./geometry";
+import type { Point } from "../../../common/face-geometry";
 import type { Affine } from "./image";
 
 export const ARCFACE_SIZE = 112;

@@ -5,7 +5,7 @@
 import type * as Ort from "onnxruntime-node";
 import { ARCFACE_SIZE, fivePoints, similarityToTemplate } from "./align";
 import { FaceError } from "./errors";
-import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "./geometry";
+import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "../../../common/face-geometry";
 import { cropMap, decodeFrame, warp, type RgbImage } from "./image";
 
 export interface FaceModels {

@@ -2,9 +2,9 @@
 // with the FaceSign wallet) holds the credential the enclave issued; access grants
 // share a copy re-encrypted to a consumer.
 import { base64 } from "@scure/base";
-import type { IssuedCredential } from "../../../enclave-service/api-protocol";
-import { fromBase64url } from "../../../enclave-service/base64url";
-import { CREDENTIAL_TYPE } from "../../../enclave-service/credential";
+import type { IssuedCredential } from "../../../contracts/frame-service";
+import { fromBase64url } from "../../../common/base64url";
+import { CREDENTIAL_TYPE } from "../../../common/credential";
 import type { WalletKeys } from "../wallet/keys";
 import nacl from "tweetnacl";
 import { boxDecrypter, createIDOSClient, type IdosUserClient } from "./idos-client";

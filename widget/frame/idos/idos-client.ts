@@ -4,9 +4,9 @@
 // take its place. Locally it speaks to the idOS-compatible node in enclave-service/idos-node.
 import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { decryptContent, encryptContent } from "../../../enclave-service/credential";
-import { idosCall } from "../../../enclave-service/idos-node/idos-call";
-import { signingMessage, IDOS_ACTIONS, type IdosAccessGrant, type IdosAction, type IdosCredential, type IdosCredentialListItem, type IdosParams, type IdosResults, type IdosUser } from "../../../enclave-service/idos-node/idos-protocol";
+import { decryptContent, encryptContent } from "../../../common/credential";
+import { idosCall } from "../../../common/idos-call";
+import { signingMessage, IDOS_ACTIONS, type IdosAccessGrant, type IdosAction, type IdosCredential, type IdosCredentialListItem, type IdosParams, type IdosResults, type IdosUser } from "../../../contracts/idos";
 import { hex } from "../wallet/encoding";
 
 export interface UserSigner {

@@ -6,7 +6,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { mapHashToField } from "@noble/curves/abstract/modular.js";
 import type nacl from "tweetnacl";
-import { userKeyMaterial, userSigningAndBoxKeys } from "../../../enclave-service/user-keys";
+import { userKeyMaterial, userSigningAndBoxKeys } from "../../../common/user-keys";
 import { getAddress } from "viem";
 import { hex, type Address } from "./encoding";
 

@@ -1,6 +1,6 @@
 // What a consent screen shows: a message as text when it is printable UTF-8 (else hex),
 // and typed data decoded into labelled fields, nested structs as dotted paths.
-import type { TypedData } from "../../protocol";
+import type { TypedData } from "../../../contracts/page-frame";
 import { hex } from "./encoding";
 
 const MAX_ROWS = 200;

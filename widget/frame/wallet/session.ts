@@ -3,8 +3,8 @@
 // asks for a fresh scan; every signature also needs the user's approval. The frame
 // serves one host origin, so "the same origin" is this frame's host. Locking zeroes
 // the keys; closing the modal destroys the frame, and the keys with it.
-import type { IssuedCredential } from "../../../enclave-service/api-protocol";
-import type { ConnectResult } from "../../protocol";
+import type { IssuedCredential } from "../../../contracts/frame-service";
+import type { ConnectResult } from "../../../contracts/page-frame";
 import { hex } from "./encoding";
 import { deriveKeys, zeroKeys, type WalletKeys } from "./keys";
 

@@ -4,7 +4,7 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import nacl from "tweetnacl";
 import { hashMessage, hashTypedData, type TypedDataDefinition } from "viem";
-import type { TypedData } from "../../protocol";
+import type { TypedData } from "../../../contracts/page-frame";
 import { fromHex, hex, type Hex } from "./encoding";
 import type { WalletKeys } from "./keys";
 

@@ -5,65 +5,50 @@
 // iframe checks at run time, and the TypeScript types are derived from those schemas.
 import * as v from "valibot";
 import { transferHandlers, type TransferHandler } from "comlink";
-import { codedErrorClass } from "../enclave-service/coded-error";
+import { codedErrorClass, isCatalogued, type WireError as CodedWireError } from "./coded-error";
 
 export const WIDGET_VERSION = "0.1.0";
 export const PROTOCOL_VERSION = 1;
 
 /** Stable error codes: the host page can switch on them; messages are for people. */
 export const ERROR_CODES = {
-  origin_not_allowed: "This site is not allowed to embed FaceSign.",
-  nested_frame_refused: "FaceSign must be embedded directly by the top-level page.",
-  handshake_refused: "The FaceSign frame refused this connection.",
-  handshake_timeout: "The FaceSign frame did not answer in time.",
-  widget_unreachable: "The FaceSign service could not be reached.",
-  invalid_request: "The request to FaceSign was malformed.",
-  closed: "The FaceSign window was closed.",
-  camera_denied: "Camera access was denied.",
-  camera_missing: "No camera was found.",
-  camera_in_use: "The camera is in use by another application.",
-  camera_unavailable: "The camera could not be started.",
-  challenge_timeout: "The face scan step was not completed in time.",
-  attestation_invalid: "FaceSign's enclave could not be verified; nothing was sent.",
-  service_error: "The FaceSign service refused the request.",
-  scan_rejected: "The face scan was not accepted.",
-  user_rejected: "The request was rejected in FaceSign.",
-  unsupported_method: "FaceSign does not support this method.",
-  internal_error: "FaceSign hit an internal error.",
+  origin_not_allowed: { message: "This site is not allowed to embed FaceSign." },
+  nested_frame_refused: { message: "FaceSign must be embedded directly by the top-level page." },
+  handshake_refused: { message: "The FaceSign frame refused this connection." },
+  handshake_timeout: { message: "The FaceSign frame did not answer in time." },
+  widget_unreachable: { message: "The FaceSign service could not be reached." },
+  invalid_request: { message: "The request to FaceSign was malformed." },
+  closed: { message: "The FaceSign window was closed." },
+  camera_denied: { message: "Camera access was denied." },
+  camera_missing: { message: "No camera was found." },
+  camera_in_use: { message: "The camera is in use by another application." },
+  camera_unavailable: { message: "The camera could not be started." },
+  challenge_timeout: { message: "The face scan step was not completed in time." },
+  attestation_invalid: { message: "FaceSign's enclave could not be verified; nothing was sent." },
+  service_error: { message: "The FaceSign service refused the request." },
+  scan_rejected: { message: "The face scan was not accepted." },
+  user_rejected: { message: "The request was rejected in FaceSign." },
+  unsupported_method: { message: "FaceSign does not support this method." },
+  internal_error: { message: "FaceSign hit an internal error." },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export class FaceSignError extends codedErrorClass<ErrorCode>("FaceSignError", (code) => ERROR_CODES[code]) {
-  toJSON(): { code: ErrorCode; message: string } {
-    return { code: this.code, message: this.message };
-  }
-}
-
-export interface WireError {
-  code: ErrorCode;
-  message: string;
-}
+export class FaceSignError extends codedErrorClass("FaceSignError", ERROR_CODES) {}
+export type WireError = CodedWireError<ErrorCode>;
 
 // Messages to the frame come from any page: valibot schemas check them. Messages to
 // the host come from FaceSign's own frame: small guards check their shape, which
 // keeps a schema library out of the loader (≤ 12 KiB).
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
-const isWireError = (x: unknown): x is WireError => isRecord(x) && typeof x.code === "string" && Object.hasOwn(ERROR_CODES, x.code) && typeof x.message === "string";
+const isWireError = (x: unknown): x is WireError => isRecord(x) && isCatalogued(ERROR_CODES, x.code) && typeof x.message === "string";
 
 /** Turns anything thrown into the only error shape that may cross: no stacks, no internals. */
 export function toWireError(error: unknown): WireError {
-  return error instanceof FaceSignError ? error.toJSON() : { code: "internal_error", message: ERROR_CODES.internal_error };
+  return error instanceof FaceSignError ? error.toJSON() : { code: "internal_error", message: ERROR_CODES.internal_error.message };
 }
 
 export function fromWireError(value: unknown): FaceSignError {
   return isWireError(value) ? new FaceSignError(value.code, value.message.slice(0, 500)) : new FaceSignError("internal_error");
-}
-
-// --- Before the frame: the loader asks the widget origin whether this page is a partner.
-
-/** GET {widgetOrigin}/v1/embed-check, answered by the Origin header the browser sends. */
-export interface EmbedCheckResponse {
-  allowed: boolean;
 }
 
 // --- Handshake -------------------------------------------------------------------------

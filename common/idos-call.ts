@@ -1,6 +1,6 @@
 // One call to an idOS-compatible node over HTTP, for the frame's adapter and for
 // consumers alike: errors come back as IdosError with the node's code.
-import { IdosError, type IdosAction, type IdosAuth, type IdosErrorCode, type IdosParams, type IdosResults } from "./idos-protocol";
+import { IdosError, type IdosAction, type IdosAuth, type IdosErrorCode, type IdosParams, type IdosResults } from "../contracts/idos";
 
 export async function idosCall<A extends IdosAction>(nodeUrl: string, action: A, params: IdosParams<A>, auth?: IdosAuth): Promise<IdosResults[A]> {
   let res: Response;

@@ -4,7 +4,7 @@
 // frames is seen even on a slow device. The detector still runs on a fixed period, to
 // notice a second face and to re-anchor the box, and whenever the landmarks stop
 // looking like the face they followed.
-import type { Box, Point } from "../../enclave-service/enclave/face/geometry";
+import type { Box, Point } from "../../../common/face-geometry";
 
 export const FOLLOW_RULES = {
   /** A followed face is detected afresh at least this often, ms. */

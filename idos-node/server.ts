@@ -5,7 +5,7 @@ import express, { type ErrorRequestHandler } from "express";
 import * as v from "valibot";
 import type { IdosDb } from "./idos-db";
 import { IdosNode } from "./idos-node";
-import { envelopeSchema, IDOS_ERRORS, IdosError } from "./idos-protocol";
+import { envelopeSchema, IDOS_ERRORS, IdosError } from "../contracts/idos";
 
 export function createIdosApp({ db, widgetOrigin }: { db: IdosDb; widgetOrigin: string }): express.Express {
   const node = new IdosNode(db);
@@ -40,7 +40,7 @@ export function createIdosApp({ db, widgetOrigin }: { db: IdosDb; widgetOrigin: 
         : (error as { type?: string }).type === "entity.too.large" || (error as { type?: string }).type === "entity.parse.failed"
           ? new IdosError("malformed_request")
           : new IdosError("internal_error");
-    res.status(IDOS_ERRORS[e.code].status).json({ error: { code: e.code, message: e.message } });
+    res.status(e.status).json({ error: e.toJSON() });
   };
   app.use(errors);
   return app;

@@ -2,35 +2,32 @@
 // the boxed messages that travel inside them to and from the enclave, and the one
 // catalogue of error codes. Used by the iframe's client and by the parent server.
 import * as v from "valibot";
-import { fromBase64url } from "./base64url";
+import { fromBase64url } from "../common/base64url";
 import { codedErrorClass } from "./coded-error";
 
 export const API_ERRORS = {
-  malformed_request: [400, "The request is malformed."],
-  payload_too_large: [413, "The request is too large."],
-  unsupported_media_type: [415, "The request has the wrong content type."],
-  not_found: [404, "No such endpoint."],
-  session_unknown: [404, "This session does not exist."],
-  session_expired: [410, "This session has expired. Start again."],
-  box_invalid: [400, "The encrypted request could not be opened."],
-  replayed_request: [409, "This request was already received."],
-  counter_out_of_order: [409, "This request arrived out of order."],
-  unsupported_request: [400, "The enclave does not know this request."],
-  enclave_busy: [503, "The service is busy. Try again shortly."],
-  enclave_unavailable: [503, "The service is starting. Try again shortly."],
-  test_mode_refused: [500, "This is a production build: test mode is refused."],
-  template_invalid: [500, "A stored face template failed its integrity check."],
-  template_store_unavailable: [503, "Stored face templates could not be read. Try again shortly."],
-  internal_error: [500, "The service hit an internal error."],
-} as const satisfies Record<string, readonly [number, string]>;
+  malformed_request: { status: 400, message: "The request is malformed." },
+  payload_too_large: { status: 413, message: "The request is too large." },
+  unsupported_media_type: { status: 415, message: "The request has the wrong content type." },
+  not_found: { status: 404, message: "No such endpoint." },
+  session_unknown: { status: 404, message: "This session does not exist." },
+  session_expired: { status: 410, message: "This session has expired. Start again." },
+  box_invalid: { status: 400, message: "The encrypted request could not be opened." },
+  replayed_request: { status: 409, message: "This request was already received." },
+  counter_out_of_order: { status: 409, message: "This request arrived out of order." },
+  unsupported_request: { status: 400, message: "The enclave does not know this request." },
+  enclave_busy: { status: 503, message: "The service is busy. Try again shortly." },
+  enclave_unavailable: { status: 503, message: "The service is starting. Try again shortly." },
+  test_mode_refused: { status: 500, message: "This is a production build: test mode is refused." },
+  template_invalid: { status: 500, message: "A stored face template failed its integrity check." },
+  template_store_unavailable: { status: 503, message: "Stored face templates could not be read. Try again shortly." },
+  internal_error: { status: 500, message: "The service hit an internal error." },
+} as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
-export class ApiError extends codedErrorClass<ApiErrorCode>("ApiError", (code) => API_ERRORS[code][1]) {
-  get status(): number {
-    return API_ERRORS[this.code][0];
-  }
-  toJSON(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message } };
+export class ApiError extends codedErrorClass("ApiError", API_ERRORS) {
+  toBody(): ApiErrorBody {
+    return { error: this.toJSON() };
   }
 }
 export interface ApiErrorBody {
@@ -50,6 +47,38 @@ export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down
 export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
 export const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4)) });
 export type Challenge = v.InferOutput<typeof challengeSchema>;
+
+/**
+ * The session attestation's user_data: session id (16) ‖ challenge id (16) ‖ one byte per
+ * step (its index in CHALLENGE_STEPS). The enclave attests it; the frame compares it, so
+ * the parent can swap neither the session nor its challenge.
+ */
+export const challengeUserData = (sessionId: Uint8Array, challengeId: Uint8Array, steps: readonly ChallengeStep[]): Uint8Array =>
+  new Uint8Array([...sessionId, ...challengeId, ...steps.map((step) => CHALLENGE_STEPS.indexOf(step))]);
+
+// --- GET /frame/: the frame's configuration, in a <meta name="facesign-config"> tag ---------
+
+export const frameConfigSchema = v.object({
+  /** Origins allowed to embed the frame and talk to it. */
+  partnerOrigins: v.array(v.string()),
+  /** What the enclave's attestation must match: the image measurement and the root of its chain (base64url). */
+  attestation: v.object({ pcr0: v.string(), rootCertificate: v.string() }),
+  /** How long the user has for each challenge step (and to place the face) before the scan stops. */
+  stepTimeoutMs: v.pipe(v.number(), v.minValue(1000)),
+  /** How long after a face scan signatures need only the user's approval; then the wallet locks. */
+  signWindowMs: v.pipe(v.number(), v.minValue(1000)),
+  /** The user's idOS node, where their encrypted credential and access grants live. */
+  idosUrl: v.pipe(v.string(), v.url()),
+});
+export type FrameConfig = v.InferOutput<typeof frameConfigSchema>;
+
+
+// --- GET /v1/embed-check: before the frame, the loader asks whether this page is a partner ---
+// (answered by the Origin header the browser sends)
+
+export interface EmbedCheckResponse {
+  allowed: boolean;
+}
 
 // --- GET /readyz ---------------------------------------------------------------------------
 
@@ -89,9 +118,7 @@ export const createSessionResponseSchema = v.object({
 });
 export type CreateSessionResponse = v.InferOutput<typeof createSessionResponseSchema>;
 
-// --- POST /v1/sessions/:id/requests: body and response are nonce(24) ‖ nacl.box ---------
-
-export const BOX_NONCE_BYTES = 24;
+// --- POST /v1/sessions/:id/requests: body and response are nonce(24) ‖ nacl.box (common/box-framing.ts)
 export const LIMITS = { smallBody: 64 * 1024, scanBody: 8 * 1024 * 1024, scanFrames: 12 } as const;
 
 const counter = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -113,16 +140,16 @@ export type EnclaveRequest = v.InferOutput<typeof enclaveRequestSchema>;
 
 /** Why a scan was rejected: stable codes, never a score or a threshold. */
 export const SCAN_REJECTIONS = {
-  image_invalid: "A frame could not be read.",
-  image_too_large: "A frame is too large.",
-  no_face: "A frame shows no face.",
-  multiple_faces: "A frame shows more than one face.",
-  too_few_frames: "The scan is missing frames.",
-  different_person: "The frames do not all show the same person.",
-  step_not_performed: "A challenge step was not performed.",
-  out_of_order: "The challenge steps were not performed in order.",
-  outside_session: "The frames were not captured during this session.",
-  spoof_suspected: "The face did not look live.",
+  image_invalid: { message: "A frame could not be read." },
+  image_too_large: { message: "A frame is too large." },
+  no_face: { message: "A frame shows no face." },
+  multiple_faces: { message: "A frame shows more than one face." },
+  too_few_frames: { message: "The scan is missing frames." },
+  different_person: { message: "The frames do not all show the same person." },
+  step_not_performed: { message: "A challenge step was not performed." },
+  out_of_order: { message: "The challenge steps were not performed in order." },
+  outside_session: { message: "The frames were not captured during this session." },
+  spoof_suspected: { message: "The face did not look live." },
 } as const;
 export type ScanRejection = keyof typeof SCAN_REJECTIONS;
 

@@ -18,7 +18,7 @@ import {
   type IdosResults,
   type IdosUser,
   type IdosWallet,
-} from "./idos-protocol";
+} from "../contracts/idos";
 
 type GrantRow = Omit<IdosAccessGrant, "locked_until"> & { locked_until: number | string; revoked_at: number | string | null };
 const grantOut = ({ revoked_at: _, ...g }: GrantRow): IdosAccessGrant => ({ ...g, locked_until: Number(g.locked_until) });

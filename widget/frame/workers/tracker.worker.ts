@@ -5,8 +5,8 @@
 // thread (the frame is not cross-origin isolated, so no SharedArrayBuffer).
 import * as ort from "onnxruntime-web/wasm";
 import { expose } from "comlink";
-import type { FaceObservation } from "../frame/capture-types";
-import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "../../enclave-service/enclave/face/geometry";
+import type { FaceObservation } from "../capture-types";
+import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "../../../common/face-geometry";
 import { FaceFollower } from "./face-follower";
 
 let detector: ort.InferenceSession;

@@ -3,7 +3,7 @@
 // schemas, the signed envelope that authenticates writes and owner reads, and the
 // stable error codes. POST /v1/actions/:action with {params, auth?} → {result}.
 import * as v from "valibot";
-import { codedErrorClass } from "../coded-error";
+import { codedErrorClass } from "./coded-error";
 
 export const IDOS_ERRORS = {
   malformed_request: { status: 400, message: "The request is malformed." },
@@ -21,7 +21,7 @@ export const IDOS_ERRORS = {
 } as const;
 export type IdosErrorCode = keyof typeof IDOS_ERRORS;
 
-export class IdosError extends codedErrorClass<IdosErrorCode>("IdosError", (code) => IDOS_ERRORS[code].message) {}
+export class IdosError extends codedErrorClass("IdosError", IDOS_ERRORS) {}
 
 const id = v.pipe(v.string(), v.uuid());
 const hex32 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));

@@ -2,9 +2,9 @@
 // enclave core. Locally they travel over a worker_threads MessagePort; in AWS Nitro
 // they travel over vsock (the enclave listens on a vsock port, the parent connects
 // with its CID), each message as one length-prefixed CBOR frame of this same shape.
-import type { ApiErrorCode, ChallengeStep } from "./api-protocol";
-import type { FaceModels } from "./enclave/face/engine";
-import type { SealedRecord } from "./enclave/identity/sealing";
+import type { ApiErrorCode, ChallengeStep } from "./frame-service";
+import type { FaceModels } from "../enclave-service/enclave/face/engine";
+import type { SealedRecord } from "../enclave-service/enclave/identity/sealing";
 
 /** What the NSM device would provide in Nitro; locally the parent's dev chain stands in (see parent/dev-attestation-chain.ts). */
 export interface DevSigner {

@@ -5,7 +5,7 @@
 import { base58 } from "@scure/base";
 import nacl from "tweetnacl";
 import { fromBase64url, toBase64url } from "./base64url";
-import { codedErrorClass } from "./coded-error";
+import { codedErrorClass } from "../contracts/coded-error";
 
 export const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
 export const CREDENTIAL_TYPE = "FaceSignCredential";
@@ -18,7 +18,15 @@ export interface FaceSignCredential {
   credentialSubject: { id: string; faceSignUserId: string };
 }
 
-export class CredentialError extends codedErrorClass<"jws_malformed" | "jws_signature_invalid" | "did_invalid" | "credential_malformed" | "decryption_failed">("CredentialError", (code) => code) {}
+export const CREDENTIAL_ERRORS = {
+  jws_malformed: { message: "Not a compact EdDSA vc+jwt JWS." },
+  jws_signature_invalid: { message: "The credential's signature does not verify against its issuer." },
+  did_invalid: { message: "Not an ed25519 did:key." },
+  credential_malformed: { message: "Not a FaceSign credential." },
+  decryption_failed: { message: "The credential content does not open with this key." },
+} as const;
+
+export class CredentialError extends codedErrorClass("CredentialError", CREDENTIAL_ERRORS) {}
 
 // did:key for ed25519: multibase base58btc of the multicodec 0xed01 followed by the key.
 const ED25519_MULTICODEC = Uint8Array.of(0xed, 0x01);
