@@ -23,7 +23,8 @@ export const nodeBuilds = [
     define: { __FACESIGN_PRODUCTION__: String(process.env.FACESIGN_BUILD === "production") },
     // CommonJS dependencies call require("crypto") (tweetnacl) and read __dirname (wabt): give the ES module both.
     banner: { js: 'import { createRequire as __cr } from "node:module"; import { fileURLToPath as __fu } from "node:url"; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL(".", import.meta.url));' } },
-  { ...common, entryPoints: { server: "scripts/start.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", packages: "external" },
+  // The parent alone (production), and the local development stack around it.
+  { ...common, entryPoints: { parent: "enclave-service/parent/main.ts", server: "scripts/start.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", packages: "external" },
 ];
 
 const statics = [

@@ -2,46 +2,114 @@
 // enclave core. Locally they travel over a worker_threads MessagePort; in AWS Nitro
 // they travel over vsock (the enclave listens on a vsock port, the parent connects
 // with its CID), each message as one length-prefixed CBOR frame of this same shape.
-import type { ApiErrorCode, ChallengeStep } from "./frame-service";
-import type { FaceModels } from "../enclave-service/enclave/face/engine";
-import type { SealedRecord } from "../enclave-service/enclave/identity/sealing";
+// In Nitro the parent is the adversary: the enclave parses every message with these
+// schemas before it acts on it, and the parent parses every result the same way.
+import * as v from "valibot";
+import { API_ERRORS, CHALLENGE_STEPS, LIMITS, type ApiErrorCode } from "./frame-service";
+
+const bytes = (min: number, max = min) =>
+  v.pipe(
+    v.custom<Uint8Array>((x) => x instanceof Uint8Array, "must be a Uint8Array"),
+    v.check((b) => b.length >= min && b.length <= max, min === max ? `must be ${min} bytes` : `must be ${min} to ${max} bytes`),
+  );
+const time = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const requestId = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const MODEL_BYTES = 256 * 1024 * 1024;
+
+/** A user's template, sealed inside the enclave; the parent stores it under its keyed hash and cannot open it. */
+export const sealedRecordSchema = v.strictObject({
+  /** Hex HMAC-SHA256 of the user id under a key derived from the sealing key. */
+  keyHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "keyHash must be 64 lowercase hex digits")),
+  sealed: bytes(1, 64 * 1024),
+});
+export type SealedRecord = v.InferOutput<typeof sealedRecordSchema>;
+
+/** The four ONNX models the face engine runs; their SHA-384s are part of PCR0. */
+export const faceModelsSchema = v.strictObject({ detect: bytes(1, MODEL_BYTES), landmark: bytes(1, MODEL_BYTES), feature: bytes(1, MODEL_BYTES), liveness: bytes(1, MODEL_BYTES) });
+export type FaceModels = v.InferOutput<typeof faceModelsSchema>;
 
 /** What the NSM device would provide in Nitro; locally the parent's dev chain stands in (see parent/dev-attestation-chain.ts). */
-export interface DevSigner {
+const devSignerSchema = v.strictObject({
   /** PKCS#8 DER of the leaf's P-384 private key. */
-  leafKey: Uint8Array;
+  leafKey: bytes(1, 4096),
   /** DER certificates: the leaf, and the bundle from the root down to the leaf's issuer. */
-  certificate: Uint8Array;
-  cabundle: Uint8Array[];
-  /** Platform Configuration Registers as Nitro reports them (index → 48 bytes). */
-  pcrs: Record<number, Uint8Array>;
-  moduleId: string;
-}
+  certificate: bytes(1, 16 * 1024),
+  cabundle: v.pipe(v.array(bytes(1, 16 * 1024)), v.minLength(1), v.maxLength(8)),
+  /** Platform Configuration Registers as Nitro reports them (index 0–15 → 48 bytes). */
+  pcrs: v.record(v.pipe(v.string(), v.regex(/^(?:[0-9]|1[0-5])$/)), bytes(48)),
+  moduleId: v.pipe(v.string(), v.maxLength(256)),
+});
+export type DevSigner = v.InferOutput<typeof devSignerSchema>;
 
-export interface EnclaveSettings {
-  sessionTtlMs: number;
-  maxSessions: number;
+const enclaveSettingsSchema = v.strictObject({
+  sessionTtlMs: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  maxSessions: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   /**
    * Test mode only: every session gets this challenge instead of a random one, so a
    * recorded video can be checked by the real stack. A production build refuses it.
    */
-  testChallenge?: ChallengeStep[];
-}
+  testChallenge: v.optional(v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4))),
+});
+export type EnclaveSettings = v.InferOutput<typeof enclaveSettingsSchema>;
 
-/** What the enclave needs to hold its users: a key-encryption key (KMS in production) and its wrapped sealing key. The sealed templates follow in `loadTemplates` batches. */
-export interface IdentityBoot {
-  kek: Uint8Array;
-  wrappedKey?: Uint8Array;
+/** What the enclave needs to hold its users: a key-encryption key (KMS in production) and its wrapped keys. The sealed templates follow in `loadTemplates` batches. */
+const identityBootSchema = v.strictObject({
+  kek: bytes(32),
+  wrappedKey: v.optional(bytes(1, 1024)),
   /** The credential issuer's ed25519 secret key, wrapped under the sealing key. */
-  wrappedIssuerKey?: Uint8Array;
-}
+  wrappedIssuerKey: v.optional(bytes(1, 1024)),
+});
+export type IdentityBoot = v.InferOutput<typeof identityBootSchema>;
 
-export type ParentToEnclave =
-  | { id: number; op: "boot"; signer: DevSigner; settings: EnclaveSettings; models: FaceModels; identity: IdentityBoot }
-  | { id: number; op: "openSession"; nonce: Uint8Array; clientPublicKey: Uint8Array; now: number }
-  | { id: number; op: "sessionRequest"; sessionId: Uint8Array; body: Uint8Array; now: number }
-  | { id: number; op: "attestIssuer"; nonce: Uint8Array; now: number }
-  | { id: number; op: "loadTemplates"; records: SealedRecord[] };
+/** Sealed templates per `loadTemplates` message at most. */
+export const LOAD_BATCH_MAX = 4096;
+
+/** Each request the parent makes, its arguments and its result: the one table both sides read. */
+export const ENCLAVE_OPS = {
+  boot: {
+    args: v.strictObject({ signer: devSignerSchema, settings: enclaveSettingsSchema, models: faceModelsSchema, identity: identityBootSchema }),
+    result: v.strictObject({
+      publicKey: bytes(32),
+      /** Set when the enclave made a new sealing key: the parent stores it, wrapped. */
+      wrappedKey: v.optional(bytes(1, 1024)),
+      /** Set when the enclave made a new issuer key: the parent stores it, wrapped. */
+      wrappedIssuerKey: v.optional(bytes(1, 1024)),
+      /** The issuer's did:key. */
+      issuer: v.pipe(v.string(), v.maxLength(256)),
+    }),
+  },
+  openSession: {
+    args: v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32), now: time }),
+    result: v.strictObject({ sessionId: bytes(16), attestation: bytes(1, 64 * 1024), enclavePublicKey: bytes(32), challengeId: bytes(16), steps: v.array(v.picklist(CHALLENGE_STEPS)), expiresAt: time }),
+  },
+  sessionRequest: {
+    args: v.strictObject({ sessionId: bytes(16), body: bytes(1, LIMITS.scanBody), now: time }),
+    /** A boxed reply for the client, and a new sealed template to store before the reply is sent. */
+    result: v.strictObject({ reply: bytes(1, LIMITS.scanBody), store: v.optional(sealedRecordSchema) }),
+  },
+  attestIssuer: {
+    args: v.strictObject({ nonce: bytes(32), now: time }),
+    result: v.strictObject({ issuer: v.pipe(v.string(), v.maxLength(256)), attestation: bytes(1, 64 * 1024) }),
+  },
+  loadTemplates: {
+    args: v.strictObject({ records: v.pipe(v.array(sealedRecordSchema), v.maxLength(LOAD_BATCH_MAX)) }),
+    /** How many users the enclave holds now. */
+    result: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  },
+} as const;
+export type EnclaveOp = keyof typeof ENCLAVE_OPS;
+export type OpArgs<Op extends EnclaveOp> = v.InferOutput<(typeof ENCLAVE_OPS)[Op]["args"]>;
+export type OpResult<Op extends EnclaveOp> = v.InferOutput<(typeof ENCLAVE_OPS)[Op]["result"]>;
+
+const opNames = Object.keys(ENCLAVE_OPS) as EnclaveOp[];
+const requestSchema = v.variant(
+  "op",
+  opNames.map((op) => v.strictObject({ id: requestId, op: v.literal(op), args: ENCLAVE_OPS[op].args })) as unknown as [
+    v.StrictObjectSchema<{ id: typeof requestId; op: v.LiteralSchema<EnclaveOp, undefined>; args: v.GenericSchema }, undefined>,
+  ],
+);
+/** A parent request, typed by its op. */
+export type ParentToEnclave = { [Op in EnclaveOp]: { id: number; op: Op; args: OpArgs<Op> } }[EnclaveOp];
 
 /**
  * The one request the enclave makes of the parent: the sealed records under these keyed
@@ -52,57 +120,40 @@ export interface TemplateFetch {
   fetch: number;
   keyHashes: string[];
 }
-export type TemplateFetchReply = { fetch: number; records: SealedRecord[] } | { fetch: number; failed: true };
+const templateFetchReplySchema = v.union([
+  v.strictObject({ fetch: requestId, records: v.pipe(v.array(sealedRecordSchema), v.maxLength(LOAD_BATCH_MAX)) }),
+  v.strictObject({ fetch: requestId, failed: v.literal(true) }),
+]);
+export type TemplateFetchReply = v.InferOutput<typeof templateFetchReplySchema>;
 
 /** Everything the parent sends: requests, and answers to the enclave's fetches. */
 export type ToEnclave = ParentToEnclave | TemplateFetchReply;
+
+/** Parses what arrived from the parent; null for anything malformed (the caller refuses it). */
+export function parseToEnclave(message: unknown): ToEnclave | null {
+  const isFetchReply = typeof message === "object" && message !== null && "fetch" in message;
+  const parsed = isFetchReply ? v.safeParse(templateFetchReplySchema, message) : v.safeParse(requestSchema, message);
+  return parsed.success ? (parsed.output as ToEnclave) : null;
+}
+
+export type EnclaveReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; code: ApiErrorCode };
 /** Everything the enclave sends: replies, and its fetches. */
 export type FromEnclave = EnclaveReply | TemplateFetch;
 
-export interface OpenSessionResult {
-  sessionId: Uint8Array;
-  attestation: Uint8Array;
-  enclavePublicKey: Uint8Array;
-  challengeId: Uint8Array;
-  steps: ChallengeStep[];
-  expiresAt: number;
+const fromEnclaveSchema = v.union([
+  v.strictObject({ id: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), ok: v.literal(true), result: v.unknown() }),
+  v.strictObject({ id: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), ok: v.literal(false), code: v.picklist(Object.keys(API_ERRORS) as ApiErrorCode[]) }),
+  v.strictObject({ fetch: requestId, keyHashes: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.maxLength(LOAD_BATCH_MAX)) }),
+]);
+
+/** Parses what arrived from the enclave; null for anything malformed. */
+export function parseFromEnclave(message: unknown): FromEnclave | null {
+  const parsed = v.safeParse(fromEnclaveSchema, message);
+  return parsed.success ? (parsed.output as FromEnclave) : null;
 }
 
-export type EnclaveReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; code: ApiErrorCode };
-
-export type EnclaveOp = ParentToEnclave["op"];
-export interface BootResult {
-  publicKey: Uint8Array;
-  /** Set when the enclave made a new sealing key: the parent stores it, wrapped. */
-  wrappedKey?: Uint8Array;
-  /** Set when the enclave made a new issuer key: the parent stores it, wrapped. */
-  wrappedIssuerKey?: Uint8Array;
-  /** The issuer's did:key. */
-  issuer: string;
+/** An op's result as the parent accepts it; null when the enclave's answer has the wrong shape. */
+export function parseResult<Op extends EnclaveOp>(op: Op, result: unknown): OpResult<Op> | null {
+  const parsed = v.safeParse(ENCLAVE_OPS[op].result as v.GenericSchema, result);
+  return parsed.success ? (parsed.output as OpResult<Op>) : null;
 }
-
-/** A boxed reply for the client, and a new sealed template to store before the reply is sent. */
-export interface SessionReply {
-  reply: Uint8Array;
-  store?: SealedRecord;
-}
-
-export interface IssuerAttestation {
-  issuer: string;
-  attestation: Uint8Array;
-}
-
-export type OpResult<Op extends EnclaveOp> = Op extends "boot"
-  ? BootResult
-  : Op extends "openSession"
-    ? OpenSessionResult
-    : Op extends "sessionRequest"
-      ? SessionReply
-      : Op extends "attestIssuer"
-        ? IssuerAttestation
-        : Op extends "loadTemplates"
-          ? number
-          : never;
-export type OpArgs<Op extends EnclaveOp> = Omit<Extract<ParentToEnclave, { op: Op }>, "id" | "op">;

@@ -1,21 +1,17 @@
-// `npm start`: builds, then serves the widget origin (parent server), the host demo
-// and the local idOS node on different origins, prints the URLs, and stops cleanly on Ctrl-C.
+// `npm start`: builds, then composes the local development stack: the parent server
+// (enclave-service/parent/main.ts, the production entry point), the host demo and the
+// local idOS node, on different origins; prints the URLs and stops cleanly on Ctrl-C.
 import { execFileSync } from "node:child_process";
 import { readStackConfig } from "../enclave-service/parent/config";
-import { startEnclave } from "../enclave-service/parent/enclave-host";
-import { createParentApp, listen } from "../enclave-service/parent/server";
-import { openTemplateStore } from "../enclave-service/parent/store/template-store";
+import { startParent, type ParentOptions } from "../enclave-service/parent/main";
+import { listen } from "../enclave-service/parent/server";
 import { createHostDemoApp } from "../host-demo/server";
 import { openIdosDb } from "../idos-node/idos-db";
 import { createIdosApp } from "../idos-node/server";
 
-export async function startStack(config = readStackConfig()) {
-  const store = await openTemplateStore(config);
-  const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, modelsDir: config.modelsDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) }, store }).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
-  const widget = await listen(createParentApp(config, enclave), config.widgetHost, config.widgetPort);
+export async function startStack(config = readStackConfig(), options: ParentOptions = {}) {
+  const parent = await startParent(config, options);
+  const { enclave, store } = parent;
   const demo = await listen(createHostDemoApp({ ...config, consumerPins: { pcr0: enclave.pcr0, rootCertificate: enclave.rootCertificate } }), config.hostDemoHost, config.hostDemoPort);
   const idosDb = await openIdosDb(config);
   const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin }), config.idosHost, config.idosPort);
@@ -25,11 +21,10 @@ export async function startStack(config = readStackConfig()) {
     store,
     idosDb,
     async stop() {
-      const servers = [widget.server, demo.server, idos.server];
+      const servers = [demo.server, idos.server];
       for (const s of servers) s.closeAllConnections();
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-      await enclave.stop();
-      await store.close();
+      await parent.stop();
       await idosDb.close();
     },
   };

@@ -7,15 +7,15 @@ import nacl from "tweetnacl";
 import { ApiError, challengeUserData, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { didKey, encryptContent, issueCredential } from "../../common/credential";
-import type { BootResult, DevSigner, EnclaveSettings, IdentityBoot, IssuerAttestation, OpenSessionResult, SessionReply } from "../../contracts/parent-enclave";
+import type { DevSigner, EnclaveSettings, FaceModels, IdentityBoot, OpResult, SealedRecord } from "../../contracts/parent-enclave";
 import { userSigningAndBoxKeys } from "../../common/user-keys";
 import { createDevAttestor, type Attestor } from "./attestation-document";
 import { drawChallenge } from "./challenge";
-import { FaceEngine, type FaceModels } from "./face/engine";
+import { FaceEngine } from "./face/engine";
 import { FaceError } from "./face/errors";
 import { MATCH_THRESHOLD } from "./face/thresholds";
 import { Registry, type TemplateSource } from "./identity/registry";
-import { SealError, Sealer, unwrapKey, wrapKey, type SealedRecord } from "./identity/sealing";
+import { SealError, Sealer, unwrapKey, wrapKey } from "./identity/sealing";
 import { verifyLiveness, type AnalysedFrame } from "./liveness";
 import { SessionTable } from "./sessions";
 
@@ -41,7 +41,7 @@ export class EnclaveCore {
     this.sessions = new SessionTable(this.keys.secretKey, settings);
   }
 
-  static async boot(signer: DevSigner, settings: EnclaveSettings, models: FaceModels, identity: IdentityBoot, templates: TemplateSource): Promise<{ core: EnclaveCore; result: BootResult }> {
+  static async boot(signer: DevSigner, settings: EnclaveSettings, models: FaceModels, identity: IdentityBoot, templates: TemplateSource): Promise<{ core: EnclaveCore; result: OpResult<"boot"> }> {
     if (settings.testChallenge && PRODUCTION_BUILD) throw new ApiError("test_mode_refused");
     const fresh = identity.wrappedKey === undefined;
     const sealingKey = fresh ? nacl.randomBytes(32) : unwrapKey(identity.wrappedKey!, identity.kek);
@@ -69,13 +69,13 @@ export class EnclaveCore {
   }
 
   /** An attestation document whose public_key is the issuer key: what a consumer checks credentials against. */
-  async attestIssuer(nonce: Uint8Array, now: number): Promise<IssuerAttestation> {
+  async attestIssuer(nonce: Uint8Array, now: number): Promise<OpResult<"attestIssuer">> {
     if (nonce.length !== 32) throw new ApiError("malformed_request");
     const attestation = await this.attestor.attest({ publicKey: this.issuerKey.publicKey, userData: new TextEncoder().encode(ISSUER_USER_DATA), nonce, now });
     return { issuer: didKey(this.issuerKey.publicKey), attestation };
   }
 
-  async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, now: number): Promise<OpenSessionResult> {
+  async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, now: number): Promise<OpResult<"openSession">> {
     if (nonce.length !== 32 || clientPublicKey.length !== 32) throw new ApiError("malformed_request");
     const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
     const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, steps, now);
@@ -84,7 +84,7 @@ export class EnclaveCore {
     return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, expiresAt };
   }
 
-  async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<SessionReply> {
+  async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<OpResult<"sessionRequest">> {
     const { request, seal, session } = this.sessions.openRequest(sessionId, body, now);
     switch (request.type) {
       case "ping":

@@ -1,11 +1,11 @@
 // Entry of the enclave core when it runs as a worker thread (locally): one message
 // in, one reply out, correlated by id; and the enclave's own template fetches, answered
-// by the parent. Errors leave as codes only.
+// by the parent. Every message is parsed by its contract before it is acted on: a
+// malformed one is refused with malformed_request. Errors leave as codes only.
 import { parentPort } from "node:worker_threads";
 import { ApiError } from "../../contracts/frame-service";
-import type { EnclaveReply, FromEnclave, ParentToEnclave, TemplateFetchReply, ToEnclave } from "../../contracts/parent-enclave";
+import { parseToEnclave, type FromEnclave, type ParentToEnclave, type SealedRecord, type TemplateFetchReply } from "../../contracts/parent-enclave";
 import { EnclaveCore } from "./core";
-import type { SealedRecord } from "./identity/sealing";
 import type { TemplateSource } from "./identity/registry";
 
 let core: EnclaveCore | undefined;
@@ -31,27 +31,37 @@ function settleFetch(reply: TemplateFetchReply): void {
 
 async function handle(msg: ParentToEnclave): Promise<unknown> {
   if (msg.op === "boot") {
-    const booted = await EnclaveCore.boot(msg.signer, msg.settings, msg.models, msg.identity, templates);
+    if (core) throw new ApiError("unsupported_request");
+    const { signer, settings, models, identity } = msg.args;
+    const booted = await EnclaveCore.boot(signer, settings, models, identity, templates);
     core = booted.core;
     return booted.result;
   }
   if (!core) throw new ApiError("enclave_unavailable");
   switch (msg.op) {
     case "openSession":
-      return core.openSession(msg.nonce, msg.clientPublicKey, msg.now);
+      return core.openSession(msg.args.nonce, msg.args.clientPublicKey, msg.args.now);
     case "sessionRequest":
-      return core.handleRequest(msg.sessionId, msg.body, msg.now);
+      return core.handleRequest(msg.args.sessionId, msg.args.body, msg.args.now);
     case "attestIssuer":
-      return core.attestIssuer(msg.nonce, msg.now);
+      return core.attestIssuer(msg.args.nonce, msg.args.now);
     case "loadTemplates":
-      return core.loadTemplates(msg.records);
+      return core.loadTemplates(msg.args.records);
   }
 }
 
-parentPort!.on("message", (msg: ToEnclave) => {
+/** The id of a message that failed its schema, when it has a usable one (0 otherwise). */
+const idOf = (raw: unknown): number => {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? id : 0;
+};
+
+parentPort!.on("message", (raw: unknown) => {
+  const msg = parseToEnclave(raw);
+  if (!msg) return post({ id: idOf(raw), ok: false, code: "malformed_request" });
   if ("fetch" in msg) return settleFetch(msg);
   handle(msg).then(
-    (result) => post({ id: msg.id, ok: true, result } satisfies EnclaveReply),
-    (error: unknown) => post({ id: msg.id, ok: false, code: error instanceof ApiError ? error.code : "internal_error" } satisfies EnclaveReply),
+    (result) => post({ id: msg.id, ok: true, result }),
+    (error: unknown) => post({ id: msg.id, ok: false, code: error instanceof ApiError ? error.code : "internal_error" }),
   );
 });

@@ -25,7 +25,7 @@ export function sendApiError(res: Response, error: ApiError): void {
 
 const requireType = (type: string) => (req: Request, _res: Response, next: (e?: unknown) => void) => next(req.is(type) ? undefined : new ApiError("unsupported_media_type"));
 
-export function apiRoutes(enclave: EnclaveHost): Router {
+export function apiRoutes(enclave: EnclaveHost, now: () => number): Router {
   const router = express.Router();
   // Limits apply while the body streams in: nothing larger is ever buffered.
   const json = express.json({ limit: "4kb", strict: true, type: "application/json" });
@@ -34,7 +34,7 @@ export function apiRoutes(enclave: EnclaveHost): Router {
   router.post("/v1/sessions", requireType("application/json"), json, async (req, res) => {
     const body = v.safeParse(createSessionRequestSchema, req.body);
     if (!body.success) throw new ApiError("malformed_request", `Invalid session request: ${body.issues[0]?.message ?? "malformed"}`);
-    const r = await enclave.call("openSession", { nonce: fromBase64url(body.output.nonce)!, clientPublicKey: fromBase64url(body.output.clientPublicKey)!, now: Date.now() });
+    const r = await enclave.call("openSession", { nonce: fromBase64url(body.output.nonce)!, clientPublicKey: fromBase64url(body.output.clientPublicKey)!, now: now() });
     const response: CreateSessionResponse = {
       sessionId: toBase64url(r.sessionId),
       attestation: toBase64url(r.attestation),
@@ -49,7 +49,7 @@ export function apiRoutes(enclave: EnclaveHost): Router {
   router.post("/v1/issuer", requireType("application/json"), json, async (req, res) => {
     const body = v.safeParse(issuerRequestSchema, req.body);
     if (!body.success) throw new ApiError("malformed_request", `Invalid issuer request: ${body.issues[0]?.message ?? "malformed"}`);
-    const r = await enclave.call("attestIssuer", { nonce: fromBase64url(body.output.nonce)!, now: Date.now() });
+    const r = await enclave.call("attestIssuer", { nonce: fromBase64url(body.output.nonce)!, now: now() });
     setCommonHeaders(res);
     res.status(200).json({ issuer: r.issuer, attestation: toBase64url(r.attestation) } satisfies IssuerResponse);
   });
@@ -59,7 +59,7 @@ export function apiRoutes(enclave: EnclaveHost): Router {
     if (!sessionId || sessionId.length !== 16) throw new ApiError("session_unknown");
     if (!(req.body instanceof Buffer) || req.body.length === 0) throw new ApiError("box_invalid");
     // A new user's sealed template is on disk (enclave-host) before anyone hears of the user.
-    const { reply } = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: Date.now() });
+    const { reply } = await enclave.call("sessionRequest", { sessionId, body: new Uint8Array(req.body), now: now() });
     setCommonHeaders(res);
     res.status(200).type("application/octet-stream").send(Buffer.from(reply));
   };

@@ -5,7 +5,7 @@
 // made it returns, and answers the enclave's template fetches from the store.
 import { Worker } from "node:worker_threads";
 import { ApiError } from "../../contracts/frame-service";
-import type { BootResult, EnclaveOp, EnclaveSettings, FromEnclave, OpArgs, OpResult, ParentToEnclave, SessionReply, TemplateFetch, ToEnclave } from "../../contracts/parent-enclave";
+import { LOAD_BATCH_MAX, parseFromEnclave, parseResult, type EnclaveOp, type EnclaveSettings, type OpArgs, type OpResult, type TemplateFetch, type ToEnclave } from "../../contracts/parent-enclave";
 import { devChain } from "./dev-attestation-chain";
 import { readFaceModels } from "./model-files";
 import { devKeyEncryptionKey } from "./dev-kms";
@@ -15,8 +15,6 @@ import type { TemplateStore } from "./store/template-store";
 
 const WRAPPED_KEY = "wrapped_sealing_key";
 const WRAPPED_ISSUER_KEY = "wrapped_issuer_key";
-/** Sealed templates per boot message (about 2 KiB each). */
-const BOOT_BATCH = 4096;
 
 export interface EnclaveHost {
   call<Op extends Exclude<EnclaveOp, "boot">>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>>;
@@ -44,13 +42,13 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
   const pcr0 = measureEnclave(bundlePath, models);
   const chain = await devChain(dataDir);
   const worker = new Worker(bundlePath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
-  const pending = new Map<number, { op: EnclaveOp; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { op: EnclaveOp; resolve: (v: never) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | undefined;
   const post = (msg: ToEnclave) => worker.postMessage(msg);
 
   const templates = new EnclaveTemplates(store);
-  const keep = async (result: SessionReply): Promise<SessionReply> => {
+  const keep = async (result: OpResult<"sessionRequest">): Promise<OpResult<"sessionRequest">> => {
     if (result.store) await templates.keep(result.store);
     return result;
   };
@@ -62,15 +60,19 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
     }
   };
 
-  worker.on("message", (msg: FromEnclave) => {
+  worker.on("message", (raw: unknown) => {
+    const msg = parseFromEnclave(raw);
+    if (!msg) return;
     if ("fetch" in msg) return void answerFetch(msg);
     const p = pending.get(msg.id);
     pending.delete(msg.id);
     if (!p) return;
     if (!msg.ok) return p.reject(new ApiError(msg.code));
+    const result = parseResult(p.op, msg.result);
+    if (result === null) return p.reject(new ApiError("internal_error"));
     // Registered here, in the reply's own event, before any later fetch is read.
-    if (p.op === "sessionRequest") keep(msg.result as SessionReply).then(p.resolve, () => p.reject(new ApiError("template_store_unavailable")));
-    else p.resolve(msg.result);
+    if (p.op === "sessionRequest") keep(result as OpResult<"sessionRequest">).then(p.resolve as (r: unknown) => void, () => p.reject(new ApiError("template_store_unavailable")));
+    else p.resolve(result as never);
   });
   worker.on("error", (error) => {
     dead = error;
@@ -78,38 +80,37 @@ export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, s
     pending.clear();
   });
 
-  const send = (msg: Omit<ParentToEnclave, "id">): Promise<unknown> => {
+  const send = <Op extends EnclaveOp>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>> => {
     if (dead) return Promise.reject(new ApiError("enclave_unavailable"));
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { op: msg.op, resolve, reject });
-      post({ ...msg, id } as ParentToEnclave);
+      pending.set(id, { op, resolve, reject });
+      post({ id, op, args } as ToEnclave);
     });
   };
 
   const wrappedKey = await store.getMeta(WRAPPED_KEY);
   const wrappedIssuerKey = await store.getMeta(WRAPPED_ISSUER_KEY);
   let enrolled = 0;
-  const booted = (await (async () => {
-    const result = await send({
-      op: "boot",
+  const booted = await (async () => {
+    const result = await send("boot", {
       signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
       settings,
       models,
       identity: { kek: devKeyEncryptionKey(dataDir), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
-    } as Omit<ParentToEnclave, "id">);
-    for await (const records of store.batches(BOOT_BATCH)) enrolled = (await send({ op: "loadTemplates", records } as Omit<ParentToEnclave, "id">)) as number;
+    });
+    for await (const records of store.batches(LOAD_BATCH_MAX)) enrolled = await send("loadTemplates", { records });
     return result;
   })().catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
-  })) as BootResult;
+  });
   chain.leafKey.fill(0);
   if (booted.wrappedKey) await store.setMeta(WRAPPED_KEY, booted.wrappedKey);
   if (booted.wrappedIssuerKey) await store.setMeta(WRAPPED_ISSUER_KEY, booted.wrappedIssuerKey);
 
   return {
-    call: (op, args) => send({ op, ...args } as Omit<ParentToEnclave, "id">) as Promise<never>,
+    call: send,
     pcr0,
     rootCertificate: chain.root,
     issuer: booted.issuer,

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { FaceModels } from "../enclave/face/engine";
+import type { FaceModels } from "../../contracts/parent-enclave";
 
 export const PCR_BYTES = 48;
 

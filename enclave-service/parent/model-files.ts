@@ -2,7 +2,7 @@
 // their bytes to the enclave at boot) and by tests and benches, never inside the core.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FaceModels } from "../enclave/face/engine";
+import type { FaceModels } from "../../contracts/parent-enclave";
 
 export const MODEL_FILES: Record<keyof FaceModels, string> = {
   detect: "fr_detect.onnx",

@@ -12,7 +12,7 @@ import { log } from "./log";
 import { setCommonHeaders } from "./security-headers";
 import { widgetRoutes } from "./widget-routes";
 
-export function createParentApp(config: StackConfig, enclave: EnclaveHost): Express {
+export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: () => number = Date.now): Express {
   const app = express();
   app.disable("x-powered-by");
   app.use((req, res, next) => {
@@ -31,7 +31,7 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost): Expr
     res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null } satisfies ReadyResponse);
   });
   app.use(widgetRoutes(config, { pcr0: toBase64url(enclave.pcr0), rootCertificate: toBase64url(enclave.rootCertificate) }));
-  app.use(apiRoutes(enclave));
+  app.use(apiRoutes(enclave, now));
   app.use(apiErrorHandler);
   return app;
 }

@@ -10,6 +10,7 @@ import { openEnclaveSession } from "../../widget/frame/enclave-client";
 import { toBase64url } from "../../common/base64url";
 import { open, post, rawSession, seal } from "../support/enclave-box";
 import { startTestStack, type TestStack } from "../support/stack";
+import { seededBytes, seededRandom } from "../support/seeded-random";
 
 describe("enclave API", () => {
   let stack: TestStack;
@@ -100,12 +101,15 @@ describe("enclave API", () => {
     await stillServing();
   });
 
-  it("expires sessions", async () => {
-    const short = await startTestStack({ FACESIGN_SESSION_TTL_MS: "300" });
+  it("expires sessions at the parent's clock, not before", async () => {
+    let clock = Date.now();
+    const short = await startTestStack({ FACESIGN_SESSION_TTL_MS: "300" }, { now: () => clock });
     try {
       const s = await rawSession(short.config.widgetOrigin);
-      await new Promise((r) => setTimeout(r, 400));
-      assert.deepEqual(await post(short.config.widgetOrigin, s.sessionId, seal(s, { type: "ping", counter: 1 })), { status: 410, code: "session_expired" });
+      clock += 299;
+      assert.equal((await post(short.config.widgetOrigin, s.sessionId, seal(s, { type: "ping", counter: 1 }))).status, 200);
+      clock += 1;
+      assert.deepEqual(await post(short.config.widgetOrigin, s.sessionId, seal(s, { type: "ping", counter: 2 })), { status: 410, code: "session_expired" });
     } finally {
       await short.stop();
     }
@@ -115,9 +119,10 @@ describe("enclave API", () => {
     const s = await rawSession(origin);
     const valid = seal(s, { type: "ping", counter: 1 });
     const validSession = new TextEncoder().encode(JSON.stringify({ nonce: toBase64url(new Uint8Array(32)), clientPublicKey: toBase64url(new Uint8Array(32)) }));
+    const random = seededRandom(1000);
     const mutate = (b: Uint8Array) => {
-      const out = b.slice(0, Math.max(1, Math.floor(Math.random() * (b.length + 8))));
-      for (let i = 0; i < 1 + Math.floor(Math.random() * 4); i++) out[Math.floor(Math.random() * out.length)] = Math.floor(Math.random() * 256);
+      const out = b.slice(0, Math.max(1, Math.floor(random() * (b.length + 8))));
+      for (let i = 0; i < 1 + Math.floor(random() * 4); i++) out[Math.floor(random() * out.length)] = Math.floor(random() * 256);
       return out;
     };
     // A real collection before each reading, so the check sees retained memory, not garbage not yet collected.
@@ -132,7 +137,7 @@ describe("enclave API", () => {
     for (let i = 0; i < 1000; i++) {
       if (i === 200) before = rss();
       const kind = i % 4;
-      const body = kind === 0 ? nacl.randomBytes(Math.floor(Math.random() * 300)) : kind === 1 ? mutate(valid) : mutate(validSession);
+      const body = kind === 0 ? seededBytes(random, Math.floor(random() * 300)) : kind === 1 ? mutate(valid) : mutate(validSession);
       const target = kind === 2 ? `${origin}/v1/sessions` : `${origin}/v1/sessions/${i % 8 === 3 ? "x" : s.sessionId}/requests`;
       const type = kind === 2 ? "application/json" : i % 16 === 5 ? "application/json" : "application/octet-stream";
       const res = await fetch(target, { method: "POST", headers: { "content-type": type }, body: body as BodyInit });

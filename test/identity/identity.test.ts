@@ -8,20 +8,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nacl from "tweetnacl";
 import { Registry, type TemplateSource } from "../../enclave-service/enclave/identity/registry";
-import { SealError, Sealer, type SealedRecord } from "../../enclave-service/enclave/identity/sealing";
+import { SealError, Sealer } from "../../enclave-service/enclave/identity/sealing";
+import type { SealedRecord } from "../../contracts/parent-enclave";
 import { exactBest, VectorIndex } from "../../enclave-service/enclave/identity/vector-index";
 import { EnclaveTemplates } from "../../enclave-service/parent/store/enclave-templates";
 import { CANDIDATE_CAPACITY } from "../../enclave-service/enclave/identity/scan-kernel";
 import pg from "pg";
 import { openPostgresStore, openSqliteStore, type TemplateStore } from "../../enclave-service/parent/store/template-store";
 import { startPostgres, type TestPostgres } from "../support/postgres";
+import { seededRandom } from "../support/seeded-random";
 
 const THRESHOLD = 0.42;
 const unit = (v: Float32Array) => {
   const n = Math.hypot(...v);
   return v.map((x) => x / n);
 };
-const randomUnit = () => unit(Float32Array.from({ length: 512 }, () => Math.random() - 0.5));
+const random = seededRandom(14);
+const randomUnit = () => unit(Float32Array.from({ length: 512 }, () => random() - 0.5));
 /** A noisy copy with cosine about `similarity` to `v`. */
 const near = (v: Float32Array, similarity: number) => {
   const noise = randomUnit();
@@ -117,7 +120,7 @@ describe("identity", () => {
   it("50 concurrent scans of 10 people make exactly 10 ids, with fresh 128-bit ids and 32-byte entropy", async (t) => {
     const { registry, identify } = await enclaveRegistry(t);
     const people = Array.from({ length: 10 }, randomUnit);
-    const scans = Array.from({ length: 50 }, (_, i) => ({ person: i % 10, vector: near(people[i % 10]!, 0.75) })).sort(() => Math.random() - 0.5);
+    const scans = Array.from({ length: 50 }, (_, i) => ({ person: i % 10, vector: near(people[i % 10]!, 0.75) })).sort(() => random() - 0.5);
     const results = await Promise.all(scans.map((s) => identify(s.vector)));
     const idOf = new Map<number, string>();
     results.forEach((r, i) => {

@@ -4,12 +4,14 @@
 import nacl from "tweetnacl";
 import { Sealer } from "../../enclave-service/enclave/identity/sealing";
 import { openPostgresStore, openSqliteStore } from "../../enclave-service/parent/store/template-store";
+import { seededRandom } from "./seeded-random";
 
 const [target, keyHex] = process.argv.slice(2);
 const store = target!.startsWith("postgres://") ? await openPostgresStore(target!) : openSqliteStore(target!);
 const sealer = new Sealer(Uint8Array.from(Buffer.from(keyHex!, "hex")));
+const random = seededRandom(Number.parseInt(keyHex!.slice(0, 8), 16));
 for (let n = 1; ; n++) {
-  const vector = Float32Array.from({ length: 512 }, () => Math.random() - 0.5);
+  const vector = Float32Array.from({ length: 512 }, () => random() - 0.5);
   await store.put(sealer.seal({ userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector, created: Date.now() }));
   process.stdout.write(`${n}\n`);
 }

@@ -7,13 +7,8 @@ import { ARCFACE_SIZE, fivePoints, similarityToTemplate } from "./align";
 import { FaceError } from "./errors";
 import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "../../../common/face-geometry";
 import { cropMap, decodeFrame, warp, type RgbImage } from "./image";
+import type { FaceModels } from "../../../contracts/parent-enclave";
 
-export interface FaceModels {
-  detect: Uint8Array;
-  landmark: Uint8Array;
-  feature: Uint8Array;
-  liveness: Uint8Array;
-}
 
 export interface FaceAnalysis {
   /** Normalised to the frame. */

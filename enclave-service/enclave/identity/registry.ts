@@ -6,7 +6,8 @@
 // moved under another user's hash, is refused. Identifications run one at a time (a
 // queue), so two scans of the same new face cannot both miss and make two ids.
 import nacl from "tweetnacl";
-import type { SealedRecord, Sealer, TemplateRecord } from "./sealing";
+import type { Sealer, TemplateRecord } from "./sealing";
+import type { SealedRecord } from "../../../contracts/parent-enclave";
 import { exactBest, VectorIndex } from "./vector-index";
 
 export interface RandomSource {

@@ -6,6 +6,7 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import nacl from "tweetnacl";
 import { FACE_VECTOR_DIM } from "./registry-types";
+import type { SealedRecord } from "../../../contracts/parent-enclave";
 
 export const RECORD_VERSION = 1;
 
@@ -16,11 +17,6 @@ export interface TemplateRecord {
   created: number;
 }
 
-export interface SealedRecord {
-  /** Hex HMAC-SHA256 of the user id under a key derived from the sealing key. */
-  keyHash: string;
-  sealed: Uint8Array;
-}
 
 export class SealError extends Error {
   override readonly name = "SealError";

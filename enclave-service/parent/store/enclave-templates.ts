@@ -1,7 +1,7 @@
 // The template store as the enclave reads it: sealed records by keyed hash, for the
 // re-rank of the enclave's 1:N candidates. A read waits for every record given to
 // `keep` to be stored, so the scan after an enrolment finds the user it enrolled.
-import type { SealedRecord } from "../../enclave/identity/sealing";
+import type { SealedRecord } from "../../../contracts/parent-enclave";
 import type { TemplateStore } from "./template-store";
 
 export class EnclaveTemplates {

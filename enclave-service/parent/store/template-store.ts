@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { SealedRecord } from "../../enclave/identity/sealing";
+import type { SealedRecord } from "../../../contracts/parent-enclave";
 
 export interface TemplateStore {
   /** Every record, in the order stored. */
