@@ -92,8 +92,10 @@ export const MAX_SIGN_BYTES = 64 * 1024;
 const sizeOf = (value: unknown) => JSON.stringify(value, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x)).length;
 
 /**
- * Argument schemas, one tuple per method. Built on first use: the loader never
- * validates what the frame sends it this way, so its bundle leaves valibot out.
+ * The frame's API, as one table: each method's argument schema (what the host may
+ * send; the frame checks it at run time). The method list, FrameApi's signatures and
+ * the argument check all come from it. Built on first use: the loader never validates
+ * what the frame sends it this way, so its bundle leaves valibot out.
  */
 function buildFrameApiArgs() {
   const typedData = v.pipe(
@@ -128,9 +130,11 @@ function buildFrameApiArgs() {
 }
 type FrameApiArgs = ReturnType<typeof buildFrameApiArgs>;
 let frameApiArgs: FrameApiArgs | undefined;
+const argsTable = (): FrameApiArgs => (frameApiArgs ??= buildFrameApiArgs());
 
-export const FRAME_METHODS = ["hello", "connect", "accounts", "signMessage", "personalSign", "signTypedData", "requestAccessGrant"] as const satisfies readonly (keyof FrameApiArgs)[];
-export type FrameMethod = (typeof FRAME_METHODS)[number];
+export type FrameMethod = keyof FrameApiArgs;
+/** The methods the frame answers: the table's keys. */
+export const frameMethods = (): FrameMethod[] => Object.keys(argsTable()) as FrameMethod[];
 export type TypedData = v.InferOutput<FrameApiArgs["signTypedData"]>[0];
 export type AccessGrantRequest = v.InferOutput<FrameApiArgs["requestAccessGrant"]>[0];
 
@@ -159,25 +163,27 @@ export interface SignMessageResult {
 }
 
 /**
- * Every method that reads or uses a key first unlocks the wallet with a face scan if it
- * is locked; every signature is shown to the user for approval (user_rejected if not).
+ * What each method resolves with. Every method that reads or uses a key first unlocks
+ * the wallet with a face scan if it is locked; every signature is shown to the user for
+ * approval (user_rejected if not).
  */
-export interface FrameApi {
-  hello(): Promise<HelloResult>;
-  connect(): Promise<ConnectResult>;
+interface FrameResults extends Record<FrameMethod, unknown> {
+  hello: HelloResult;
+  connect: ConnectResult;
   /** The EVM address while the wallet is unlocked, without asking the user; else none. */
-  accounts(): Promise<Hex[]>;
-  signMessage(message: string | Uint8Array): Promise<SignMessageResult>;
-  personalSign(message: string): Promise<Hex>;
-  signTypedData(typedData: TypedData): Promise<Hex>;
+  accounts: Hex[];
+  signMessage: SignMessageResult;
+  personalSign: Hex;
+  signTypedData: Hex;
   /** After consent, the user's credential re-encrypted to the consumer and an idOS access grant for it. */
-  requestAccessGrant(request: AccessGrantRequest): Promise<{ grantId: string }>;
+  requestAccessGrant: { grantId: string };
 }
+
+export type FrameApi = { [M in FrameMethod]: (...args: v.InferInput<FrameApiArgs[M]>) => Promise<FrameResults[M]> };
 
 /** Validates a call's arguments; the iframe acts on nothing that fails this. */
 export function parseArgs<M extends FrameMethod>(method: M, args: unknown): v.InferOutput<FrameApiArgs[M]> {
-  frameApiArgs ??= buildFrameApiArgs();
-  const parsed = v.safeParse(frameApiArgs[method] as FrameApiArgs[M], args);
+  const parsed = v.safeParse(argsTable()[method], args);
   if (!parsed.success) throw new FaceSignError("invalid_request", `Invalid arguments for ${method}: ${parsed.issues[0]?.message ?? "malformed"}`);
   return parsed.output;
 }
@@ -196,7 +202,7 @@ const throwHandler: TransferHandler<{ value: unknown }, { isError: true; value: 
 export function installErrorTransfer(): void {
   const original = transferHandlers.get("throw");
   // Keep Comlink's detection (it marks thrown values with a private symbol), change only the wire form.
-  transferHandlers.set("throw", { ...throwHandler, canHandle: original ? original.canHandle : throwHandler.canHandle });
+  transferHandlers.set("throw", { ...throwHandler, canHandle: (value: unknown): value is { value: unknown } => (original ?? throwHandler).canHandle(value) });
 }
 
 /** The exact wire message Comlink's caller expects for a rejected call, for calls refused before Comlink sees them. */

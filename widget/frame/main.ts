@@ -2,7 +2,7 @@
 // API, and run the screens (home → scan → result, or a problem with a retry); the
 // scan unlocks the wallet that the API's methods use.
 import { expose } from "comlink";
-import { FaceSignError, FRAME_METHODS, installErrorTransfer, type HandshakeReply, type WindowRequest } from "../../contracts/page-frame";
+import { FaceSignError, frameMethods, installErrorTransfer, type HandshakeReply, type WindowRequest } from "../../contracts/page-frame";
 import { createFrameApi } from "./api";
 import { readFrameConfig } from "./config";
 import { guardedEndpoint } from "./guarded-endpoint";
@@ -53,8 +53,8 @@ const wallet = new WalletSession(scanUntilDone, config.signWindowMs, (unlocked) 
 // The keys go as soon as this document does (the modal closed, or the page went away).
 addEventListener("pagehide", () => wallet.lock());
 
-acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrigin }) => {
-  expose(createFrameApi(hostOrigin, wallet, credentials), guardedEndpoint(port, FRAME_METHODS));
+void acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrigin }) => {
+  expose(createFrameApi(hostOrigin, wallet, credentials), guardedEndpoint(port, frameMethods()));
   const ready: HandshakeReply = { type: "facesign:ready" };
   port.postMessage(ready);
   // Esc inside the frame never reaches the host's dialog: ask the host to close it.
