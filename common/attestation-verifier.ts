@@ -60,7 +60,7 @@ function decodeDocument(document: Uint8Array) {
   try {
     const cose: unknown = decode(document, { useMaps: true, tags: Object.assign([], { 18: (inner: unknown) => inner }) });
     if (!Array.isArray(cose) || cose.length !== 4) return fail("format");
-    const [protectedHeader, , payloadBytes, signature] = cose.map((x, i) => (i === 1 ? x : bytes(x))) as [Uint8Array, unknown, Uint8Array, Uint8Array];
+    const [protectedHeader, , payloadBytes, signature] = (cose as unknown[]).map((x, i) => (i === 1 ? x : bytes(x))) as [Uint8Array, unknown, Uint8Array, Uint8Array];
     const header = decode(protectedHeader, { useMaps: true }) as unknown;
     if (!(header instanceof Map) || header.get(1) !== ES384) return fail("format");
     const payload = decode(payloadBytes, { useMaps: true }) as unknown;

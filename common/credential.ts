@@ -71,8 +71,8 @@ export function verifyCredential(jws: string): FaceSignCredential {
   let head: { alg?: unknown; typ?: unknown };
   let credential: FaceSignCredential;
   try {
-    head = JSON.parse(new TextDecoder().decode(header));
-    credential = JSON.parse(new TextDecoder().decode(payload));
+    head = JSON.parse(new TextDecoder().decode(header)) as typeof head;
+    credential = JSON.parse(new TextDecoder().decode(payload)) as FaceSignCredential;
   } catch {
     throw new CredentialError("jws_malformed", "The JWS header or payload is not JSON.");
   }

@@ -149,11 +149,11 @@ const fromEnclaveSchema = v.union([
 /** Parses what arrived from the enclave; null for anything malformed. */
 export function parseFromEnclave(message: unknown): FromEnclave | null {
   const parsed = v.safeParse(fromEnclaveSchema, message);
-  return parsed.success ? (parsed.output as FromEnclave) : null;
+  return parsed.success ? (parsed.output) : null;
 }
 
 /** An op's result as the parent accepts it; null when the enclave's answer has the wrong shape. */
 export function parseResult<Op extends EnclaveOp>(op: Op, result: unknown): OpResult<Op> | null {
-  const parsed = v.safeParse(ENCLAVE_OPS[op].result as v.GenericSchema, result);
-  return parsed.success ? (parsed.output as OpResult<Op>) : null;
+  const parsed = v.safeParse(ENCLAVE_OPS[op].result, result);
+  return parsed.success ? (parsed.output) : null;
 }

@@ -29,7 +29,7 @@ function demoApi({ widgetOrigin, idosOrigin, consumerPins }: HostDemoOptions): e
   router.get("/api/consumer", (_req, res) => void res.json({ consumerEncryptionPublicKey: toBase64url(encryption.publicKey), consumerAuthPublicKey: toBase64url(auth.publicKey) } satisfies ConsumerKeys));
   router.post("/api/verify-signature", async (req, res) => {
     const r = req.body as VerifySignatureRequest;
-    let valid = false;
+    let valid: boolean;
     try {
       valid =
         r.kind === "personal_sign"

@@ -5,7 +5,7 @@ import express, { type ErrorRequestHandler } from "express";
 import * as v from "valibot";
 import type { IdosDb } from "./idos-db";
 import { IdosNode } from "./idos-node";
-import { envelopeSchema, IDOS_ERRORS, IdosError } from "../contracts/idos";
+import { envelopeSchema, IdosError } from "../contracts/idos";
 
 export function createIdosApp({ db, widgetOrigin }: { db: IdosDb; widgetOrigin: string }): express.Express {
   const node = new IdosNode(db);

@@ -8,8 +8,8 @@ import { median } from "./stats";
 
 const stack = await startTestStack();
 const pins = { rootCertificate: stack.enclave.rootCertificate, pcr0: stack.enclave.pcr0 };
-let sessionsPerSecond = 0;
-let verifiedPerSecond = 0;
+let sessionsPerSecond: number;
+let verifiedPerSecond: number;
 try {
   const rate = async (open: () => Promise<unknown>, seconds = 3, concurrency = 4) => {
     const until = performance.now() + seconds * 1000;

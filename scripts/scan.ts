@@ -39,7 +39,7 @@ if (running) {
 } else {
   process.env.FACESIGN_LOG ??= "silent";
   const stack = await startStack(config);
-  stop = stack.stop;
+  stop = () => stack.stop();
 }
 try {
   const outcome = await driveScan({ hostDemoOrigin: config.hostDemoOrigin, camera: cameraFile(resolve(camera), { duration: 12 }), ...(profile ? { profileDir: profile } : {}), ...(sign !== undefined ? { sign } : {}), ...(grantTo !== undefined ? { grantTo } : {}) });

@@ -1,7 +1,7 @@
 // `npm test`: models present, types check, build, component tests in real Chromium
 // (web-test-runner), then every node test file (unit, service, and the Playwright-
 // driven cross-origin flows). The node test runner's summary is the last thing printed.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 

@@ -34,7 +34,7 @@ export async function createDevAttestor(signer: DevSigner): Promise<Attestor> {
         user_data: userData,
         nonce,
       });
-      const signature = new Uint8Array(await crypto.subtle.sign(SIGN_ALG, key, sigStructure(protectedHeader, payload) as Uint8Array<ArrayBuffer>));
+      const signature = new Uint8Array(await crypto.subtle.sign(SIGN_ALG, key, sigStructure(protectedHeader, payload)));
       return encode([protectedHeader, new Map(), payload, signature]);
     },
   };

@@ -25,7 +25,7 @@ interface StoredCa {
 
 const b64 = (b: ArrayBuffer | Uint8Array) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString("base64");
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
-const generate = () => crypto.subtle.generateKey(ALG, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+const generate = () => crypto.subtle.generateKey(ALG, true, ["sign", "verify"]);
 const serial = () => Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString("hex");
 
 async function createCa(): Promise<StoredCa> {

@@ -66,7 +66,7 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
     "/frame",
     express.static(frameDir, {
       index: false,
-      setHeaders: (res) => setFrameHeaders(res as unknown as express.Response, config),
+      setHeaders: (res) => setFrameHeaders(res, config),
     }),
   );
   return router;

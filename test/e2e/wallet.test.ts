@@ -17,11 +17,12 @@ import { hostGlobals, recordPortTraffic } from "../support/channel-recorder";
 import { enrolledSecrets } from "../support/enrolled-secrets";
 import { startTestStack, type TestStack } from "../support/stack";
 import { MAIL } from "../support/typed-data";
+import type * as Viem from "viem";
 
 type Hex = `0x${string}`;
 // Page-side code is written in the page's terms; these are its globals.
-declare const viem: typeof import("viem");
-declare let client: import("viem").WalletClient;
+declare const viem: typeof Viem;
+declare let client: Viem.WalletClient;
 
 const viemBundle = esbuild.build({ entryPoints: ["test/support/viem-browser.ts"], bundle: true, format: "iife", write: false, minify: true }).then((r) => r.outputFiles[0]!.text);
 
@@ -92,7 +93,7 @@ describe("wallet: keys from the face, consent, EIP-1193 and EIP-6963", () => {
       assert.ok(await verifyMessage({ address, message: text, signature: await signing }));
 
       // EIP-712 v4, decoded into fields on the consent screen, approved.
-      const typed = page.evaluate(([a, td]) => client.signTypedData({ ...(td as Parameters<typeof client.signTypedData>[0]), account: a } as Parameters<typeof client.signTypedData>[0]), [address, MAIL] as const);
+      const typed = page.evaluate(([a, td]) => client.signTypedData({ ...(td as Parameters<typeof client.signTypedData>[0]), account: a }), [address, MAIL] as const);
       await answer(frame, "#approve", ["from.name", "Alice", "contents", "Hello, Bob!", "amount", "1000", "FaceSign demo"], origin);
       assert.ok(await verifyTypedData({ ...(MAIL as Parameters<typeof verifyTypedData>[0]), address, signature: await typed }));
 

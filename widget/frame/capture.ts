@@ -58,13 +58,13 @@ function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promis
 export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps, stepTimeoutMs = 15_000, signal }: CaptureOptions): Promise<CapturedFrame[]> {
   const video = view.video;
   let runner: ChallengeRunner | undefined;
-  let failed: unknown;
+  let failed: Error | undefined;
   steps.then(
     (s) => {
       runner = new ChallengeRunner(s);
       view.steps = s;
     },
-    (error: unknown) => (failed = error),
+    (error: unknown) => (failed = error instanceof Error ? error : new FaceSignError("internal_error")),
   );
   const frames: CapturedFrame[] = [];
   let previous: FaceObservation | undefined;

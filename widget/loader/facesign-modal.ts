@@ -23,7 +23,7 @@ function rejectOnClose(remote: Remote<FrameApi>, closed: Promise<never>): Remote
   closed.catch(() => undefined);
   return new Proxy(remote, {
     // "then" stays undefined, or awaiting the remote would call into the frame.
-    get: (target, method: keyof FrameApi & string) => (method === ("then" as string) ? undefined : (...args: never[]) => Promise.race([(target[method] as (...a: never[]) => Promise<unknown>)(...args), closed])),
+    get: (target, method: keyof FrameApi) => (method === ("then" as string) ? undefined : (...args: never[]) => Promise.race([(target[method] as (...a: never[]) => Promise<unknown>)(...args), closed])),
   });
 }
 

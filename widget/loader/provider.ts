@@ -55,7 +55,7 @@ export function createProvider(modal: () => FaceSignModal, chainId: Hex = "0x1")
     return remote;
   };
 
-  const params = (args: RequestArguments) => (Array.isArray(args.params) ? args.params : []);
+  const params = (args: RequestArguments) => (Array.isArray(args.params) ? (args.params as unknown[]) : []);
 
   return {
     isFaceSign: true,

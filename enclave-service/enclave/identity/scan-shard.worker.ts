@@ -11,7 +11,7 @@ const MAX_BYTES = 65536 * PAGE;
 const { kernel } = workerData as ShardInit;
 const memory = new WebAssembly.Memory({ initial: Math.ceil((ROWS_OFFSET + ROW_BYTES * 1024) / PAGE) });
 const { scan } = new WebAssembly.Instance(kernel, { shard: { memory } }).exports as {
-  scan(n: number, qs: number, qn: number, qe: number, cut: number): number;
+  scan: (n: number, qs: number, qn: number, qe: number, cut: number) => number;
 };
 let rows = 0;
 

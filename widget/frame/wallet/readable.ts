@@ -9,6 +9,7 @@ export function readableMessage(bytes: Uint8Array): { text: string; isHex: boole
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     // Control characters (other than line breaks and tabs) could hide what is signed.
+    // eslint-disable-next-line no-control-regex -- control and bidi characters are exactly what marks bytes as not text
     if (!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text)) return { text, isHex: false };
   } catch {
     // not UTF-8: shown as hex
