@@ -10,19 +10,38 @@ const common = { bundle: true, sourcemap: true, logLevel: "warning", legalCommen
 /** Browser code: the loader, the iframe app and its workers, the host demo. */
 export const browserBuilds = [
   { ...common, entryPoints: { facesign: "widget/loader/index.ts" }, outdir: "dist", format: "iife", minify: true, target: "es2020" },
-  { ...common, entryPoints: { frame: "widget/frame/main.ts", "tracker.worker": "widget/frame/workers/tracker.worker.ts" }, outdir: "dist/frame", format: "esm", minify: true, target: "es2022", splitting: true, chunkNames: "chunks/[name]-[hash]" },
+  {
+    ...common,
+    entryPoints: { frame: "widget/frame/main.ts", "tracker.worker": "widget/frame/workers/tracker.worker.ts" },
+    outdir: "dist/frame",
+    format: "esm",
+    minify: true,
+    target: "es2022",
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+  },
   { ...common, entryPoints: { demo: "host-demo/demo.ts" }, outdir: "dist/host-demo", format: "esm", minify: true, target: "es2022" },
 ];
 
 /** Node code. Packages stay external (installed by npm); project code is bundled. */
 export const nodeBuilds = [
   // The enclave core, with every dependency inside: its SHA-384 is PCR0, so what is measured is what runs.
-  { ...common, entryPoints: { enclave: "enclave-service/enclave/worker.ts", "scan-shard": "enclave-service/enclave/identity/scan-shard.worker.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", sourcemap: false,
+  {
+    ...common,
+    entryPoints: { enclave: "enclave-service/enclave/worker.ts", "scan-shard": "enclave-service/enclave/identity/scan-shard.worker.ts" },
+    outdir: "dist/service",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: false,
     // Native addons cannot be bundled: in the enclave image they sit beside the bundle, pinned by package-lock.json.
     external: ["onnxruntime-node", "onnxruntime-web", "sharp"],
     define: { __FACESIGN_PRODUCTION__: String(process.env.FACESIGN_BUILD === "production") },
     // CommonJS dependencies call require("crypto") (tweetnacl) and read __dirname (wabt): give the ES module both.
-    banner: { js: 'import { createRequire as __cr } from "node:module"; import { fileURLToPath as __fu } from "node:url"; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL(".", import.meta.url));' } },
+    banner: {
+      js: 'import { createRequire as __cr } from "node:module"; import { fileURLToPath as __fu } from "node:url"; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL(".", import.meta.url));',
+    },
+  },
   // The parent alone (production), and the local development stack around it.
   { ...common, entryPoints: { parent: "enclave-service/parent/main.ts", server: "scripts/start.ts" }, outdir: "dist/service", platform: "node", format: "esm", target: "node20", packages: "external" },
 ];

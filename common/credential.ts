@@ -78,7 +78,13 @@ export function verifyCredential(jws: string): FaceSignCredential {
   }
   if (head.alg !== "EdDSA" || head.typ !== "vc+jwt") throw new CredentialError("jws_malformed", "Expected an EdDSA vc+jwt.");
   const s = credential?.credentialSubject;
-  if (credential?.["@context"]?.[0] !== VC_CONTEXT || credential.type?.[1] !== CREDENTIAL_TYPE || typeof credential.issuer !== "string" || typeof s?.id !== "string" || typeof s.faceSignUserId !== "string")
+  if (
+    credential?.["@context"]?.[0] !== VC_CONTEXT ||
+    credential.type?.[1] !== CREDENTIAL_TYPE ||
+    typeof credential.issuer !== "string" ||
+    typeof s?.id !== "string" ||
+    typeof s.faceSignUserId !== "string"
+  )
     throw new CredentialError("credential_malformed", "Not a FaceSign credential.");
   const signingInput = utf8(parts.slice(0, 2).join("."));
   if (signature.length !== 64 || !nacl.sign.detached.verify(signingInput, signature, publicKeyOfDid(credential.issuer)))
@@ -96,7 +102,10 @@ export function encryptContent(plaintext: Uint8Array, recipientPublicKey: Uint8A
 }
 
 export function decryptContent(content: Uint8Array, encryptorPublicKey: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  const opened = content.length > nacl.box.nonceLength && encryptorPublicKey.length === 32 ? nacl.box.open(content.subarray(nacl.box.nonceLength), content.subarray(0, nacl.box.nonceLength), encryptorPublicKey, secretKey) : null;
+  const opened =
+    content.length > nacl.box.nonceLength && encryptorPublicKey.length === 32
+      ? nacl.box.open(content.subarray(nacl.box.nonceLength), content.subarray(0, nacl.box.nonceLength), encryptorPublicKey, secretKey)
+      : null;
   if (!opened) throw new CredentialError("decryption_failed", "The credential content does not open with this key.");
   return opened;
 }

@@ -35,5 +35,4 @@ export function codedErrorClass<const Catalogue extends ErrorCatalogue>(name: st
 }
 
 /** Whether `code` names an entry of the catalogue (own keys only: "toString" is not a code). */
-export const isCatalogued = <Catalogue extends ErrorCatalogue>(catalogue: Catalogue, code: unknown): code is keyof Catalogue & string =>
-  typeof code === "string" && Object.hasOwn(catalogue, code);
+export const isCatalogued = <Catalogue extends ErrorCatalogue>(catalogue: Catalogue, code: unknown): code is keyof Catalogue & string => typeof code === "string" && Object.hasOwn(catalogue, code);

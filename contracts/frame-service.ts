@@ -72,7 +72,6 @@ export const frameConfigSchema = v.object({
 });
 export type FrameConfig = v.InferOutput<typeof frameConfigSchema>;
 
-
 // --- GET /v1/embed-check: before the frame, the loader asks whether this page is a partner ---
 // (answered by the Origin header the browser sends)
 

@@ -35,7 +35,10 @@ export const IDOS_ACTIONS = {
   get_user: { signed: true, params: v.strictObject({}) },
   add_wallet: { signed: true, params: v.strictObject({ id, address: hex32, public_key: hex32, wallet_type: v.literal("FaceSign") }) },
   get_wallets: { signed: true, params: v.strictObject({}) },
-  add_credential: { signed: true, params: v.strictObject({ id, issuer_auth_public_key: v.pipe(v.string(), v.maxLength(256)), encryptor_public_key: base64(64), content: base64(64 * 1024), public_notes: notes }) },
+  add_credential: {
+    signed: true,
+    params: v.strictObject({ id, issuer_auth_public_key: v.pipe(v.string(), v.maxLength(256)), encryptor_public_key: base64(64), content: base64(64 * 1024), public_notes: notes }),
+  },
   get_credentials: { signed: true, params: v.strictObject({}) },
   get_credential_owned: { signed: true, params: v.strictObject({ id }) },
   share_credential: {
@@ -74,7 +77,11 @@ export const MAX_SKEW_MS = 5 * 60_000;
 /** JSON with sorted keys, so both sides sign the same bytes. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   return JSON.stringify(value);
 }
 

@@ -113,7 +113,13 @@ function buildFrameApiArgs() {
     accounts: v.strictTuple([]),
     /** ed25519 over the bytes, or over the UTF-8 of the text. */
     signMessage: v.strictTuple([
-      v.union([v.pipe(v.string(), v.maxLength(MAX_SIGN_BYTES)), v.pipe(v.instance(Uint8Array), v.check((b) => b.length <= MAX_SIGN_BYTES, "message is too large"))]),
+      v.union([
+        v.pipe(v.string(), v.maxLength(MAX_SIGN_BYTES)),
+        v.pipe(
+          v.instance(Uint8Array),
+          v.check((b) => b.length <= MAX_SIGN_BYTES, "message is too large"),
+        ),
+      ]),
     ]),
     /** EIP-191: a 0x-prefixed hex string is bytes, anything else is UTF-8 text (as personal_sign's callers send it). */
     personalSign: v.strictTuple([v.pipe(v.string(), v.maxLength(2 * MAX_SIGN_BYTES + 2))]),

@@ -80,7 +80,14 @@ export const ENCLAVE_OPS = {
   },
   openSession: {
     args: v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32), now: time }),
-    result: v.strictObject({ sessionId: bytes(16), attestation: bytes(1, 64 * 1024), enclavePublicKey: bytes(32), challengeId: bytes(16), steps: v.array(v.picklist(CHALLENGE_STEPS)), expiresAt: time }),
+    result: v.strictObject({
+      sessionId: bytes(16),
+      attestation: bytes(1, 64 * 1024),
+      enclavePublicKey: bytes(32),
+      challengeId: bytes(16),
+      steps: v.array(v.picklist(CHALLENGE_STEPS)),
+      expiresAt: time,
+    }),
   },
   sessionRequest: {
     args: v.strictObject({ sessionId: bytes(16), body: bytes(1, LIMITS.scanBody), now: time }),
@@ -149,11 +156,11 @@ const fromEnclaveSchema = v.union([
 /** Parses what arrived from the enclave; null for anything malformed. */
 export function parseFromEnclave(message: unknown): FromEnclave | null {
   const parsed = v.safeParse(fromEnclaveSchema, message);
-  return parsed.success ? (parsed.output) : null;
+  return parsed.success ? parsed.output : null;
 }
 
 /** An op's result as the parent accepts it; null when the enclave's answer has the wrong shape. */
 export function parseResult<Op extends EnclaveOp>(op: Op, result: unknown): OpResult<Op> | null {
   const parsed = v.safeParse(ENCLAVE_OPS[op].result, result);
-  return parsed.success ? (parsed.output) : null;
+  return parsed.success ? parsed.output : null;
 }

@@ -23,7 +23,8 @@ function log(dir: "←" | "→" | "•", text: string, detail?: unknown, error =
   timeline.append(item);
 }
 
-const post = async <T>(path: string, body: unknown): Promise<T> => (await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<T>;
+const post = async <T>(path: string, body: unknown): Promise<T> =>
+  (await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<T>;
 const short = (s: string) => (s.length > 26 ? `${s.slice(0, 14)}…${s.slice(-8)}` : s);
 const done = (step: string) => ($(step).dataset.done = "");
 

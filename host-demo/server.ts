@@ -26,7 +26,10 @@ function demoApi({ widgetOrigin, idosOrigin, consumerPins }: HostDemoOptions): e
   const encryption = nacl.box.keyPair();
   const auth = nacl.sign.keyPair();
   router.use(express.json({ limit: "96kb" }));
-  router.get("/api/consumer", (_req, res) => void res.json({ consumerEncryptionPublicKey: toBase64url(encryption.publicKey), consumerAuthPublicKey: toBase64url(auth.publicKey) } satisfies ConsumerKeys));
+  router.get(
+    "/api/consumer",
+    (_req, res) => void res.json({ consumerEncryptionPublicKey: toBase64url(encryption.publicKey), consumerAuthPublicKey: toBase64url(auth.publicKey) } satisfies ConsumerKeys),
+  );
   router.post("/api/verify-signature", async (req, res) => {
     const r = req.body as VerifySignatureRequest;
     let valid: boolean;

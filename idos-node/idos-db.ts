@@ -67,7 +67,10 @@ const numbered = (sql: string) => {
 export async function openPostgresIdosDb(url: string): Promise<IdosDb> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   for (const s of SCHEMA) await pool.query(s);
-  const on = (client: pg.Pool | pg.PoolClient): IdosDb["query"] => async <T>(sql: string, params: unknown[] = []) => (await client.query(numbered(sql), params)).rows as T[];
+  const on =
+    (client: pg.Pool | pg.PoolClient): IdosDb["query"] =>
+    async <T>(sql: string, params: unknown[] = []) =>
+      (await client.query(numbered(sql), params)).rows as T[];
   return {
     query: on(pool),
     async transaction(work) {

@@ -64,7 +64,10 @@ export class IdosNode {
     if (Math.abs(this.now() - auth.timestamp) > MAX_SKEW_MS) throw new IdosError("stale_request");
     if (!nacl.sign.detached.verify(signingMessage(action, auth.timestamp, params), fromHex(auth.signature), fromHex(auth.public_key))) throw new IdosError("signature_invalid");
     // Insert-or-fail: a signature is accepted once, atomically, whatever runs alongside.
-    const fresh = await this.db.query<{ signature: string }>("INSERT INTO idos_seen_signatures (signature, seen_at) VALUES (?, ?) ON CONFLICT (signature) DO NOTHING RETURNING signature", [auth.signature, this.now()]);
+    const fresh = await this.db.query<{ signature: string }>("INSERT INTO idos_seen_signatures (signature, seen_at) VALUES (?, ?) ON CONFLICT (signature) DO NOTHING RETURNING signature", [
+      auth.signature,
+      this.now(),
+    ]);
     if (fresh.length === 0) throw new IdosError("replayed");
     return auth.public_key;
   }
@@ -88,88 +91,103 @@ export class IdosNode {
   /** One handler per action, typed by the action's parameters and result. */
   private readonly handlers: { [A in IdosAction]: (p: IdosParams<A>, signer: Signer<A>) => Promise<IdosResults[A]> } = {
     add_user_as_inserter: async (p, signer) => {
-    const taken = await this.db.query("SELECT id FROM idos_users WHERE id = ? OR inserter = ?", [p.id, signer]);
-    if (taken.length) throw new IdosError("conflict", "This profile, or a profile inserted by this key, exists.");
-    const user = { id: p.id, recipient_encryption_public_key: p.recipient_encryption_public_key };
-    await this.db.query("INSERT INTO idos_users (id, recipient_encryption_public_key, inserter, created_at) VALUES (?, ?, ?, ?)", [user.id, user.recipient_encryption_public_key, signer, this.now()]);
-    return user;
-  
+      const taken = await this.db.query("SELECT id FROM idos_users WHERE id = ? OR inserter = ?", [p.id, signer]);
+      if (taken.length) throw new IdosError("conflict", "This profile, or a profile inserted by this key, exists.");
+      const user = { id: p.id, recipient_encryption_public_key: p.recipient_encryption_public_key };
+      await this.db.query("INSERT INTO idos_users (id, recipient_encryption_public_key, inserter, created_at) VALUES (?, ?, ?, ?)", [
+        user.id,
+        user.recipient_encryption_public_key,
+        signer,
+        this.now(),
+      ]);
+      return user;
     },
     has_profile: async (p) => (await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE address = ?", [p.address])).length > 0,
     get_user: async (_p, signer) => this.userOf(signer),
     add_wallet: async (p, signer) => {
-    const user = await this.userOf(signer);
-    const wallet: IdosWallet = { id: p.id, user_id: user.id, address: p.address, public_key: p.public_key, wallet_type: "FaceSign" };
-    if ((await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE id = ? OR address = ? OR public_key = ?", [wallet.id, wallet.address, wallet.public_key])).length) throw new IdosError("conflict", "This wallet is already in a profile.");
-    await this.db.query("INSERT INTO idos_wallets (id, user_id, address, public_key, wallet_type) VALUES (?, ?, ?, ?, ?)", [wallet.id, wallet.user_id, wallet.address, wallet.public_key, wallet.wallet_type]);
-    return wallet;
-  
+      const user = await this.userOf(signer);
+      const wallet: IdosWallet = { id: p.id, user_id: user.id, address: p.address, public_key: p.public_key, wallet_type: "FaceSign" };
+      if ((await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE id = ? OR address = ? OR public_key = ?", [wallet.id, wallet.address, wallet.public_key])).length)
+        throw new IdosError("conflict", "This wallet is already in a profile.");
+      await this.db.query("INSERT INTO idos_wallets (id, user_id, address, public_key, wallet_type) VALUES (?, ?, ?, ?, ?)", [
+        wallet.id,
+        wallet.user_id,
+        wallet.address,
+        wallet.public_key,
+        wallet.wallet_type,
+      ]);
+      return wallet;
     },
-    get_wallets: async (_p, signer) => this.db.query<IdosWallet>("SELECT id, user_id, address, public_key, wallet_type FROM idos_wallets WHERE user_id = ? ORDER BY address", [(await this.userOf(signer)).id]),
+    get_wallets: async (_p, signer) =>
+      this.db.query<IdosWallet>("SELECT id, user_id, address, public_key, wallet_type FROM idos_wallets WHERE user_id = ? ORDER BY address", [(await this.userOf(signer)).id]),
     add_credential: async (p, signer) => {
-    const user = await this.userOf(signer);
-    if ((await this.db.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length) throw new IdosError("conflict");
-    await insertCredential(this.db, { ...p, user_id: user.id, original_id: null });
-    return { id: p.id, user_id: user.id, public_notes: p.public_notes, issuer_auth_public_key: p.issuer_auth_public_key, original_id: null } satisfies IdosCredentialListItem;
-  
+      const user = await this.userOf(signer);
+      if ((await this.db.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length) throw new IdosError("conflict");
+      await insertCredential(this.db, { ...p, user_id: user.id, original_id: null });
+      return { id: p.id, user_id: user.id, public_notes: p.public_notes, issuer_auth_public_key: p.issuer_auth_public_key, original_id: null } satisfies IdosCredentialListItem;
     },
-    get_credentials: async (_p, signer) => this.db.query<IdosCredentialListItem>(`SELECT ${LIST_COLUMNS} FROM idos_credentials WHERE user_id = ? AND original_id IS NULL ORDER BY id`, [(await this.userOf(signer)).id]),
+    get_credentials: async (_p, signer) =>
+      this.db.query<IdosCredentialListItem>(`SELECT ${LIST_COLUMNS} FROM idos_credentials WHERE user_id = ? AND original_id IS NULL ORDER BY id`, [(await this.userOf(signer)).id]),
     get_credential_owned: async (p, signer) => {
-    const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ?`, [p.id]);
-    if (!c) throw new IdosError("not_found", "No such credential.");
-    if (c.user_id !== (await this.userOf(signer)).id) throw new IdosError("forbidden");
-    return c;
-  
+      const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ?`, [p.id]);
+      if (!c) throw new IdosError("not_found", "No such credential.");
+      if (c.user_id !== (await this.userOf(signer)).id) throw new IdosError("forbidden");
+      return c;
     },
     share_credential: async (p, signer) => {
-    const user = await this.userOf(signer);
-    return this.db.transaction(async (tx) => {
-      const [original] = await tx.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ?`, [p.original_credential_id]);
-      if (!original) throw new IdosError("not_found", "No such credential.");
-      if (original.user_id !== user.id) throw new IdosError("forbidden");
-      if ((await tx.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length || (await tx.query("SELECT 1 AS x FROM idos_access_grants WHERE id = ?", [p.grant_id])).length) throw new IdosError("conflict");
-      await insertCredential(tx, { ...p, user_id: user.id, original_id: original.id });
-      const grant: IdosAccessGrant = { id: p.grant_id, ag_owner_user_id: user.id, ag_grantee_wallet_identifier: p.grantee_wallet_identifier, data_id: p.id, locked_until: p.locked_until, content_hash: p.content_hash };
-      await tx.query("INSERT INTO idos_access_grants (id, ag_owner_user_id, ag_grantee_wallet_identifier, data_id, locked_until, content_hash, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)", [
-        grant.id,
-        grant.ag_owner_user_id,
-        grant.ag_grantee_wallet_identifier,
-        grant.data_id,
-        grant.locked_until,
-        grant.content_hash,
-      ]);
-      return grant;
-    });
-  
+      const user = await this.userOf(signer);
+      return this.db.transaction(async (tx) => {
+        const [original] = await tx.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ?`, [p.original_credential_id]);
+        if (!original) throw new IdosError("not_found", "No such credential.");
+        if (original.user_id !== user.id) throw new IdosError("forbidden");
+        if ((await tx.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length || (await tx.query("SELECT 1 AS x FROM idos_access_grants WHERE id = ?", [p.grant_id])).length)
+          throw new IdosError("conflict");
+        await insertCredential(tx, { ...p, user_id: user.id, original_id: original.id });
+        const grant: IdosAccessGrant = {
+          id: p.grant_id,
+          ag_owner_user_id: user.id,
+          ag_grantee_wallet_identifier: p.grantee_wallet_identifier,
+          data_id: p.id,
+          locked_until: p.locked_until,
+          content_hash: p.content_hash,
+        };
+        await tx.query("INSERT INTO idos_access_grants (id, ag_owner_user_id, ag_grantee_wallet_identifier, data_id, locked_until, content_hash, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)", [
+          grant.id,
+          grant.ag_owner_user_id,
+          grant.ag_grantee_wallet_identifier,
+          grant.data_id,
+          grant.locked_until,
+          grant.content_hash,
+        ]);
+        return grant;
+      });
     },
     get_credential_shared: async (p) => {
-    const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ? AND original_id IS NOT NULL`, [p.id]);
-    if (!c) throw new IdosError("not_found", "No such shared credential.");
-    const [g] = await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE data_id = ?", [c.id]);
-    if (!g || g.revoked_at !== null) throw new IdosError("grant_revoked");
-    return c;
-  
+      const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ? AND original_id IS NOT NULL`, [p.id]);
+      if (!c) throw new IdosError("not_found", "No such shared credential.");
+      const [g] = await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE data_id = ?", [c.id]);
+      if (!g || g.revoked_at !== null) throw new IdosError("grant_revoked");
+      return c;
     },
     get_access_grant: async (p) => {
-    const g = await this.grant(p.id);
-    if (g.revoked_at !== null) throw new IdosError("grant_revoked");
-    return grantOut(g);
-  
+      const g = await this.grant(p.id);
+      if (g.revoked_at !== null) throw new IdosError("grant_revoked");
+      return grantOut(g);
     },
-    get_access_grants_owned: async (_p, signer) => (await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE ag_owner_user_id = ? AND revoked_at IS NULL ORDER BY id", [(await this.userOf(signer)).id])).map(grantOut),
+    get_access_grants_owned: async (_p, signer) =>
+      (await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE ag_owner_user_id = ? AND revoked_at IS NULL ORDER BY id", [(await this.userOf(signer)).id])).map(grantOut),
     revoke_access_grant: async (p, signer) => {
-    const user = await this.userOf(signer);
-    const g = await this.grant(p.id);
-    if (g.ag_owner_user_id !== user.id) throw new IdosError("forbidden");
-    if (g.revoked_at !== null) throw new IdosError("grant_revoked");
-    if (Number(g.locked_until) > this.now()) throw new IdosError("locked", `The grant is locked until ${new Date(Number(g.locked_until)).toISOString()}.`);
-    // The shared copy goes with its grant.
-    await this.db.transaction(async (tx) => {
-      await tx.query("UPDATE idos_access_grants SET revoked_at = ? WHERE id = ?", [this.now(), g.id]);
-      await tx.query("UPDATE idos_credentials SET content = '' WHERE id = ?", [g.data_id]);
-    });
-    return { id: g.id };
-  
+      const user = await this.userOf(signer);
+      const g = await this.grant(p.id);
+      if (g.ag_owner_user_id !== user.id) throw new IdosError("forbidden");
+      if (g.revoked_at !== null) throw new IdosError("grant_revoked");
+      if (Number(g.locked_until) > this.now()) throw new IdosError("locked", `The grant is locked until ${new Date(Number(g.locked_until)).toISOString()}.`);
+      // The shared copy goes with its grant.
+      await this.db.transaction(async (tx) => {
+        await tx.query("UPDATE idos_access_grants SET revoked_at = ? WHERE id = ?", [this.now(), g.id]);
+        await tx.query("UPDATE idos_credentials SET content = '' WHERE id = ?", [g.data_id]);
+      });
+      return { id: g.id };
     },
   };
 }

@@ -64,13 +64,28 @@ const mean = perFoldAccuracy.reduce((a, b) => a + b, 0) / folds;
 const std = Math.sqrt(perFoldAccuracy.reduce((a, b) => a + (b - mean) ** 2, 0) / folds);
 console.log(`accuracy: ${(100 * mean).toFixed(2)}% ± ${(100 * std).toFixed(2)}% over ${folds} folds, ${pairs.length} pairs`);
 
-const roc = rocReport(scores.filter((p) => p.same).map((p) => p.score), scores.filter((p) => !p.same).map((p) => p.score));
+const roc = rocReport(
+  scores.filter((p) => p.same).map((p) => p.score),
+  scores.filter((p) => !p.same).map((p) => p.score),
+);
 const falseAccepts = scores.filter((p) => !p.same && p.score >= MATCH_THRESHOLD).length;
 const falseRejects = scores.filter((p) => p.same && p.score < MATCH_THRESHOLD).length;
 console.log(`TAR at FAR 1e-2: ${(100 * roc.tarAt(1e-2)).toFixed(2)}%, at FAR 1e-3: ${(100 * roc.tarAt(1e-3)).toFixed(2)}% (${roc.negatives} different-person pairs: FAR 1e-3 means no false accept)`);
 console.log(`EER: ${(100 * roc.eer).toFixed(2)}%`);
 console.log(`shipped 1:N threshold ${MATCH_THRESHOLD}: ${falseAccepts} false accepts of ${roc.negatives}, ${falseRejects} false rejects of ${roc.positives}`);
-console.log(`images: ${vectors.size}, with no face detected: ${failed} (embedded from the central crop instead); ${(1000 * seconds / vectors.size).toFixed(1)} ms per image`);
+console.log(`images: ${vectors.size}, with no face detected: ${failed} (embedded from the central crop instead); ${((1000 * seconds) / vectors.size).toFixed(1)} ms per image`);
 writeRocSvg(".cache/reports/roc-accuracy.svg", roc.points, "LFW dev folds: face verification ROC");
 console.log("ROC: .cache/reports/roc-accuracy.svg");
-console.log(JSON.stringify({ accuracy: +mean.toFixed(4), accuracyStd: +std.toFixed(4), tarAtFar1e3: +roc.tarAt(1e-3).toFixed(4), tarAtFar1e2: +roc.tarAt(1e-2).toFixed(4), eer: +roc.eer.toFixed(4), threshold: MATCH_THRESHOLD, falseAccepts, pairs: pairs.length, failedImages: failed }));
+console.log(
+  JSON.stringify({
+    accuracy: +mean.toFixed(4),
+    accuracyStd: +std.toFixed(4),
+    tarAtFar1e3: +roc.tarAt(1e-3).toFixed(4),
+    tarAtFar1e2: +roc.tarAt(1e-2).toFixed(4),
+    eer: +roc.eer.toFixed(4),
+    threshold: MATCH_THRESHOLD,
+    falseAccepts,
+    pairs: pairs.length,
+    failedImages: failed,
+  }),
+);

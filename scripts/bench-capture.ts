@@ -32,7 +32,10 @@ try {
     clickToOutcome.push(Date.now() - clicked);
     outcomes.push((await frame.locator("body").getAttribute("data-status")) ?? "rejected");
     const marks = await frame.locator("body").evaluate(() =>
-      performance.getEntriesByType("mark").filter((m) => m.name.startsWith("facesign:")).map((m) => ({ name: m.name, t: m.startTime, detail: (m as PerformanceMark).detail as unknown })),
+      performance
+        .getEntriesByType("mark")
+        .filter((m) => m.name.startsWith("facesign:"))
+        .map((m) => ({ name: m.name, t: m.startTime, detail: (m as PerformanceMark).detail as unknown })),
     );
     const live = marks.find((m) => m.name === "facesign:camera-live")!.t;
     const tracked = marks.filter((m) => m.name === "facesign:tracked").map((m) => m.t);
@@ -57,5 +60,7 @@ const result = {
   passed: outcomes.filter((o) => o === "new" || o === "known").length,
   runs: outcomes.length,
 };
-console.log(`camera live → first guidance: median ${result.cameraToFirstGuidanceMs} ms (tracker ready after ${result.cameraToTrackerReadyMs} ms); tracking ${result.trackingFps} frames/s in the worker; scan images ${(result.scanImageBytes / 1024).toFixed(0)} KiB for ${result.framesPerScan} frames (2 neutral, 2 for each step); click → outcome ${(result.clickToOutcomeMs / 1000).toFixed(2)} s; ${result.passed}/${result.runs} passed`);
+console.log(
+  `camera live → first guidance: median ${result.cameraToFirstGuidanceMs} ms (tracker ready after ${result.cameraToTrackerReadyMs} ms); tracking ${result.trackingFps} frames/s in the worker; scan images ${(result.scanImageBytes / 1024).toFixed(0)} KiB for ${result.framesPerScan} frames (2 neutral, 2 for each step); click → outcome ${(result.clickToOutcomeMs / 1000).toFixed(2)} s; ${result.passed}/${result.runs} passed`,
+);
 console.log(JSON.stringify(result));

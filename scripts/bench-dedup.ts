@@ -71,6 +71,9 @@ async function run(threshold: number) {
 console.log(`enrolled one image of each of ${people.length} people, then scanned their ${later.length} other images (LFW: unconstrained news photos)`);
 const sweep = [];
 for (const t of [0.42, 0.5, 0.55, 0.6, 0.65, 0.7]) sweep.push(await run(t));
-for (const r of sweep) console.log(`threshold ${r.threshold.toFixed(2)}${r.threshold === MATCH_THRESHOLD ? " (shipped)" : ""}: right person ${(100 * r.knownRate).toFixed(2)}%, wrong person ${(100 * r.wrongPersonRate).toFixed(3)}%, duplicate id ${(100 * r.duplicateRate).toFixed(2)}%, strangers matched at enrolment ${r.enrolmentFalseMatches}`);
+for (const r of sweep)
+  console.log(
+    `threshold ${r.threshold.toFixed(2)}${r.threshold === MATCH_THRESHOLD ? " (shipped)" : ""}: right person ${(100 * r.knownRate).toFixed(2)}%, wrong person ${(100 * r.wrongPersonRate).toFixed(3)}%, duplicate id ${(100 * r.duplicateRate).toFixed(2)}%, strangers matched at enrolment ${r.enrolmentFalseMatches}`,
+  );
 const shipped = sweep.find((r) => r.threshold === MATCH_THRESHOLD) ?? (await run(MATCH_THRESHOLD));
 console.log(JSON.stringify({ people: people.length, scans: later.length, ...shipped }));

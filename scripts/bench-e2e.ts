@@ -33,9 +33,12 @@ for (let i = 0; i < runs; i++) {
     // The user presses Start as soon as it shows; the camera starts on that press.
     await frame.locator("#start:not([hidden])").click();
     // A failed scan stops the bench with its reason rather than waiting for a retry nobody presses.
-    const problem = frame.locator("body[data-problem]").waitFor({ timeout: 120_000 }).then(async () => {
-      throw new Error(`the scan failed: ${await frame.locator("body").getAttribute("data-problem")} ${await frame.locator("#problem-detail").textContent()}`);
-    });
+    const problem = frame
+      .locator("body[data-problem]")
+      .waitFor({ timeout: 120_000 })
+      .then(async () => {
+        throw new Error(`the scan failed: ${await frame.locator("body").getAttribute("data-problem")} ${await frame.locator("#problem-detail").textContent()}`);
+      });
     problem.catch(() => undefined);
     const enrolledAt = await Promise.race([account, problem]);
     await frame.locator("#continue").click();
@@ -51,7 +54,9 @@ for (let i = 0; i < runs; i++) {
     clickToCamera.push(marks["facesign:camera-live"]! - clicked);
     challengeToSignature.push(signedAt - marks["facesign:scan-sent"]!);
     enrolment.push(enrolledAt - clicked);
-    console.log(`run ${i + 1}: click → camera live ${(clickToCamera.at(-1)! / 1000).toFixed(2)} s, challenge done → signature ${(challengeToSignature.at(-1)! / 1000).toFixed(2)} s, click → enrolled ${(enrolment.at(-1)! / 1000).toFixed(2)} s`);
+    console.log(
+      `run ${i + 1}: click → camera live ${(clickToCamera.at(-1)! / 1000).toFixed(2)} s, challenge done → signature ${(challengeToSignature.at(-1)! / 1000).toFixed(2)} s, click → enrolled ${(enrolment.at(-1)! / 1000).toFixed(2)} s`,
+    );
   } catch (error) {
     // Reported, not hidden: the result counts the runs that did not finish, and says where each stood.
     failures.push(error instanceof Error ? error.message.split("\n")[0]! : String(error));
@@ -61,13 +66,23 @@ for (let i = 0; i < runs; i++) {
       .locator("body")
       .evaluate((b) => JSON.stringify({ ...b.dataset, result: document.getElementById("result-title")?.textContent }), undefined, { timeout: 5000 })
       .catch(() => "frame unreadable");
-    const dialog = await page?.evaluate(() => document.querySelector("facesign-button")?.shadowRoot?.querySelector("facesign-modal")?.shadowRoot?.querySelector("dialog")?.open ?? null).catch(() => null);
+    const dialog = await page
+      ?.evaluate(() => document.querySelector("facesign-button")?.shadowRoot?.querySelector("facesign-modal")?.shadowRoot?.querySelector("dialog")?.open ?? null)
+      .catch(() => null);
     console.log(`run ${i + 1} failed: ${failures.at(-1)}; frame ${where}; dialog open: ${dialog}`);
   } finally {
     await context.close().catch(() => undefined);
     await stack.stop();
   }
 }
-const result = { runs, failed: failures.length, clickToCameraLiveMs: Math.round(median(clickToCamera)), challengeDoneToSignatureMs: Math.round(median(challengeToSignature)), clickToEnrolledMs: Math.round(median(enrolment)) };
-console.log(`medians of ${runs}: click → camera live ${result.clickToCameraLiveMs} ms; challenge done → signature ${result.challengeDoneToSignatureMs} ms; whole enrolment (click → enrolled) ${result.clickToEnrolledMs} ms`);
+const result = {
+  runs,
+  failed: failures.length,
+  clickToCameraLiveMs: Math.round(median(clickToCamera)),
+  challengeDoneToSignatureMs: Math.round(median(challengeToSignature)),
+  clickToEnrolledMs: Math.round(median(enrolment)),
+};
+console.log(
+  `medians of ${runs}: click → camera live ${result.clickToCameraLiveMs} ms; challenge done → signature ${result.challengeDoneToSignatureMs} ms; whole enrolment (click → enrolled) ${result.clickToEnrolledMs} ms`,
+);
 console.log(JSON.stringify(result));

@@ -14,12 +14,14 @@ try {
   const rate = async (open: () => Promise<unknown>, seconds = 3, concurrency = 4) => {
     const until = performance.now() + seconds * 1000;
     let n = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        await open();
-        n++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until) {
+          await open();
+          n++;
+        }
+      }),
+    );
     return n / seconds;
   };
   const body = () => JSON.stringify({ nonce: Buffer.from(nacl.randomBytes(32)).toString("base64url"), clientPublicKey: Buffer.from(nacl.box.keyPair().publicKey).toString("base64url") });
@@ -48,4 +50,11 @@ for (let i = 0; i < 20; i++) {
 const mbps = (ms: number) => +(1000 / ms).toFixed(1);
 console.log(`sessions opened: ${sessionsPerSecond.toFixed(0)}/s (4 concurrent clients); opened and verified as the iframe does: ${verifiedPerSecond.toFixed(0)}/s`);
 console.log(`1 MB scan payload: seal ${median(seal).toFixed(1)} ms (${mbps(median(seal))} MB/s), open ${median(open).toFixed(1)} ms (${mbps(median(open))} MB/s), medians of 20`);
-console.log(JSON.stringify({ sessionsPerSecond: Math.round(sessionsPerSecond), verifiedSessionsPerSecond: Math.round(verifiedPerSecond), seal1MBms: +median(seal).toFixed(2), open1MBms: +median(open).toFixed(2) }));
+console.log(
+  JSON.stringify({
+    sessionsPerSecond: Math.round(sessionsPerSecond),
+    verifiedSessionsPerSecond: Math.round(verifiedPerSecond),
+    seal1MBms: +median(seal).toFixed(2),
+    open1MBms: +median(open).toFixed(2),
+  }),
+);

@@ -12,7 +12,12 @@ import { videoFrames } from "../test/support/video-frames";
 const frames = await Promise.all(videoFrames("cap12_edit", 10, 8).map(async (f) => new Uint8Array(await sharp(f).resize(640, 480).jpeg({ quality: 90 }).toBuffer())));
 const stages: Stage[] = ["decode", "detect", "landmarks", "align", "embed", "liveness"];
 const result: Record<string, unknown> = { frameBytes: Math.round(frames.reduce((s, f) => s + f.length, 0) / frames.length) };
-for (const [backend, threads] of [["native", 1], ["native", 2], ["wasm", 1], ["wasm", 2]] as const) {
+for (const [backend, threads] of [
+  ["native", 1],
+  ["native", 2],
+  ["wasm", 1],
+  ["wasm", 2],
+] as const) {
   const engine = await FaceEngine.create(readFaceModels(), { intraOpThreads: threads, backend });
   for (const f of frames) await engine.analyze(f); // warm-up
   const perStage = Object.fromEntries(stages.map((s) => [s, [] as number[]]));

@@ -52,7 +52,7 @@ const near = (v: Float32Array, noiseSeed: number) => {
 
 const started = performance.now();
 const stored = exactMode === "memory" ? new Float32Array(n * FACE_VECTOR_DIM) : undefined;
-const exact = stored ? (row: number): Float32Array =>  stored.subarray(row * FACE_VECTOR_DIM, (row + 1) * FACE_VECTOR_DIM) : (row: number): Float32Array => rowVector(row);
+const exact = stored ? (row: number): Float32Array => stored.subarray(row * FACE_VECTOR_DIM, (row + 1) * FACE_VECTOR_DIM) : (row: number): Float32Array => rowVector(row);
 const index = await VectorIndex.create(shards);
 let read = 0;
 /** The index's candidates, re-ranked in f32. */
@@ -95,6 +95,18 @@ for (const p of planted.slice(0, checked)) {
 const rssMB = Math.round(process.memoryUsage().rss / 1e6);
 await index.close();
 const candidates = +(read / (planted.length + Math.min(checked, planted.length))).toFixed(2);
-const result = { n, p50Ms: +quantile(times, 0.5).toFixed(2), p99Ms: +quantile(times, 0.99).toFixed(2), recall: found / planted.length, rssMB, buildS: +buildS.toFixed(1), candidates, bruteForceAgreement: `${agree}/${Math.min(checked, planted.length)}`, index: `int8 SIMD, ${shards} shard threads, exact f32 re-rank (exact vectors: ${exactMode})` };
-console.log(`${n} vectors (${result.index}): query p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; planted duplicates found ${found}/${planted.length}; ${candidates} candidates read per query; brute-force f32 agrees on ${result.bruteForceAgreement}; RSS ${rssMB} MB; built in ${result.buildS} s`);
+const result = {
+  n,
+  p50Ms: +quantile(times, 0.5).toFixed(2),
+  p99Ms: +quantile(times, 0.99).toFixed(2),
+  recall: found / planted.length,
+  rssMB,
+  buildS: +buildS.toFixed(1),
+  candidates,
+  bruteForceAgreement: `${agree}/${Math.min(checked, planted.length)}`,
+  index: `int8 SIMD, ${shards} shard threads, exact f32 re-rank (exact vectors: ${exactMode})`,
+};
+console.log(
+  `${n} vectors (${result.index}): query p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; planted duplicates found ${found}/${planted.length}; ${candidates} candidates read per query; brute-force f32 agrees on ${result.bruteForceAgreement}; RSS ${rssMB} MB; built in ${result.buildS} s`,
+);
 console.log(JSON.stringify(result));

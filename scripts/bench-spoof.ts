@@ -18,7 +18,9 @@ const engine = await FaceEngine.create(readFaceModels(), { intraOpThreads: Numbe
 let undetected = 0;
 async function scores(dir: string): Promise<number[]> {
   const out: number[] = [];
-  for (const name of readdirSync(dir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+    .sort()) {
     const r = await engine.analyze(new Uint8Array(readFileSync(join(dir, name))), { faces: "central" });
     if (!r.detected) undetected++;
     out.push(r.liveness);

@@ -24,7 +24,10 @@ const config = readStackConfig();
 function localPins() {
   const ca = join(config.dataDir, "dev-attestation", "ca.json");
   if (!existsSync(ca)) throw new Error(`no local dev root at ${ca}: start the stack (npm start) or pass --root`);
-  return { pcr0: measureEnclave(config.enclaveBundle, readFaceModels(config.modelsDir)), rootCertificate: new Uint8Array(Buffer.from((JSON.parse(readFileSync(ca, "utf8")) as { root: string }).root, "base64")) };
+  return {
+    pcr0: measureEnclave(config.enclaveBundle, readFaceModels(config.modelsDir)),
+    rootCertificate: new Uint8Array(Buffer.from((JSON.parse(readFileSync(ca, "utf8")) as { root: string }).root, "base64")),
+  };
 }
 const pins = process.argv.includes("--pcr0") ? { pcr0: fromBase64url(arg("--pcr0", ""))!, rootCertificate: fromBase64url(arg("--root", ""))! } : localPins();
 

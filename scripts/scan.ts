@@ -27,7 +27,10 @@ const grantTo = process.argv.includes("--grant-to") ? arg("--grant-to", "") : un
 
 const env = { ...process.env, ...(challenge !== undefined ? { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: challenge } : {}) };
 const config = readStackConfig(env);
-const running = await fetch(`${config.widgetOrigin}/readyz`).then((r) => r.json() as Promise<ReadyResponse>, () => null);
+const running = await fetch(`${config.widgetOrigin}/readyz`).then(
+  (r) => r.json() as Promise<ReadyResponse>,
+  () => null,
+);
 let stop = async () => {};
 if (running) {
   const want = config.testChallenge?.join(",") ?? null;
@@ -42,7 +45,13 @@ if (running) {
   stop = () => stack.stop();
 }
 try {
-  const outcome = await driveScan({ hostDemoOrigin: config.hostDemoOrigin, camera: cameraFile(resolve(camera), { duration: 12 }), ...(profile ? { profileDir: profile } : {}), ...(sign !== undefined ? { sign } : {}), ...(grantTo !== undefined ? { grantTo } : {}) });
+  const outcome = await driveScan({
+    hostDemoOrigin: config.hostDemoOrigin,
+    camera: cameraFile(resolve(camera), { duration: 12 }),
+    ...(profile ? { profileDir: profile } : {}),
+    ...(sign !== undefined ? { sign } : {}),
+    ...(grantTo !== undefined ? { grantTo } : {}),
+  });
   console.log(JSON.stringify(outcome));
 } finally {
   await stop();

@@ -58,7 +58,14 @@ export function verifyLiveness(frames: AnalysedFrame[], steps: readonly Challeng
     width: median(neutral.map((f) => f.face.quality.faceWidth)),
   };
   for (let i = 0; i < steps.length; i++) {
-    if (!performed(steps[i]!, frames.filter((f) => f.step === i), base)) return { pass: false, reason: "step_not_performed", step: i };
+    if (
+      !performed(
+        steps[i]!,
+        frames.filter((f) => f.step === i),
+        base,
+      )
+    )
+      return { pass: false, reason: "step_not_performed", step: i };
   }
   const live = frames.reduce((s, f) => s + f.face.liveness, 0) / frames.length;
   if (live < LIVENESS_THRESHOLD) return { pass: false, reason: "spoof_suspected" };

@@ -15,7 +15,13 @@ export interface ParentOptions {
 
 export async function startParent(config: StackConfig, { now = Date.now }: ParentOptions = {}) {
   const store = await openTemplateStore(config);
-  const enclave = await startEnclave({ bundlePath: config.enclaveBundle, dataDir: config.dataDir, modelsDir: config.modelsDir, settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) }, store }).catch(async (error: unknown) => {
+  const enclave = await startEnclave({
+    bundlePath: config.enclaveBundle,
+    dataDir: config.dataDir,
+    modelsDir: config.modelsDir,
+    settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) },
+    store,
+  }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

@@ -18,7 +18,14 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: 
   app.use((req, res, next) => {
     const started = performance.now();
     // Route patterns only: session ids and bodies stay out of the logs.
-    res.on("finish", () => log("info", "http", { method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? req.path.split("/").slice(0, 3).join("/"), status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    res.on("finish", () =>
+      log("info", "http", {
+        method: req.method,
+        route: (req.route as { path?: string } | undefined)?.path ?? req.path.split("/").slice(0, 3).join("/"),
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      }),
+    );
     next();
   });
   app.get("/healthz", (_req, res) => {

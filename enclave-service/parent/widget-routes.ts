@@ -23,11 +23,14 @@ export interface AttestationPins {
 export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router {
   const router = express.Router();
   const frameDir = join(config.distDir, "frame");
-  const frameConfig = JSON.stringify({ partnerOrigins: config.partnerOrigins, attestation: pins, stepTimeoutMs: config.stepTimeoutMs, signWindowMs: config.signWindowMs, idosUrl: config.idosOrigin } satisfies FrameConfig);
-  const frameHtml = readFileSync(join(frameDir, "frame.html"), "utf8").replace(
-    '<meta name="facesign-config" content="{}">',
-    `<meta name="facesign-config" content="${escapeAttribute(frameConfig)}">`,
-  );
+  const frameConfig = JSON.stringify({
+    partnerOrigins: config.partnerOrigins,
+    attestation: pins,
+    stepTimeoutMs: config.stepTimeoutMs,
+    signWindowMs: config.signWindowMs,
+    idosUrl: config.idosOrigin,
+  } satisfies FrameConfig);
+  const frameHtml = readFileSync(join(frameDir, "frame.html"), "utf8").replace('<meta name="facesign-config" content="{}">', `<meta name="facesign-config" content="${escapeAttribute(frameConfig)}">`);
 
   router.get("/facesign.js", (_req, res) => {
     setCommonHeaders(res);

@@ -101,7 +101,12 @@ describe("host ↔ iframe channel across two origins", () => {
     const events: unknown[] = [];
     await page.exposeFunction("record", (d: unknown) => events.push(d));
     await page.evaluate(() => document.getElementById("facesign")!.addEventListener("facesign:error", (e) => (window as any).record((e as CustomEvent).detail)));
-    const error = await page.evaluate(() => window.FaceSign.connect().then(() => null, (e) => ({ name: e.name, code: e.code })));
+    const error = await page.evaluate(() =>
+      window.FaceSign.connect().then(
+        () => null,
+        (e) => ({ name: e.name, code: e.code }),
+      ),
+    );
     assert.deepEqual(error, { name: "FaceSignError", code: "origin_not_allowed" });
     assert.equal((events[0] as { code: string }).code, "origin_not_allowed");
     assert.equal(await page.locator("facesign-button").getAttribute("state"), "error");
@@ -116,7 +121,10 @@ describe("host ↔ iframe channel across two origins", () => {
     const { widgetOrigin } = stack.config;
     // The same helper does get an answer when the handshake is right: no reply below means "ignored".
     // (After it the frame asks for its window to be shown: window requests, not replies.)
-    assert.deepEqual((await rawExchange(page, widgetOrigin, CONNECT)).filter((m) => !isWindowRequest(m)), [{ type: "facesign:ready" }]);
+    assert.deepEqual(
+      (await rawExchange(page, widgetOrigin, CONNECT)).filter((m) => !isWindowRequest(m)),
+      [{ type: "facesign:ready" }],
+    );
     assert.deepEqual(await rawExchange(page, widgetOrigin, { type: "facesign:hello" }), []);
     assert.deepEqual(await rawExchange(page, widgetOrigin, CONNECT, { withPort: false }), []);
     assert.deepEqual(await rawExchange(page, widgetOrigin, "<img src=x onerror=alert(1)>"), []);
@@ -154,8 +162,14 @@ describe("host ↔ iframe channel across two origins", () => {
     await page.goto(stack.config.hostDemoOrigin + "/");
     const result = await page.evaluate(async () => {
       const remote = (await window.FaceSign.connect()) as any;
-      const typed = await remote.hello("unexpected", { deep: [1, 2] }).then(() => null, (e: any) => ({ name: e.name, code: e.code }));
-      const missing = await remote.nope().then(() => null, (e: any) => e.code);
+      const typed = await remote.hello("unexpected", { deep: [1, 2] }).then(
+        () => null,
+        (e: any) => ({ name: e.name, code: e.code }),
+      );
+      const missing = await remote.nope().then(
+        () => null,
+        (e: any) => e.code,
+      );
       const after = await remote.hello();
       return { typed, missing, after: after.hostOrigin };
     });

@@ -52,8 +52,13 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
   it("round trip in Chromium; the same person from two profiles; every failure typed", async () => {
     const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
     const pins = { pcr0: stack.enclave.pcr0, rootCertificate: stack.enclave.rootCertificate };
-    const read = (grantId: string, secretKey = consumer.encryption.secretKey) => readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, pins, grantId, secretKey });
-    const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof ConsumerError || e instanceof IdosError ? e.code : String(e)));
+    const read = (grantId: string, secretKey = consumer.encryption.secretKey) =>
+      readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, pins, grantId, secretKey });
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => "ok",
+        (e: unknown) => (e instanceof ConsumerError || e instanceof IdosError ? e.code : String(e)),
+      );
 
     const first = await scanAndGrant(stack, "cap12_edit", consumer, 0);
     const got = await read(first);
@@ -85,7 +90,11 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     const [user] = await enrolledKeys(stack);
     const asUser = <A extends IdosAction>(action: A, params: IdosParams<A>, key = user!.ed25519) => {
       const timestamp = Date.now();
-      return idosCall(stack.config.idosOrigin, action, params, { public_key: hex(key.publicKey), timestamp, signature: hex(nacl.sign.detached(signingMessage(action, timestamp, params), key.secretKey)) });
+      return idosCall(stack.config.idosOrigin, action, params, {
+        public_key: hex(key.publicKey),
+        timestamp,
+        signature: hex(nacl.sign.detached(signingMessage(action, timestamp, params), key.secretKey)),
+      });
     };
     assert.equal((await asUser("get_access_grants_owned", {})).length, 2);
     assert.equal(await codeOf(asUser("revoke_access_grant", { id: second })), "locked");

@@ -78,7 +78,7 @@ describe("the demo, end to end", () => {
       assert.match(address, /^0x[0-9a-fA-F]{40}$/);
       assert.equal(await a.page.locator("#status").textContent(), "new: enrolled just now");
 
-      const message = (await a.page.locator("#message").inputValue());
+      const message = await a.page.locator("#message").inputValue();
       await approve(a, "#sign-message", ["Sign in to Acme Exchange", "Nonce: 8f41c2"]);
       await a.page.locator("#message-result.ok").waitFor();
       assert.ok(await verifyMessage({ address: address as `0x${string}`, message, signature: (await timelineValue(a.page, "signature")) as `0x${string}` }));

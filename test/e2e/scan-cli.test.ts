@@ -10,7 +10,13 @@ import { startTestStack, type TestStack } from "../support/stack";
 
 /** Runs a CLI as its own process (asynchronously: the stack it talks to lives in this one). */
 function cli(script: string, stack: TestStack, args: string[]): Promise<{ status: number | null; last: string; stderr: string }> {
-  const env = { ...process.env, FACESIGN_WIDGET_PORT: String(stack.config.widgetPort), FACESIGN_HOST_DEMO_PORT: String(stack.config.hostDemoPort), FACESIGN_IDOS_PORT: String(stack.config.idosPort), FACESIGN_DATA_DIR: stack.config.dataDir };
+  const env = {
+    ...process.env,
+    FACESIGN_WIDGET_PORT: String(stack.config.widgetPort),
+    FACESIGN_HOST_DEMO_PORT: String(stack.config.hostDemoPort),
+    FACESIGN_IDOS_PORT: String(stack.config.idosPort),
+    FACESIGN_DATA_DIR: stack.config.dataDir,
+  };
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env });
   let stdout = "";
   let stderr = "";

@@ -77,7 +77,9 @@ describe("face tracker worker", () => {
   });
 
   it("stops following a face that leaves, by the next detection at the latest", async () => {
-    const empty = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#8a8f94" } }).jpeg().toBuffer();
+    const empty = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#8a8f94" } })
+      .jpeg()
+      .toBuffer();
     const faceFrames = videoFrames("franck", 44, 5, 30);
     const { observations } = await trackImages(frame, stack.config.widgetOrigin, [...faceFrames, ...Array<Uint8Array>(12).fill(empty)], CAMERA_FRAME_MS);
     const gone = observations.findIndex((o, i) => i >= faceFrames.length && o.faces === 0);

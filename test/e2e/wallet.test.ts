@@ -66,7 +66,9 @@ describe("wallet: keys from the face, consent, EIP-1193 and EIP-6963", () => {
       const announced = await page.evaluate(
         () =>
           new Promise<{ info: { uuid: string; name: string; icon: string; rdns: string }; same: boolean }>((resolve) => {
-            addEventListener("eip6963:announceProvider", (e) => resolve({ info: (e as CustomEvent).detail.info, same: (e as CustomEvent).detail.provider === window.FaceSign.provider }), { once: true });
+            addEventListener("eip6963:announceProvider", (e) => resolve({ info: (e as CustomEvent).detail.info, same: (e as CustomEvent).detail.provider === window.FaceSign.provider }), {
+              once: true,
+            });
             dispatchEvent(new Event("eip6963:requestProvider"));
           }),
       );
@@ -98,7 +100,14 @@ describe("wallet: keys from the face, consent, EIP-1193 and EIP-6963", () => {
       assert.ok(await verifyTypedData({ ...(MAIL as Parameters<typeof verifyTypedData>[0]), address, signature: await typed }));
 
       // Rejected: 4001 through viem, and nothing signed.
-      const rejected = page.evaluate(([a]) => client.signMessage({ account: a, message: "send everything" }).then(() => null, (e: { code?: number; cause?: { code?: number } }) => e.code ?? e.cause?.code), [address] as const);
+      const rejected = page.evaluate(
+        ([a]) =>
+          client.signMessage({ account: a, message: "send everything" }).then(
+            () => null,
+            (e: { code?: number; cause?: { code?: number } }) => e.code ?? e.cause?.code,
+          ),
+        [address] as const,
+      );
       await answer(frame, "#reject", ["send everything"], origin);
       assert.equal(await rejected, 4001);
       assert.equal(await frame.locator("#result-title").textContent(), "Not signed");
@@ -115,7 +124,15 @@ describe("wallet: keys from the face, consent, EIP-1193 and EIP-6963", () => {
       assert.ok(nacl.sign.detached.verify(new TextEncoder().encode("idOS login 1234"), Buffer.from(signed.signature, "hex"), Buffer.from(account.ed25519PublicKey, "hex")));
 
       // What the provider refuses, with EIP-1193 codes.
-      const codeOf = (method: string, params: unknown[] = []) => page.evaluate(([m, p]) => window.FaceSign.provider.request({ method: m, params: p }).then(() => null, (e: { code: number }) => e.code), [method, params] as const);
+      const codeOf = (method: string, params: unknown[] = []) =>
+        page.evaluate(
+          ([m, p]) =>
+            window.FaceSign.provider.request({ method: m, params: p }).then(
+              () => null,
+              (e: { code: number }) => e.code,
+            ),
+          [method, params] as const,
+        );
       assert.equal(await codeOf("eth_sendTransaction", [{}]), 4200);
       assert.equal(await codeOf("personal_sign", ["0xzz", address]), -32602);
       assert.equal(await codeOf("personal_sign", ["0x68656c6c6f", "0x0000000000000000000000000000000000000001"]), 4100);
@@ -126,7 +143,12 @@ describe("wallet: keys from the face, consent, EIP-1193 and EIP-6963", () => {
       await page.locator("facesign-button >> facesign-modal >> button.close").click();
       assert.deepEqual(await page.evaluate(() => window.FaceSign.provider.request({ method: "eth_accounts" })), []);
       const events = await page.evaluate(() => (window as unknown as { events: [string, unknown][] }).events.map(([e, v]) => [e, e === "disconnect" ? (v as { code: number }).code : v]));
-      assert.deepEqual(events, [["connect", { chainId: "0x1" }], ["accountsChanged", [address]], ["accountsChanged", []], ["disconnect", 4900]]);
+      assert.deepEqual(events, [
+        ["connect", { chainId: "0x1" }],
+        ["accountsChanged", [address]],
+        ["accountsChanged", []],
+        ["disconnect", 4900],
+      ]);
 
       // No key, no entropy, in any encoding, in anything that crossed or in any global.
       const crossed = await page.evaluate(() => (window as unknown as { __crossed: string[] }).__crossed.join("\n"));

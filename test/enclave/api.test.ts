@@ -84,7 +84,10 @@ describe("enclave API", () => {
     // Chunked, with no Content-Length announcing it: cut off as the limit passes.
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL(`${origin}/v1/sessions/${s.sessionId}/requests`);
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/octet-stream", "transfer-encoding": "chunked" } }, (res) => resolve(res.statusCode!));
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/octet-stream", "transfer-encoding": "chunked" } },
+        (res) => resolve(res.statusCode!),
+      );
       req.on("error", reject);
       const chunk = Buffer.alloc(16 * 1024, 1);
       let sent = 0;
@@ -147,7 +150,10 @@ describe("enclave API", () => {
     }
     const grownMB = (rss() - before) / 1e6;
     assert.ok(grownMB < 40, `RSS grew ${grownMB.toFixed(1)} MB over 800 requests`);
-    assert.ok([...statuses.keys()].some((st) => st >= 400), "the fuzz did reach the refusals");
+    assert.ok(
+      [...statuses.keys()].some((st) => st >= 400),
+      "the fuzz did reach the refusals",
+    );
     await stillServing();
   });
 });

@@ -85,7 +85,14 @@ describe("parent → enclave messages", () => {
     const random = seededRandom(300);
     for (let i = 0; i < 300; i++) {
       const pick = Math.floor(random() * 4);
-      const message = pick === 0 ? seededBytes(random, 40) : pick === 1 ? { id: 1000 + i, op: "sessionRequest", args: { sessionId: seededBytes(random, 16), body: seededBytes(random, 80), now: 1 } } : pick === 2 ? null : { fetch: i + 1, records: "x" };
+      const message =
+        pick === 0
+          ? seededBytes(random, 40)
+          : pick === 1
+            ? { id: 1000 + i, op: "sessionRequest", args: { sessionId: seededBytes(random, 16), body: seededBytes(random, 80), now: 1 } }
+            : pick === 2
+              ? null
+              : { fetch: i + 1, records: "x" };
       const id = pick === 1 ? 1000 + i : 0;
       const reply = await exchange(message, id);
       assert.equal(reply.ok, false, `message ${i}`);

@@ -18,7 +18,11 @@ async function scan(stack: TestStack, images: Uint8Array[]): Promise<{ status: s
   const session = await rawSession(stack.config.widgetOrigin);
   const now = Date.now();
   const frames = images.map((image, i) => ({ t: now + i, step: null, image: toBase64url(image) }));
-  const res = await fetch(`${stack.config.widgetOrigin}/v1/sessions/${session.sessionId}/scan`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: seal(session, { type: "scan", counter: 1, frames }) as BodyInit });
+  const res = await fetch(`${stack.config.widgetOrigin}/v1/sessions/${session.sessionId}/scan`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: seal(session, { type: "scan", counter: 1, frames }) as BodyInit,
+  });
   assert.equal(res.status, 200);
   return open(session, new Uint8Array(await res.arrayBuffer())) as { status: string; userId?: string; entropy?: string };
 }

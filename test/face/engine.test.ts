@@ -10,7 +10,11 @@ import { readFaceModels } from "../../enclave-service/parent/model-files";
 import { SAME_PERSON_THRESHOLD } from "../../enclave-service/enclave/face/thresholds";
 import { videoFrames } from "../support/video-frames";
 
-const code = (p: Promise<unknown>) => p.then(() => "ok", (e) => (e instanceof FaceError ? e.code : `other: ${e}`));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e) => (e instanceof FaceError ? e.code : `other: ${e}`),
+  );
 const still = (name: string) => new Uint8Array(readFileSync(`.cache/fixtures/${name}`));
 
 describe("face engine", () => {
@@ -41,14 +45,26 @@ describe("face engine", () => {
   });
 
   it("refuses a frame with no face, and one with several, with typed reasons", async () => {
-    const blank = new Uint8Array(await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 180, b: 160 } } }).jpeg().toBuffer());
+    const blank = new Uint8Array(
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 180, b: 160 } } })
+        .jpeg()
+        .toBuffer(),
+    );
     assert.equal(await code(engine.analyze(blank)), "no_face");
     assert.equal(await code(engine.analyze(still("face-api/sample1.jpg"))), "multiple_faces");
     // Two real people side by side.
     const [a, b] = [videoFrames("cap12_edit", 2, 1)[0]!, videoFrames("franck", 2, 1)[0]!];
     const left = await sharp(a).resize(320, 240).toBuffer();
     const right = await sharp(b).resize(320, 240).toBuffer();
-    const pair = new Uint8Array(await sharp({ create: { width: 640, height: 240, channels: 3, background: "#000" } }).composite([{ input: left, left: 0, top: 0 }, { input: right, left: 320, top: 0 }]).jpeg().toBuffer());
+    const pair = new Uint8Array(
+      await sharp({ create: { width: 640, height: 240, channels: 3, background: "#000" } })
+        .composite([
+          { input: left, left: 0, top: 0 },
+          { input: right, left: 320, top: 0 },
+        ])
+        .jpeg()
+        .toBuffer(),
+    );
     assert.equal(await code(engine.analyze(pair)), "multiple_faces");
   });
 
@@ -60,7 +76,11 @@ describe("face engine", () => {
     assert.match(await code(engine.analyze(corrupted)), /image_invalid|no_face/);
     assert.equal(await code(engine.analyze(new TextEncoder().encode("<html>not an image</html>"))), "image_invalid");
     assert.equal(await code(engine.analyze(new Uint8Array(0))), "image_invalid");
-    const huge = new Uint8Array(await sharp({ create: { width: 5000, height: 300, channels: 3, background: "#888" } }).png({ compressionLevel: 9 }).toBuffer());
+    const huge = new Uint8Array(
+      await sharp({ create: { width: 5000, height: 300, channels: 3, background: "#888" } })
+        .png({ compressionLevel: 9 })
+        .toBuffer(),
+    );
     assert.equal(await code(engine.analyze(huge)), "image_too_large");
     assert.equal(await code(engine.analyze(new Uint8Array(5 * 1024 * 1024))), "image_too_large");
     const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');

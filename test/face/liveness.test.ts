@@ -62,9 +62,15 @@ describe("liveness verification", () => {
   it("refuses another person, frames out of order, and frames from outside the session", async () => {
     const a = await personA();
     const b = frameAt("franck", 3);
-    const mixed = await analyse([{ image: a.neutral[0]!, step: null }, { image: b, step: 0 }]);
+    const mixed = await analyse([
+      { image: a.neutral[0]!, step: null },
+      { image: b, step: 0 },
+    ]);
     assert.deepEqual(verifyLiveness(mixed, ["turn_right"], session), { pass: false, reason: "different_person", step: 0 });
-    const frames = await analyse([{ image: a.neutral[0]!, step: null }, { image: a.turn_right, step: 0 }]);
+    const frames = await analyse([
+      { image: a.neutral[0]!, step: null },
+      { image: a.turn_right, step: 0 },
+    ]);
     assert.deepEqual(verifyLiveness([frames[1]!, frames[0]!], ["turn_right"], session), { pass: false, reason: "out_of_order" });
     assert.deepEqual(verifyLiveness(frames, ["turn_right"], { openedAt: T0 + 10_000, now: T0 + 20_000 }), { pass: false, reason: "outside_session" });
     assert.deepEqual(verifyLiveness(frames.slice(0, 1), ["turn_right"], session), { pass: false, reason: "too_few_frames" });

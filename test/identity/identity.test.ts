@@ -182,7 +182,6 @@ describe("identity", () => {
     assert.throws(() => sealer.unseal({ keyHash: other.keyHash, sealed: sealed.sealed }), /another user's hash/);
     assert.throws(() => new Sealer(nacl.randomBytes(32)).unseal(sealed), SealError);
   });
-
 });
 
 /** The same store behaviour on both backends. */

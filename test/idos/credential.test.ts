@@ -40,14 +40,38 @@ describe("FaceSign credential", () => {
       change(copy);
       return `${h}.${Buffer.from(JSON.stringify(copy)).toString("base64url")}.${s}`;
     };
-    assert.equal(code(() => verifyCredential(forge((x) => (x.credentialSubject.faceSignUserId = "BBBBBBBBBBBBBBBBBBBBBB")))), "jws_signature_invalid");
-    assert.equal(code(() => verifyCredential(forge((x) => (x.issuer = didKey(nacl.sign.keyPair().publicKey))))), "jws_signature_invalid");
-    assert.equal(code(() => verifyCredential(forge((x) => (x.issuer = "did:web:example.org")))), "did_invalid");
-    assert.equal(code(() => verifyCredential(forge((x) => (x.type = ["VerifiableCredential"])))), "credential_malformed");
-    assert.equal(code(() => verifyCredential(`${h}.${p}`)), "jws_malformed");
-    assert.equal(code(() => verifyCredential("a.b.c")), "jws_malformed");
-    assert.equal(code(() => verifyCredential(`${Buffer.from('{"alg":"none","typ":"vc+jwt"}').toString("base64url")}.${p}.`)), "jws_malformed");
-    assert.equal(code(() => publicKeyOfDid("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK0")), "did_invalid");
+    assert.equal(
+      code(() => verifyCredential(forge((x) => (x.credentialSubject.faceSignUserId = "BBBBBBBBBBBBBBBBBBBBBB")))),
+      "jws_signature_invalid",
+    );
+    assert.equal(
+      code(() => verifyCredential(forge((x) => (x.issuer = didKey(nacl.sign.keyPair().publicKey))))),
+      "jws_signature_invalid",
+    );
+    assert.equal(
+      code(() => verifyCredential(forge((x) => (x.issuer = "did:web:example.org")))),
+      "did_invalid",
+    );
+    assert.equal(
+      code(() => verifyCredential(forge((x) => (x.type = ["VerifiableCredential"])))),
+      "credential_malformed",
+    );
+    assert.equal(
+      code(() => verifyCredential(`${h}.${p}`)),
+      "jws_malformed",
+    );
+    assert.equal(
+      code(() => verifyCredential("a.b.c")),
+      "jws_malformed",
+    );
+    assert.equal(
+      code(() => verifyCredential(`${Buffer.from('{"alg":"none","typ":"vc+jwt"}').toString("base64url")}.${p}.`)),
+      "jws_malformed",
+    );
+    assert.equal(
+      code(() => publicKeyOfDid("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK0")),
+      "did_invalid",
+    );
   });
 
   it("encrypts as idOS does: nonce ‖ box from a fresh ephemeral key; only the recipient opens it", () => {
@@ -56,7 +80,13 @@ describe("FaceSign credential", () => {
     const b = encryptContent(new TextEncoder().encode(jws), recipient.publicKey);
     assert.notDeepEqual(a.encryptorPublicKey, b.encryptorPublicKey);
     assert.equal(new TextDecoder().decode(decryptContent(a.content, a.encryptorPublicKey, recipient.secretKey)), jws);
-    assert.equal(code(() => decryptContent(a.content, a.encryptorPublicKey, nacl.box.keyPair().secretKey)), "decryption_failed");
-    assert.equal(code(() => decryptContent(a.content.subarray(0, 20), a.encryptorPublicKey, recipient.secretKey)), "decryption_failed");
+    assert.equal(
+      code(() => decryptContent(a.content, a.encryptorPublicKey, nacl.box.keyPair().secretKey)),
+      "decryption_failed",
+    );
+    assert.equal(
+      code(() => decryptContent(a.content.subarray(0, 20), a.encryptorPublicKey, recipient.secretKey)),
+      "decryption_failed",
+    );
   });
 });

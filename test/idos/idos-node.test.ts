@@ -21,9 +21,17 @@ const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 const WIDGET = "http://127.0.0.1:1";
 
 function signer(key: nacl.SignKeyPair) {
-  return <A extends IdosAction>(action: A, params: IdosParams<A>, at = Date.now()): IdosAuth => ({ public_key: hex(key.publicKey), timestamp: at, signature: hex(nacl.sign.detached(signingMessage(action, at, params), key.secretKey)) });
+  return <A extends IdosAction>(action: A, params: IdosParams<A>, at = Date.now()): IdosAuth => ({
+    public_key: hex(key.publicKey),
+    timestamp: at,
+    signature: hex(nacl.sign.detached(signingMessage(action, at, params), key.secretKey)),
+  });
 }
-const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof IdosError ? e.code : String(e)));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: unknown) => (e instanceof IdosError ? e.code : String(e)),
+  );
 
 for (const backend of ["sqlite", "postgres"] as const) {
   describe(`idOS node (${backend})`, () => {
@@ -62,7 +70,10 @@ for (const backend of ["sqlite", "postgres"] as const) {
       if (skipped) return t.skip(skipped);
       const alice = nacl.sign.keyPair();
       const bob = nacl.sign.keyPair();
-      const as = (key: nacl.SignKeyPair) => <A extends IdosAction>(action: A, params: IdosParams<A>) => idosCall(url, action, params, signer(key)(action, params));
+      const as =
+        (key: nacl.SignKeyPair) =>
+        <A extends IdosAction>(action: A, params: IdosParams<A>) =>
+          idosCall(url, action, params, signer(key)(action, params));
       const [a, b] = [as(alice), as(bob)];
       const [aliceId, bobId] = [crypto.randomUUID(), crypto.randomUUID()];
 
@@ -72,12 +83,24 @@ for (const backend of ["sqlite", "postgres"] as const) {
       await a("add_wallet", { id: crypto.randomUUID(), address: hex(alice.publicKey), public_key: hex(alice.publicKey), wallet_type: "FaceSign" });
       assert.equal(await idosCall(url, "has_profile", { address: hex(alice.publicKey) }), true);
       assert.equal((await a("get_user", {})).id, aliceId);
-      assert.deepEqual((await a("get_wallets", {})).map((w) => w.wallet_type), ["FaceSign"]);
+      assert.deepEqual(
+        (await a("get_wallets", {})).map((w) => w.wallet_type),
+        ["FaceSign"],
+      );
       await b("add_user_as_inserter", { id: bobId, recipient_encryption_public_key: b64(nacl.box.keyPair().publicKey) });
 
       const credId = crypto.randomUUID();
-      await a("add_credential", { id: credId, issuer_auth_public_key: "did:key:z6Mk", encryptor_public_key: b64(new Uint8Array(32)), content: b64(new Uint8Array(80)), public_notes: '{"type":"FaceSignCredential"}' });
-      assert.deepEqual((await a("get_credentials", {})).map((c) => c.id), [credId]);
+      await a("add_credential", {
+        id: credId,
+        issuer_auth_public_key: "did:key:z6Mk",
+        encryptor_public_key: b64(new Uint8Array(32)),
+        content: b64(new Uint8Array(80)),
+        public_notes: '{"type":"FaceSignCredential"}',
+      });
+      assert.deepEqual(
+        (await a("get_credentials", {})).map((c) => c.id),
+        [credId],
+      );
       assert.equal((await a("get_credential_owned", { id: credId })).content, b64(new Uint8Array(80)));
       assert.equal(await codeOf(b("get_credential_owned", { id: credId })), "forbidden");
 

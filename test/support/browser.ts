@@ -18,11 +18,7 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /** Flags that turn a Y4M/MJPEG file into the camera, with permission granted. */
-export const fakeCameraFlags = (y4m: string): string[] => [
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  `--use-file-for-fake-video-capture=${y4m}`,
-];
+export const fakeCameraFlags = (y4m: string): string[] => ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${y4m}`];
 
 export function launchChromium(extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], ...options });

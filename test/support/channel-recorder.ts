@@ -7,7 +7,9 @@ export function recordPortTraffic(): void {
   const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   const record = (direction: string, data: unknown) => {
     try {
-      w.__crossed.push(`${direction} ${JSON.stringify(data, (_, v: unknown) => (v instanceof ArrayBuffer ? toHex(new Uint8Array(v)) : ArrayBuffer.isView(v) ? toHex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) : typeof v === "bigint" ? v.toString() : v))}`);
+      w.__crossed.push(
+        `${direction} ${JSON.stringify(data, (_, v: unknown) => (v instanceof ArrayBuffer ? toHex(new Uint8Array(v)) : ArrayBuffer.isView(v) ? toHex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) : typeof v === "bigint" ? v.toString() : v))}`,
+      );
     } catch {
       w.__crossed.push(`${direction} <unserialisable>`);
     }

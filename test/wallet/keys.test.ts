@@ -23,7 +23,6 @@ const VECTORS = {
   x25519PublicKey: "2fb32448468bda0feb030814256a6c3da2137e0a8fbb68b81dca1efd6b2e4c56",
 };
 
-
 describe("wallet keys", () => {
   it("derives the documented vectors, and each key equals an independent HKDF-SHA256", () => {
     const keys = deriveKeys(ENTROPY);

@@ -8,7 +8,16 @@ import { LIMITS } from "../../contracts/frame-service";
 
 /** Camera frames 33 ms apart. */
 let clock = 0;
-const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({ t: (clock += 33), faces: 1, brightness: 0.5, box: { x: 0.33, y: 0.25, w: 0.34, h: 0.44 }, yaw: 0, pitch: 0, eyeOpen: 0.3, ...over });
+const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({
+  t: (clock += 33),
+  faces: 1,
+  brightness: 0.5,
+  box: { x: 0.33, y: 0.25, w: 0.34, h: 0.44 },
+  yaw: 0,
+  pitch: 0,
+  eyeOpen: 0.3,
+  ...over,
+});
 
 function settle(runner: ChallengeRunner): number {
   let kept = 0;

@@ -17,7 +17,12 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Unlock (a fresh scan if needed), ask, then act: in that order, one request at a time. */
-  function withConsent<T>(prompt: Omit<ConsentRequest, "hostOrigin" | "signer">, signer: (keys: WalletKeys) => string, act: (unlocked: Unlocked) => T | Promise<T>, done?: [string, string]): Promise<T> {
+  function withConsent<T>(
+    prompt: Omit<ConsentRequest, "hostOrigin" | "signer">,
+    signer: (keys: WalletKeys) => string,
+    act: (unlocked: Unlocked) => T | Promise<T>,
+    done?: [string, string],
+  ): Promise<T> {
     const run = queue.then(async () => {
       const unlocked = await wallet.forSigning();
       const approved = await screens.consent({ ...prompt, hostOrigin, signer: signer(unlocked.keys) });
@@ -69,7 +74,9 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
       if (!bytes) throw new FaceSignError("invalid_request", "personalSign: the 0x message is not valid hex");
       const shown = readableMessage(bytes);
       const digest = personalDigest(bytes);
-      return withConsent({ kind: "personalSign", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] }, evmSigner, ({ keys }) => signDigest(keys, digest));
+      return withConsent({ kind: "personalSign", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] }, evmSigner, ({ keys }) =>
+        signDigest(keys, digest),
+      );
     },
 
     async signTypedData(...args: unknown[]) {
@@ -100,7 +107,13 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
           approveLabel: "Share",
           parts: [
             { text: `${new URL(hostOrigin).host} asks to read your FaceSign credential: a unique person ID, nothing else.` },
-            { heading: "Grant", fields: [["Locked until", locked], ["Consumer key", `${request.consumerEncryptionPublicKey.slice(0, 16)}…`]] },
+            {
+              heading: "Grant",
+              fields: [
+                ["Locked until", locked],
+                ["Consumer key", `${request.consumerEncryptionPublicKey.slice(0, 16)}…`],
+              ],
+            },
           ],
         },
         (keys) => `From your FaceSign wallet ${hex(keys.ed25519.publicKey).slice(0, 16)}…`,

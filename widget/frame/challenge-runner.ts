@@ -78,7 +78,8 @@ export class ChallengeRunner {
       this.closedEyes = obs.eyeOpen;
       return { kind: "step", index: this.index, keep: true, done: false, ...(replace ? { replace: true as const } : {}) };
     }
-    const reached = step === "blink" ? this.closedEyes !== undefined && obs.eyeOpen !== undefined && obs.eyeOpen >= this.baseline.eyeOpen * STEP_RULES.blinkOpen : this.amount(step, obs, this.baseline) >= 1;
+    const reached =
+      step === "blink" ? this.closedEyes !== undefined && obs.eyeOpen !== undefined && obs.eyeOpen >= this.baseline.eyeOpen * STEP_RULES.blinkOpen : this.amount(step, obs, this.baseline) >= 1;
     if (!reached) return { kind: "step", index: this.index, keep: false, done: false };
     const index = this.index++;
     this.closedEyes = undefined;
@@ -129,5 +130,4 @@ export class ChallengeRunner {
         return eyeOpen === undefined ? 0 : eyeOpen / base.eyeOpen / STEP_RULES.blinkOpen;
     }
   }
-
 }

@@ -3,7 +3,15 @@
 // (nacl.box from a per-session key, a counter inside each one).
 import nacl from "tweetnacl";
 import * as v from "valibot";
-import { apiErrorBodySchema, challengeUserData, type Challenge, createSessionResponseSchema, type CreateSessionRequest, type EnclaveRequest, type EnclaveResponse } from "../../contracts/frame-service";
+import {
+  apiErrorBodySchema,
+  challengeUserData,
+  type Challenge,
+  createSessionResponseSchema,
+  type CreateSessionRequest,
+  type EnclaveRequest,
+  type EnclaveResponse,
+} from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { FaceSignError } from "../../contracts/page-frame";
 import { AttestationError, equalBytes, verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";

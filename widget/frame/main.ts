@@ -34,7 +34,12 @@ async function scanUntilDone(): Promise<ScanSuccess> {
         screens.done(result.status);
         return result;
       } catch (error) {
-        if (await tracker.ready.then(() => false, () => true)) {
+        if (
+          await tracker.ready.then(
+            () => false,
+            () => true,
+          )
+        ) {
           tracker.worker.terminate();
           tracker = startTracker(location.origin);
         }

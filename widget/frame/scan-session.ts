@@ -52,4 +52,3 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Pro
     enclave.close();
   }
 }
-

@@ -2,15 +2,7 @@
 // hand the frame one end of a MessageChannel (pinned to the widget origin), wait for
 // its answer, then speak Comlink over the port.
 import { wrap, type Remote } from "comlink";
-import {
-  FaceSignError,
-  fromWireError,
-  readHandshakeReply,
-  installErrorTransfer,
-  PROTOCOL_VERSION,
-  type ConnectMessage,
-  type FrameApi,
-} from "../../contracts/page-frame";
+import { FaceSignError, fromWireError, readHandshakeReply, installErrorTransfer, PROTOCOL_VERSION, type ConnectMessage, type FrameApi } from "../../contracts/page-frame";
 import type { EmbedCheckResponse } from "../../contracts/frame-service";
 
 export interface Channel {

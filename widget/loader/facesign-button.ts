@@ -18,18 +18,72 @@ export class FaceSignButton extends LitElement {
   };
 
   static override styles = css`
-    :host { display: inline-block; --fs-accent: #3552ff; --fs-bg: #14161a; --fs-fg: #fff; }
-    :host([theme="dark"]) { --fs-bg: #fff; --fs-fg: #14161a; }
-    @media (prefers-color-scheme: dark) { :host([theme="auto"]) { --fs-bg: #fff; --fs-fg: #14161a; } }
-    button { display: inline-flex; align-items: center; gap: .55em; font: 600 15px/1 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; padding: .8em 1.2em; border-radius: 999px; border: 0; background: var(--fs-bg); color: var(--fs-fg); cursor: pointer; transition: transform .12s ease, opacity .12s ease; }
-    :host([size="small"]) button { font-size: 13px; }
-    :host([size="large"]) button { font-size: 18px; }
-    button:hover { transform: translateY(-1px); }
-    button:focus-visible { outline: 3px solid var(--fs-accent); outline-offset: 3px; }
-    button[aria-busy="true"] { opacity: .75; cursor: progress; }
-    svg { width: 1.3em; height: 1.3em; }
-    .dot { width: .5em; height: .5em; border-radius: 50%; background: #1fbf6b; }
-    :host([state="error"]) .dot { background: #e5484d; }
+    :host {
+      display: inline-block;
+      --fs-accent: #3552ff;
+      --fs-bg: #14161a;
+      --fs-fg: #fff;
+    }
+    :host([theme="dark"]) {
+      --fs-bg: #fff;
+      --fs-fg: #14161a;
+    }
+    @media (prefers-color-scheme: dark) {
+      :host([theme="auto"]) {
+        --fs-bg: #fff;
+        --fs-fg: #14161a;
+      }
+    }
+    button {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.55em;
+      font:
+        600 15px/1 system-ui,
+        -apple-system,
+        "Segoe UI",
+        Roboto,
+        sans-serif;
+      padding: 0.8em 1.2em;
+      border-radius: 999px;
+      border: 0;
+      background: var(--fs-bg);
+      color: var(--fs-fg);
+      cursor: pointer;
+      transition:
+        transform 0.12s ease,
+        opacity 0.12s ease;
+    }
+    :host([size="small"]) button {
+      font-size: 13px;
+    }
+    :host([size="large"]) button {
+      font-size: 18px;
+    }
+    button:hover {
+      transform: translateY(-1px);
+    }
+    button:focus-visible {
+      outline: 3px solid var(--fs-accent);
+      outline-offset: 3px;
+    }
+    button[aria-busy="true"] {
+      opacity: 0.75;
+      cursor: progress;
+    }
+    svg {
+      width: 1.3em;
+      height: 1.3em;
+    }
+    .dot {
+      width: 0.5em;
+      height: 0.5em;
+      border-radius: 50%;
+      background: #1fbf6b;
+    }
+    :host([state="error"]) .dot {
+      background: #e5484d;
+    }
   `;
 
   widgetOrigin = loaderOrigin();
@@ -61,7 +115,11 @@ export class FaceSignButton extends LitElement {
   override render() {
     const busy = this.state === "connecting";
     return html`<button type="button" part="button" aria-busy=${busy ? "true" : "false"} aria-haspopup="dialog" @click=${this.onClick}>
-        <svg viewBox="0 0 48 48" aria-hidden="true"><ellipse cx="24" cy="24" rx="15" ry="19" fill="none" stroke="currentColor" stroke-width="4"/><circle cx="18" cy="21" r="2.6" fill="currentColor"/><circle cx="30" cy="21" r="2.6" fill="currentColor"/></svg>
+        <svg viewBox="0 0 48 48" aria-hidden="true">
+          <ellipse cx="24" cy="24" rx="15" ry="19" fill="none" stroke="currentColor" stroke-width="4" />
+          <circle cx="18" cy="21" r="2.6" fill="currentColor" />
+          <circle cx="30" cy="21" r="2.6" fill="currentColor" />
+        </svg>
         <span>${this.label}</span>${this.state === "connected" || this.state === "error" ? html`<span class="dot" aria-hidden="true"></span>` : ""}
       </button>
       ${this.modal}`;

@@ -23,20 +23,60 @@ function rejectOnClose(remote: Remote<FrameApi>, closed: Promise<never>): Remote
   closed.catch(() => undefined);
   return new Proxy(remote, {
     // "then" stays undefined, or awaiting the remote would call into the frame.
-    get: (target, method: keyof FrameApi) => (method === ("then" as string) ? undefined : (...args: never[]) => Promise.race([(target[method] as (...a: never[]) => Promise<unknown>)(...args), closed])),
+    get: (target, method: keyof FrameApi) =>
+      method === ("then" as string) ? undefined : (...args: never[]) => Promise.race([(target[method] as (...a: never[]) => Promise<unknown>)(...args), closed]),
   });
 }
 
 export class FaceSignModal extends LitElement {
   static override properties = { widgetOrigin: { attribute: "widget-origin" }, open: { type: Boolean, reflect: true } };
   static override styles = css`
-    dialog { width: min(440px, 100vw - 16px); height: min(640px, 100vh - 16px); padding: 0; border: 0; border-radius: 16px; overflow: hidden; box-shadow: 0 24px 64px rgb(0 0 0 / 35%); background: #fff; }
+    dialog {
+      width: min(440px, 100vw - 16px);
+      height: min(640px, 100vh - 16px);
+      padding: 0;
+      border: 0;
+      border-radius: 16px;
+      overflow: hidden;
+      box-shadow: 0 24px 64px rgb(0 0 0 / 35%);
+      background: #fff;
+    }
     /* No backdrop blur: on devices without GPU compositing it cost the camera preview two frames in three. */
-    dialog::backdrop { background: rgb(10 12 20 / 60%); }
-    iframe { display: block; width: 100%; height: 100%; border: 0; }
-    .close { position: absolute; top: 8px; right: 8px; width: 36px; height: 36px; border-radius: 50%; border: 0; background: rgb(0 0 0 / 8%); font-size: 20px; line-height: 1; cursor: pointer; }
-    .close:focus-visible { outline: 3px solid #3552ff; outline-offset: 2px; }
-    @media (max-width: 480px) { dialog { width: 100vw; height: 100vh; max-width: none; max-height: none; border-radius: 0; } }
+    dialog::backdrop {
+      background: rgb(10 12 20 / 60%);
+    }
+    iframe {
+      display: block;
+      width: 100%;
+      height: 100%;
+      border: 0;
+    }
+    .close {
+      position: absolute;
+      top: 8px;
+      right: 8px;
+      width: 36px;
+      height: 36px;
+      border-radius: 50%;
+      border: 0;
+      background: rgb(0 0 0 / 8%);
+      font-size: 20px;
+      line-height: 1;
+      cursor: pointer;
+    }
+    .close:focus-visible {
+      outline: 3px solid #3552ff;
+      outline-offset: 2px;
+    }
+    @media (max-width: 480px) {
+      dialog {
+        width: 100vw;
+        height: 100vh;
+        max-width: none;
+        max-height: none;
+        border-radius: 0;
+      }
+    }
   `;
 
   widgetOrigin = "";
@@ -134,13 +174,7 @@ export class FaceSignModal extends LitElement {
     // sandbox: scripts and the frame's own origin (its storage and fetches to its API);
     // forms for its consent buttons. No top navigation, popups or downloads.
     return html`<dialog aria-label="FaceSign" @cancel=${this.onCancel}>
-      <iframe
-        src="${this.widgetOrigin}/frame/"
-        title="FaceSign: sign with your face"
-        sandbox="allow-scripts allow-same-origin allow-forms"
-        allow="camera"
-        referrerpolicy="origin"
-      ></iframe>
+      <iframe src="${this.widgetOrigin}/frame/" title="FaceSign: sign with your face" sandbox="allow-scripts allow-same-origin allow-forms" allow="camera" referrerpolicy="origin"></iframe>
       <button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button>
     </dialog>`;
   }

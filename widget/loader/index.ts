@@ -40,7 +40,14 @@ const connect = ({ widgetOrigin }: ConnectOptions = {}): Promise<Remote<FrameApi
 const provider = createProvider(() => modalFor());
 announceProvider(provider);
 
-const FaceSign = { version: WIDGET_VERSION, connect, provider, FaceSignError, ProviderRpcError, errors: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, { message }]) => [code, message])) as { [C in keyof typeof ERROR_CODES]: (typeof ERROR_CODES)[C]["message"] } };
+const FaceSign = {
+  version: WIDGET_VERSION,
+  connect,
+  provider,
+  FaceSignError,
+  ProviderRpcError,
+  errors: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, { message }]) => [code, message])) as { [C in keyof typeof ERROR_CODES]: (typeof ERROR_CODES)[C]["message"] },
+};
 export type FaceSignGlobal = typeof FaceSign;
 
 declare global {
@@ -53,4 +60,3 @@ declare global {
   }
 }
 window.FaceSign = FaceSign;
-

@@ -51,7 +51,8 @@ export function createProvider(modal: () => FaceSignModal, chainId: Hex = "0x1")
   const unlocked = async (address?: unknown) => {
     const { remote, account } = await modal().account();
     setAccounts([account.address]);
-    if (address !== undefined && (typeof address !== "string" || address.toLowerCase() !== account.address.toLowerCase())) throw new ProviderRpcError(4100, "That address is not this FaceSign account.");
+    if (address !== undefined && (typeof address !== "string" || address.toLowerCase() !== account.address.toLowerCase()))
+      throw new ProviderRpcError(4100, "That address is not this FaceSign account.");
     return remote;
   };
 

@@ -5,10 +5,22 @@
 import type * as Ort from "onnxruntime-node";
 import { ARCFACE_SIZE, fivePoints, similarityToTemplate } from "./align";
 import { FaceError } from "./errors";
-import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "../../../common/face-geometry";
+import {
+  brightness,
+  decodeDetections,
+  DETECT_H,
+  DETECT_W,
+  eyeOpenness,
+  headPose,
+  LANDMARK_SIZE,
+  landmarkInput,
+  landmarksInFrame,
+  normalizedChw,
+  type Box,
+  type Point,
+} from "../../../common/face-geometry";
 import { cropMap, decodeFrame, warp, type RgbImage } from "./image";
 import type { FaceModels } from "../../../contracts/parent-enclave";
-
 
 export interface FaceAnalysis {
   /** Normalised to the frame. */
@@ -124,7 +136,13 @@ export class FaceEngine {
   static async create(models: FaceModels, { intraOpThreads = 1, flip = FLIP_DEFAULT, backend: wanted }: EngineOptions = {}): Promise<FaceEngine> {
     const { ort, backend } = await loadRuntime(wanted);
     if (backend === "wasm") ort.env.wasm.numThreads = intraOpThreads;
-    const options: Ort.InferenceSession.SessionOptions = { intraOpNumThreads: intraOpThreads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all", ...(backend === "wasm" ? { executionProviders: ["wasm"] } : {}) };
+    const options: Ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+      ...(backend === "wasm" ? { executionProviders: ["wasm"] } : {}),
+    };
     // One at a time: the wasm backend initialises its runtime on the first session.
     const sessions: Ort.InferenceSession[] = [];
     for (const m of [models.detect, models.landmark, models.feature, models.liveness]) sessions.push(await ort.InferenceSession.create(m, options));

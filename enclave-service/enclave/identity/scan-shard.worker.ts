@@ -31,8 +31,9 @@ parentPort!.on("message", (msg: ShardRequest) => {
   if (msg.type === "append") return append(msg.packed, msg.count);
   new Int16Array(memory.buffer, QUERY_OFFSET, msg.codes.length).set(msg.codes);
   const count = scan(rows, msg.scale, msg.norm, msg.error, msg.cut);
-  const reply: ShardReply = count > CANDIDATE_CAPACITY
-    ? { id: msg.id, overflow: true, candidates: new Int32Array(0) }
-    : { id: msg.id, overflow: false, candidates: new Int32Array(memory.buffer.slice(CANDIDATE_OFFSET, CANDIDATE_OFFSET + count * 4)) };
+  const reply: ShardReply =
+    count > CANDIDATE_CAPACITY
+      ? { id: msg.id, overflow: true, candidates: new Int32Array(0) }
+      : { id: msg.id, overflow: false, candidates: new Int32Array(memory.buffer.slice(CANDIDATE_OFFSET, CANDIDATE_OFFSET + count * 4)) };
   parentPort!.postMessage(reply, [reply.candidates.buffer]);
 });

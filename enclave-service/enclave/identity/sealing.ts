@@ -17,7 +17,6 @@ export interface TemplateRecord {
   created: number;
 }
 
-
 export class SealError extends Error {
   override readonly name = "SealError";
 }

@@ -20,7 +20,9 @@ const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const SHARD_URL = new URL(FROM_SOURCE ? "./scan-shard.worker.ts" : "./scan-shard.js", import.meta.url);
 const startShard = (init: ShardInit) =>
   FROM_SOURCE
-    ? new Worker(new URL(`data:text/javascript,import{register}from${JSON.stringify(import.meta.resolve("tsx/esm/api"))};register();await import(${JSON.stringify(SHARD_URL.href)})`), { workerData: init })
+    ? new Worker(new URL(`data:text/javascript,import{register}from${JSON.stringify(import.meta.resolve("tsx/esm/api"))};register();await import(${JSON.stringify(SHARD_URL.href)})`), {
+        workerData: init,
+      })
     : new Worker(SHARD_URL, { workerData: init });
 
 let kernel: Promise<WebAssembly.Module> | undefined;

@@ -30,7 +30,7 @@ const sealedRecord = (r: Row): SealedRecord => ({ keyHash: r.key_hash, sealed: n
 
 /** Pages through rows by ascending id until a page comes back empty. */
 async function* pages(page: (afterId: number) => (Row & { id: number })[] | Promise<(Row & { id: number })[]>): AsyncGenerator<SealedRecord[]> {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await page(after);
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
@@ -72,7 +72,10 @@ export async function openPostgresStore(url: string): Promise<TemplateStore> {
                     CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BYTEA NOT NULL);`);
   return {
     all: async () => (await pool.query<Row>("SELECT key_hash, sealed FROM templates ORDER BY id")).rows.map(sealedRecord),
-    batches: (size) => pages(async (after) => (await pool.query<Row & { id: string }>("SELECT id, key_hash, sealed FROM templates WHERE id > $1 ORDER BY id LIMIT $2", [after, size])).rows.map((r) => ({ ...r, id: Number(r.id) }))),
+    batches: (size) =>
+      pages(async (after) =>
+        (await pool.query<Row & { id: string }>("SELECT id, key_hash, sealed FROM templates WHERE id > $1 ORDER BY id LIMIT $2", [after, size])).rows.map((r) => ({ ...r, id: Number(r.id) })),
+      ),
     get: async (keyHashes) => (await pool.query<Row>("SELECT key_hash, sealed FROM templates WHERE key_hash = ANY($1)", [keyHashes])).rows.map(sealedRecord),
     put: async (r) => void (await pool.query("INSERT INTO templates (key_hash, sealed, stored_at) VALUES ($1, $2, $3)", [r.keyHash, Buffer.from(r.sealed), Date.now()])),
     getMeta: async (name) => {

@@ -6,7 +6,17 @@ import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { decryptContent, encryptContent } from "../../../common/credential";
 import { idosCall } from "../../../common/idos-call";
-import { signingMessage, IDOS_ACTIONS, type IdosAccessGrant, type IdosAction, type IdosCredential, type IdosCredentialListItem, type IdosParams, type IdosResults, type IdosUser } from "../../../contracts/idos";
+import {
+  signingMessage,
+  IDOS_ACTIONS,
+  type IdosAccessGrant,
+  type IdosAction,
+  type IdosCredential,
+  type IdosCredentialListItem,
+  type IdosParams,
+  type IdosResults,
+  type IdosUser,
+} from "../../../contracts/idos";
 import { hex } from "../wallet/encoding";
 
 export interface UserSigner {

@@ -18,21 +18,106 @@ export class ScanView extends LitElement {
   };
 
   static override styles = css`
-    :host { display: grid; grid-template-rows: auto 1fr auto; gap: 12px; height: 100%; padding: 16px; box-sizing: border-box; color: var(--fg); }
-    .stage { position: relative; border-radius: 20px; overflow: hidden; background: #000; aspect-ratio: 3 / 4; max-height: 100%; justify-self: center; width: min(100%, 420px); }
-    video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; transform: scaleX(-1); }
-    svg.guide { position: absolute; inset: 0; width: 100%; height: 100%; }
-    .oval { fill: none; stroke: #fff; stroke-width: 4; stroke-dasharray: 10 8; transition: stroke .2s; }
-    :host([guidance="ok"]) .oval, :host([phase="challenge"]) .oval { stroke: #1fbf6b; stroke-dasharray: none; }
-    .instruction { display: flex; align-items: center; justify-content: center; gap: 12px; min-height: 56px; padding: 0 40px; font-size: 1.15rem; font-weight: 600; text-align: center; }
-    .instruction svg { width: 44px; height: 44px; flex: none; color: var(--accent); }
-    .steps { display: flex; gap: 6px; justify-content: center; }
-    .steps span { width: 28px; height: 6px; border-radius: 3px; background: var(--muted); opacity: .35; }
-    .steps span.done { background: #1fbf6b; opacity: 1; }
-    .steps span.current { background: var(--accent); opacity: 1; }
-    progress { width: 100%; height: 8px; accent-color: var(--accent); }
-    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-    @media (prefers-reduced-motion: reduce) { .oval { transition: none; } }
+    :host {
+      display: grid;
+      grid-template-rows: auto 1fr auto;
+      gap: 12px;
+      height: 100%;
+      padding: 16px;
+      box-sizing: border-box;
+      color: var(--fg);
+    }
+    .stage {
+      position: relative;
+      border-radius: 20px;
+      overflow: hidden;
+      background: #000;
+      aspect-ratio: 3 / 4;
+      max-height: 100%;
+      justify-self: center;
+      width: min(100%, 420px);
+    }
+    video {
+      position: absolute;
+      inset: 0;
+      width: 100%;
+      height: 100%;
+      object-fit: cover;
+      transform: scaleX(-1);
+    }
+    svg.guide {
+      position: absolute;
+      inset: 0;
+      width: 100%;
+      height: 100%;
+    }
+    .oval {
+      fill: none;
+      stroke: #fff;
+      stroke-width: 4;
+      stroke-dasharray: 10 8;
+      transition: stroke 0.2s;
+    }
+    :host([guidance="ok"]) .oval,
+    :host([phase="challenge"]) .oval {
+      stroke: #1fbf6b;
+      stroke-dasharray: none;
+    }
+    .instruction {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      gap: 12px;
+      min-height: 56px;
+      padding: 0 40px;
+      font-size: 1.15rem;
+      font-weight: 600;
+      text-align: center;
+    }
+    .instruction svg {
+      width: 44px;
+      height: 44px;
+      flex: none;
+      color: var(--accent);
+    }
+    .steps {
+      display: flex;
+      gap: 6px;
+      justify-content: center;
+    }
+    .steps span {
+      width: 28px;
+      height: 6px;
+      border-radius: 3px;
+      background: var(--muted);
+      opacity: 0.35;
+    }
+    .steps span.done {
+      background: #1fbf6b;
+      opacity: 1;
+    }
+    .steps span.current {
+      background: var(--accent);
+      opacity: 1;
+    }
+    progress {
+      width: 100%;
+      height: 8px;
+      accent-color: var(--accent);
+    }
+    .sr {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .oval {
+        transition: none;
+      }
+    }
   `;
 
   phase: ScanPhase = "starting";
@@ -71,15 +156,24 @@ export class ScanView extends LitElement {
       <div class="stage">
         <video muted playsinline autoplay aria-label="Your camera"></video>
         <svg class="guide" viewBox="0 0 300 400" preserveAspectRatio="xMidYMid slice" aria-hidden="true">
-          <defs><mask id="m"><rect width="300" height="400" fill="#fff"/><ellipse cx="150" cy="190" rx="105" ry="140" fill="#000"/></mask></defs>
-          <rect width="300" height="400" fill="rgb(0 0 0 / 45%)" mask="url(#m)"/>
-          <ellipse class="oval" cx="150" cy="190" rx="105" ry="140"/>
+          <defs>
+            <mask id="m">
+              <rect width="300" height="400" fill="#fff" />
+              <ellipse cx="150" cy="190" rx="105" ry="140" fill="#000" />
+            </mask>
+          </defs>
+          <rect width="300" height="400" fill="rgb(0 0 0 / 45%)" mask="url(#m)" />
+          <ellipse class="oval" cx="150" cy="190" rx="105" ry="140" />
         </svg>
       </div>
       <div>
-        ${this.steps.length
-          ? html`<div class="steps" aria-hidden="true">${this.steps.map((_, i) => html`<span class=${i < this.stepIndex || this.phase === "uploading" || this.phase === "analysing" ? "done" : i === this.stepIndex && this.phase === "challenge" ? "current" : ""}></span>`)}</div>`
-          : nothing}
+        ${
+          this.steps.length
+            ? html`<div class="steps" aria-hidden="true">
+                ${this.steps.map((_, i) => html`<span class=${i < this.stepIndex || this.phase === "uploading" || this.phase === "analysing" ? "done" : i === this.stepIndex && this.phase === "challenge" ? "current" : ""}></span>`)}
+              </div>`
+            : nothing
+        }
         ${this.phase === "uploading" || this.phase === "analysing" ? html`<progress max="1" .value=${this.progress} aria-label="Progress"></progress>` : nothing}
       </div>
       <p class="sr" role="status" aria-live="polite">${this.instruction}${this.steps.length && this.phase === "challenge" ? `, step ${this.stepIndex + 1} of ${this.steps.length}` : ""}</p>

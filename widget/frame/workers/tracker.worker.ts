@@ -6,7 +6,20 @@
 import * as ort from "onnxruntime-web/wasm";
 import { expose } from "comlink";
 import type { FaceObservation } from "../capture-types";
-import { brightness, decodeDetections, DETECT_H, DETECT_W, eyeOpenness, headPose, LANDMARK_SIZE, landmarkInput, landmarksInFrame, normalizedChw, type Box, type Point } from "../../../common/face-geometry";
+import {
+  brightness,
+  decodeDetections,
+  DETECT_H,
+  DETECT_W,
+  eyeOpenness,
+  headPose,
+  LANDMARK_SIZE,
+  landmarkInput,
+  landmarksInFrame,
+  normalizedChw,
+  type Box,
+  type Point,
+} from "../../../common/face-geometry";
 import { FaceFollower } from "./face-follower";
 
 let detector: ort.InferenceSession;
