@@ -10,7 +10,7 @@ import { decode } from "cborg";
 import { codedErrorClass } from "../contracts/coded-error";
 import { ES384, sigStructure } from "./cose";
 
-export const ATTESTATION_FAILURES = {
+const ATTESTATION_FAILURES = {
   format: { message: "The document is not a COSE_Sign1 attestation document with every required field." },
   signature: { message: "The document's signature does not verify with its leaf certificate." },
   root: { message: "The certificate chain does not start at the pinned root." },
@@ -22,7 +22,7 @@ export const ATTESTATION_FAILURES = {
   public_key: { message: "The attested public key is not the expected one." },
 } as const;
 export class AttestationError extends codedErrorClass("AttestationError", ATTESTATION_FAILURES) {}
-export type AttestationFailure = AttestationError["code"];
+type AttestationFailure = AttestationError["code"];
 
 export interface AttestationPinsBytes {
   /** DER of the root the chain must start at (AWS Nitro root G1 in production). */

@@ -2,7 +2,7 @@
 // session's shared key (nacl.box.before). Written once for both ends and the tests.
 import nacl from "tweetnacl";
 
-export const BOX_NONCE_BYTES = nacl.box.nonceLength;
+const BOX_NONCE_BYTES = nacl.box.nonceLength;
 
 export function sealBox(message: unknown, sharedKey: Uint8Array): Uint8Array<ArrayBuffer> {
   const nonce = nacl.randomBytes(BOX_NONCE_BYTES);

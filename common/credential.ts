@@ -7,7 +7,7 @@ import nacl from "tweetnacl";
 import { fromBase64url, toBase64url } from "./base64url";
 import { codedErrorClass } from "../contracts/coded-error";
 
-export const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
+const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
 export const CREDENTIAL_TYPE = "FaceSignCredential";
 
 export interface FaceSignCredential {
@@ -18,7 +18,7 @@ export interface FaceSignCredential {
   credentialSubject: { id: string; faceSignUserId: string };
 }
 
-export const CREDENTIAL_ERRORS = {
+const CREDENTIAL_ERRORS = {
   jws_malformed: { message: "Not a compact EdDSA vc+jwt JWS." },
   jws_signature_invalid: { message: "The credential's signature does not verify against its issuer." },
   did_invalid: { message: "Not an ed25519 did:key." },

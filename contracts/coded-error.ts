@@ -2,7 +2,7 @@
 // switch on it) to a message for people and, where the error travels over HTTP, its
 // status; an error class made from a catalogue carries a code and a message, and its
 // wire form is { code, message }: no stack, no internals.
-export interface ErrorEntry {
+interface ErrorEntry {
   readonly message: string;
   readonly status?: number;
 }

@@ -45,7 +45,7 @@ const bytes = (length: number) =>
 /** What a liveness challenge can ask for; the enclave draws 2 to 4 of them per session. */
 export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down", "blink", "move_closer"] as const;
 export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
-export const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4)) });
+const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4)) });
 export type Challenge = v.InferOutput<typeof challengeSchema>;
 
 /**
@@ -123,12 +123,11 @@ export const LIMITS = { smallBody: 64 * 1024, scanBody: 8 * 1024 * 1024, scanFra
 const counter = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 /** One captured camera frame: epoch ms, the challenge step it shows (null: the neutral face), JPEG/WebP bytes. */
-export const scanFrameSchema = v.strictObject({
+const scanFrameSchema = v.strictObject({
   t: v.number(),
   step: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3))),
   image: v.pipe(v.string(), v.maxLength(2_000_000)),
 });
-export type ScanFrame = v.InferOutput<typeof scanFrameSchema>;
 
 /** What the iframe sends inside a box. `counter` starts at 1 and goes up by one per request. */
 export const enclaveRequestSchema = v.variant("type", [

@@ -5,7 +5,7 @@
 import * as v from "valibot";
 import { codedErrorClass } from "./coded-error";
 
-export const IDOS_ERRORS = {
+const IDOS_ERRORS = {
   malformed_request: { status: 400, message: "The request is malformed." },
   unknown_action: { status: 404, message: "No such action." },
   unauthenticated: { status: 401, message: "This action needs a signature from one of the profile's wallets." },
@@ -67,7 +67,7 @@ export type IdosAction = keyof typeof IDOS_ACTIONS;
 export type IdosParams<A extends IdosAction> = v.InferOutput<(typeof IDOS_ACTIONS)[A]["params"]>;
 
 /** ed25519 over signingMessage(action, timestamp, params), by the key `public_key` (hex). */
-export const authSchema = v.strictObject({ public_key: hex32, timestamp: v.pipe(v.number(), v.integer()), signature: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)) });
+const authSchema = v.strictObject({ public_key: hex32, timestamp: v.pipe(v.number(), v.integer()), signature: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)) });
 export type IdosAuth = v.InferOutput<typeof authSchema>;
 export const envelopeSchema = v.strictObject({ params: v.unknown(), auth: v.optional(authSchema) });
 
@@ -75,7 +75,7 @@ export const envelopeSchema = v.strictObject({ params: v.unknown(), auth: v.opti
 export const MAX_SKEW_MS = 5 * 60_000;
 
 /** JSON with sorted keys, so both sides sign the same bytes. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object")
     return `{${Object.keys(value)

@@ -43,7 +43,7 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 const isWireError = (x: unknown): x is WireError => isRecord(x) && isCatalogued(ERROR_CODES, x.code) && typeof x.message === "string";
 
 /** Turns anything thrown into the only error shape that may cross: no stacks, no internals. */
-export function toWireError(error: unknown): WireError {
+function toWireError(error: unknown): WireError {
   return error instanceof FaceSignError ? error.toJSON() : { code: "internal_error", message: ERROR_CODES.internal_error.message };
 }
 
@@ -78,7 +78,7 @@ export function readHandshakeReply(x: unknown): HandshakeReply | null {
  * (the user pressed Continue: the frame stays, unlocked, behind the page), or show it
  * again (the frame needs the user: a scan, a consent screen, a problem).
  */
-export const WINDOW_REQUESTS = ["facesign:close-request", "facesign:hide-request", "facesign:show-request"] as const;
+const WINDOW_REQUESTS = ["facesign:close-request", "facesign:hide-request", "facesign:show-request"] as const;
 export interface WindowRequest {
   type: (typeof WINDOW_REQUESTS)[number];
 }
@@ -87,7 +87,7 @@ export const isWindowRequest = (x: unknown): x is WindowRequest => isRecord(x) &
 // --- The API the iframe exposes ---------------------------------------------------------
 
 /** The largest message or typed-data document a signature request may carry. */
-export const MAX_SIGN_BYTES = 64 * 1024;
+const MAX_SIGN_BYTES = 64 * 1024;
 
 const sizeOf = (value: unknown) => JSON.stringify(value, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x)).length;
 
@@ -142,7 +142,6 @@ export type FrameMethod = keyof FrameApiArgs;
 /** The methods the frame answers: the table's keys. */
 export const frameMethods = (): FrameMethod[] => Object.keys(argsTable()) as FrameMethod[];
 export type TypedData = v.InferOutput<FrameApiArgs["signTypedData"]>[0];
-export type AccessGrantRequest = v.InferOutput<FrameApiArgs["requestAccessGrant"]>[0];
 
 export interface HelloResult {
   /** The widget build the iframe runs. */
@@ -162,7 +161,7 @@ export interface ConnectResult {
   status: "new" | "known";
 }
 
-export interface SignMessageResult {
+interface SignMessageResult {
   /** ed25519, 64 bytes, hex. */
   signature: string;
   ed25519PublicKey: string;

@@ -17,7 +17,7 @@ const requestId = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 const MODEL_BYTES = 256 * 1024 * 1024;
 
 /** A user's template, sealed inside the enclave; the parent stores it under its keyed hash and cannot open it. */
-export const sealedRecordSchema = v.strictObject({
+const sealedRecordSchema = v.strictObject({
   /** Hex HMAC-SHA256 of the user id under a key derived from the sealing key. */
   keyHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "keyHash must be 64 lowercase hex digits")),
   sealed: bytes(1, 64 * 1024),
@@ -25,7 +25,7 @@ export const sealedRecordSchema = v.strictObject({
 export type SealedRecord = v.InferOutput<typeof sealedRecordSchema>;
 
 /** The four ONNX models the face engine runs; their SHA-384s are part of PCR0. */
-export const faceModelsSchema = v.strictObject({ detect: bytes(1, MODEL_BYTES), landmark: bytes(1, MODEL_BYTES), feature: bytes(1, MODEL_BYTES), liveness: bytes(1, MODEL_BYTES) });
+const faceModelsSchema = v.strictObject({ detect: bytes(1, MODEL_BYTES), landmark: bytes(1, MODEL_BYTES), feature: bytes(1, MODEL_BYTES), liveness: bytes(1, MODEL_BYTES) });
 export type FaceModels = v.InferOutput<typeof faceModelsSchema>;
 
 /** What the NSM device would provide in Nitro; locally the parent's dev chain stands in (see parent/dev-attestation-chain.ts). */
@@ -65,7 +65,7 @@ export type IdentityBoot = v.InferOutput<typeof identityBootSchema>;
 export const LOAD_BATCH_MAX = 4096;
 
 /** Each request the parent makes, its arguments and its result: the one table both sides read. */
-export const ENCLAVE_OPS = {
+const ENCLAVE_OPS = {
   boot: {
     args: v.strictObject({ signer: devSignerSchema, settings: enclaveSettingsSchema, models: faceModelsSchema, identity: identityBootSchema }),
     result: v.strictObject({

@@ -2,7 +2,7 @@
 // an order, shares their FaceSign credential, and Acme's server checks each result.
 // The timeline shows everything that crossed between this page and FaceSign.
 import type { ConnectResult, WireError } from "../contracts/page-frame";
-import { DEMO_ORDER, type ConsumerKeys, type ConsumerVerifyResponse, type VerifySignatureRequest, type VerifySignatureResponse } from "./demo-api";
+import { DEMO_ORDER, type ConsumerKeys, type ConsumerVerifyRequest, type ConsumerVerifyResponse, type VerifySignatureRequest, type VerifySignatureResponse } from "./demo-api";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const timeline = $("timeline");
@@ -101,7 +101,7 @@ action("share", "grant-result", async () => {
 });
 
 action("verify", "consumer-result", async () => {
-  const answer = await post<ConsumerVerifyResponse>("/api/consumer/verify", { grantId });
+  const answer = await post<ConsumerVerifyResponse>("/api/consumer/verify", { grantId } satisfies Partial<ConsumerVerifyRequest>);
   if ("error" in answer) throw new Error(`${answer.error}: ${answer.message}`);
   $("person").textContent = answer.faceSignUserId;
   $("issuer").textContent = short(answer.issuer);

@@ -10,7 +10,7 @@ import { verifyMessage, verifyTypedData } from "viem";
 import { toBase64url } from "../common/base64url";
 import type { AttestationPinsBytes } from "../common/attestation-verifier";
 import { ConsumerError, readGrantedCredential } from "./consumer/consumer";
-import type { ConsumerKeys, ConsumerVerifyResponse, VerifySignatureRequest, VerifySignatureResponse } from "./demo-api";
+import type { ConsumerKeys, ConsumerVerifyRequest, ConsumerVerifyResponse, VerifySignatureRequest, VerifySignatureResponse } from "./demo-api";
 
 export interface HostDemoOptions {
   widgetOrigin: string;
@@ -44,7 +44,7 @@ function demoApi({ widgetOrigin, idosOrigin, consumerPins }: HostDemoOptions): e
     res.json({ valid } satisfies VerifySignatureResponse);
   });
   router.post("/api/consumer/verify", async (req, res) => {
-    const grantId = (req.body as { grantId?: unknown }).grantId;
+    const grantId = (req.body as Partial<Record<keyof ConsumerVerifyRequest, unknown>>).grantId;
     const answer = (response: ConsumerVerifyResponse, status = 200) => void res.status(status).json(response);
     if (typeof grantId !== "string" || !consumerPins) return answer({ error: "malformed_request", message: "A grantId is needed (and the demo's consumer pins)." }, 400);
     try {
@@ -57,7 +57,7 @@ function demoApi({ widgetOrigin, idosOrigin, consumerPins }: HostDemoOptions): e
   return router;
 }
 
-export function hostDemoCsp(widgetOrigin: string): string {
+function hostDemoCsp(widgetOrigin: string): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${widgetOrigin}`,

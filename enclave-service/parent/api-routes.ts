@@ -18,7 +18,7 @@ const BODY_ERRORS: Record<string, ApiError["code"]> = {
   "request.aborted": "malformed_request",
 };
 
-export function sendApiError(res: Response, error: ApiError): void {
+function sendApiError(res: Response, error: ApiError): void {
   setCommonHeaders(res);
   res.status(error.status).json(error.toBody());
 }

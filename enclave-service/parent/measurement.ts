@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { FaceModels } from "../../contracts/parent-enclave";
 
-export const PCR_BYTES = 48;
+const PCR_BYTES = 48;
 
 const sha384 = (b: Uint8Array) => createHash("sha384").update(b).digest();
 

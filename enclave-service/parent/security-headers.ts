@@ -8,7 +8,7 @@ export interface FramePolicy {
   idosOrigin: string;
 }
 
-export function frameContentSecurityPolicy({ partnerOrigins, idosOrigin }: FramePolicy): string {
+function frameContentSecurityPolicy({ partnerOrigins, idosOrigin }: FramePolicy): string {
   return [
     "default-src 'none'",
     // wasm-unsafe-eval: the face tracker runs onnxruntime-web's WebAssembly; no JS eval.

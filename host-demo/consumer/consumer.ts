@@ -15,7 +15,7 @@ import { IdosError } from "../../contracts/idos";
 import { codedErrorClass } from "../../contracts/coded-error";
 import { verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
 
-export const CONSUMER_ERRORS = {
+const CONSUMER_ERRORS = {
   grant_not_found: { message: "There is no access grant with this id." },
   grant_revoked: { message: "The user revoked this access grant." },
   idos_unavailable: { message: "The idOS node could not be reached or refused the request." },
@@ -49,7 +49,7 @@ export interface VerifiedCredential {
 }
 
 /** The issuer key the enclave attests right now, checked against the pins. */
-export async function attestedIssuer(widgetOrigin: string, pins: AttestationPinsBytes): Promise<string> {
+async function attestedIssuer(widgetOrigin: string, pins: AttestationPinsBytes): Promise<string> {
   const nonce = nacl.randomBytes(32);
   const res = await fetch(`${widgetOrigin}/v1/issuer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ nonce: toBase64url(nonce) }) }).catch(() => null);
   const body = (await res?.json().catch(() => null)) as IssuerResponse | null;

@@ -1,8 +1,9 @@
 /// <reference types="mocha" />
-// <facesign-button> rendered by itself: attributes, keyboard, modal focus handling.
-// The frame's origin here is a port nothing listens on, so the modal opens the
-// dialog only after the partner check: these tests drive the modal directly.
+// <facesign-button> rendered by itself: attributes, keyboard, and the modal opened
+// through the element's own API against a real parent server (see
+// web-test-runner.config.mjs), closed by a real Esc key.
 import { expect } from "chai";
+import { sendKeys } from "@web/test-runner-commands";
 import "../../widget/loader/index";
 import type { FaceSignButton } from "../../widget/loader/facesign-button";
 import type { FaceSignModal } from "../../widget/loader/facesign-modal";
@@ -14,6 +15,12 @@ async function mount(html: string): Promise<FaceSignButton> {
   const el = host.firstElementChild as FaceSignButton;
   await el.updateComplete;
   return el;
+}
+
+declare global {
+  interface Window {
+    FACESIGN_WIDGET_ORIGIN: string;
+  }
 }
 
 const inner = (el: FaceSignButton) => el.shadowRoot!.querySelector("button")!;
@@ -69,29 +76,39 @@ describe("<facesign-button>", () => {
     expect(el.getAttribute("state")).to.equal("error");
   });
 
-  it("modal: opens as a modal dialog holding the sandboxed frame, Esc closes it, focus returns to the button", async () => {
-    const el = await mount(`<facesign-button widget-origin="http://127.0.0.1:9"></facesign-button>`);
+  it("modal: connect() opens a modal dialog holding the sandboxed frame; Esc closes it, rejects with closed, and focus returns to the button", async () => {
+    const el = await mount(`<facesign-button widget-origin="${window.FACESIGN_WIDGET_ORIGIN}"></facesign-button>`);
     const modal = modalOf(el);
-    // Open the dialog as connect() does after a successful partner check.
-    modal.widgetOrigin = el.widgetOrigin;
-    modal.open = true;
-    await modal.updateComplete;
-    const dialog = modal.shadowRoot!.querySelector("dialog")!;
+    const connected = new Promise<CustomEvent>((r) => el.addEventListener("facesign:connected", (e) => r(e as CustomEvent), { once: true }));
     inner(el).focus();
-    dialog.showModal();
-    const frame = modal.shadowRoot!.querySelector("iframe")!;
+    const remote = el.connect();
+    const hello = await (await remote).hello();
+    expect(hello.hostOrigin).to.equal(location.origin);
+    expect((await connected).detail.hostOrigin).to.equal(location.origin);
+    const dialog = modal.shadowRoot!.querySelector("dialog")!;
+    const frame = modal.frame!;
     expect(frame.getAttribute("sandbox")).to.equal("allow-scripts allow-same-origin allow-forms");
     expect(frame.getAttribute("allow")).to.equal("camera");
     expect(frame.getAttribute("title")).to.match(/FaceSign/);
     expect(frame.getAttribute("referrerpolicy")).to.equal("origin");
-    expect(frame.src).to.equal("http://127.0.0.1:9/frame/");
+    expect(frame.src).to.equal(`${window.FACESIGN_WIDGET_ORIGIN}/frame/`);
     // Focus is inside the dialog, and the page behind it is inert.
     expect(dialog.matches(":modal")).to.equal(true);
     expect(modal.shadowRoot!.activeElement !== null, "focus inside the dialog").to.equal(true);
-    // Esc: the dialog's cancel event closes the modal and destroys the frame.
-    dialog.dispatchEvent(new Event("cancel", { cancelable: true }));
+    expect(el.getAttribute("state")).to.equal("connected");
+    // A call waiting on the user (connect() asks for a face scan), then Esc, pressed on the
+    // dialog: it closes the modal, destroys the frame and rejects the call with closed.
+    const pending = (await remote).connect().then(
+      () => "resolved",
+      (e: { code?: string }) => e.code,
+    );
+    const disconnected = new Promise((r) => el.addEventListener("facesign:disconnected", r, { once: true }));
+    (modal.shadowRoot!.querySelector(".close") as HTMLElement).focus();
+    await sendKeys({ press: "Escape" });
+    await disconnected;
+    expect(await pending).to.equal("closed");
     await modal.updateComplete;
-    expect(modal.shadowRoot!.querySelector("iframe") === null, "frame destroyed").to.equal(true);
+    expect(modal.frame === null, "frame destroyed").to.equal(true);
     expect(el.shadowRoot!.activeElement === inner(el), "focus back on the button").to.equal(true);
   });
 });

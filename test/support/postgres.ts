@@ -19,10 +19,10 @@ function binDir(): string | null {
   return version ? join(root, version, "bin") : null;
 }
 
-/** Starts a server, or returns null (with the reason) when PostgreSQL is not installed. */
-export async function startPostgres(): Promise<TestPostgres | string> {
+/** Starts a server; fails, saying what to install, where PostgreSQL is missing (the store tests need it). */
+export async function startPostgres(): Promise<TestPostgres> {
   const bin = binDir();
-  if (!bin) return "PostgreSQL is not installed (apt-get install postgresql)";
+  if (!bin) throw new Error("PostgreSQL is not installed: apt-get install postgresql (the store tests run on both backends)");
   const dir = mkdtempSync(join(tmpdir(), "facesign-pg-"));
   const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }));
   const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }));

@@ -14,7 +14,9 @@ export interface ScanOutcome {
   signature?: string;
   /** With `grantTo`: the idOS access grant made for that consumer. */
   grantId?: string;
-  /** The rejection's code (enclave rejection, or the frame's problem code). */
+  /** Who refused: the enclave (a scan rejection, `reason` from SCAN_REJECTIONS) or the frame (a problem, `reason` a FaceSign error code such as challenge_timeout or attestation_invalid). */
+  rejectedBy?: "enclave" | "frame";
+  /** The refusal's exact code. */
   reason: string | null;
   userId: string | null;
   /** Click on the partner's button → outcome shown. */
@@ -66,7 +68,10 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
       }
       return outcome;
     }
-    return { status: "rejected", reason: (await body.getAttribute("data-rejection")) ?? (await body.getAttribute("data-problem")), userId: null, ms };
+    const rejection = await body.getAttribute("data-rejection");
+    return rejection
+      ? { status: "rejected", rejectedBy: "enclave", reason: rejection, userId: null, ms }
+      : { status: "rejected", rejectedBy: "frame", reason: await body.getAttribute("data-problem"), userId: null, ms };
   } finally {
     await context.close();
   }

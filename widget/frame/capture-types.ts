@@ -3,8 +3,7 @@
 import type { ChallengeStep } from "../../contracts/frame-service";
 export type { ChallengeStep };
 
-export const GUIDANCE = ["no_face", "multiple_faces", "too_dark", "move_closer", "move_back", "centre_face", "hold_still", "ok"] as const;
-export type Guidance = (typeof GUIDANCE)[number];
+export type Guidance = "no_face" | "multiple_faces" | "too_dark" | "move_closer" | "move_back" | "centre_face" | "hold_still" | "ok";
 
 /** One tracked camera frame. Geometry is normalised to the frame (0..1), angles in degrees. */
 export interface FaceObservation {

@@ -2,7 +2,7 @@
 // that stands between the user and a good capture, in order of importance.
 import type { FaceObservation, Guidance } from "./capture-types";
 
-export const GUIDE = {
+const GUIDE = {
   minBrightness: 0.22,
   /**
    * Face width as a fraction of the camera frame's width. The preview shows the

@@ -4,7 +4,7 @@ import type { Point } from "../../../common/face-geometry";
 import type { Affine } from "./image";
 
 export const ARCFACE_SIZE = 112;
-export const ARCFACE_TEMPLATE: readonly Point[] = [
+const ARCFACE_TEMPLATE: readonly Point[] = [
   [38.2946, 51.6963],
   [73.5318, 51.5014],
   [56.0252, 71.7366],

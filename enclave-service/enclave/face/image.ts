@@ -10,8 +10,8 @@ export interface RgbImage {
   height: number;
 }
 
-export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-export const MAX_FRAME_SIDE = 4096;
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+const MAX_FRAME_SIDE = 4096;
 
 export async function decodeFrame(bytes: Uint8Array): Promise<RgbImage> {
   if (bytes.length === 0) throw new FaceError("image_invalid");

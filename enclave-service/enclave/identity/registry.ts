@@ -14,7 +14,7 @@ export interface RandomSource {
   /** Production: the NSM's GetRandom; locally the platform CSPRNG. */
   bytes(n: number): Uint8Array;
 }
-export const csprng: RandomSource = { bytes: (n) => nacl.randomBytes(n) };
+const csprng: RandomSource = { bytes: (n) => nacl.randomBytes(n) };
 
 /** The parent's store as the enclave sees it. The parent answers only after every record it was given to store is stored. */
 export interface TemplateSource {

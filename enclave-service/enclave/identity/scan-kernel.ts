@@ -22,7 +22,7 @@ const block = (k: number, acc: "$a" | "$b") => `
       (local.set ${acc} (i32x4.add (local.get ${acc}) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (v128.load offset=${QUERY_OFFSET + k * 32} (i32.const 0)))))
       (local.set ${acc} (i32x4.add (local.get ${acc}) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (v128.load offset=${QUERY_OFFSET + k * 32 + 16} (i32.const 0)))))`;
 
-export const SCAN_WAT = `(module
+const SCAN_WAT = `(module
   (import "shard" "memory" (memory 1))
   ;; scan(rows, queryScale, queryNorm, queryError, cut) -> number of candidates (may exceed the capacity)
   (func (export "scan") (param $n i32) (param $qs f32) (param $qn f32) (param $qe f32) (param $cut f32) (result i32)

@@ -8,7 +8,7 @@ import nacl from "tweetnacl";
 import { FACE_VECTOR_DIM } from "./registry-types";
 import type { SealedRecord } from "../../../contracts/parent-enclave";
 
-export const RECORD_VERSION = 1;
+const RECORD_VERSION = 1;
 
 export interface TemplateRecord {
   userId: Uint8Array;

@@ -22,7 +22,7 @@ const isFaceSign = (publicNotes: string) => {
   }
 };
 
-export async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedCredential): Promise<HeldCredential> {
+async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedCredential): Promise<HeldCredential> {
   const idos = createIDOSClient({ nodeUrl }).withUserSigner({ publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) }, boxDecrypter(keys.x25519));
   if (!(await idos.logIn())) await idos.createProfile(crypto.randomUUID());
   const existing = (await idos.getAllCredentials()).find((c) => isFaceSign(c.public_notes));

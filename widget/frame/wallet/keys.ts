@@ -29,7 +29,7 @@ export function deriveKeys(entropy: Uint8Array): WalletKeys {
 }
 
 /** keccak256 of the uncompressed public key (without its 0x04 prefix), last 20 bytes, EIP-55. */
-export function evmAddress(privateKey: Uint8Array): Address {
+function evmAddress(privateKey: Uint8Array): Address {
   const pub = secp256k1.getPublicKey(privateKey, false);
   return getAddress(`0x${hex(keccak_256(pub.subarray(1)).subarray(12))}`);
 }

@@ -39,12 +39,10 @@ for (const backend of ["sqlite", "postgres"] as const) {
     let db: IdosDb;
     let stop: () => Promise<void>;
     let pgServer: TestPostgres | undefined;
-    let skipped: string | undefined;
     const dir = mkdtempSync(join(tmpdir(), "facesign-idos-"));
     before(async () => {
       if (backend === "postgres") {
         const started = await startPostgres();
-        if (typeof started === "string") return void (skipped = started);
         pgServer = started;
         const admin = new pg.Client({ connectionString: started.url });
         await admin.connect();
@@ -66,8 +64,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it("profile → wallet → credential → share with a grant → revoke, each refusal typed", async (t) => {
-      if (skipped) return t.skip(skipped);
+    it("profile → wallet → credential → share with a grant → revoke, each refusal typed", async () => {
       const alice = nacl.sign.keyPair();
       const bob = nacl.sign.keyPair();
       const as =
@@ -136,8 +133,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal(await codeOf(idosCall(url, "get_access_grant", { id: crypto.randomUUID() })), "not_found");
     });
 
-    it("refuses unsigned, forged, replayed, stale and unknown-key requests, and malformed ones", async (t) => {
-      if (skipped) return t.skip(skipped);
+    it("refuses unsigned, forged, replayed, stale and unknown-key requests, and malformed ones", async () => {
       const carol = nacl.sign.keyPair();
       const params = { id: crypto.randomUUID(), recipient_encryption_public_key: b64(new Uint8Array(32)) };
       assert.equal(await codeOf(idosCall(url, "add_user_as_inserter", params)), "unauthenticated");
