@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nacl from "tweetnacl";
 import { Registry, type TemplateSource } from "../../enclave-service/enclave/identity/registry";
-import { SealError, Sealer } from "../../enclave-service/enclave/identity/sealing";
+import { Sealer, unwrapKey, wrapKey } from "../../enclave-service/enclave/identity/sealing";
 import type { SealedRecord } from "../../contracts/parent-enclave";
 import { exactBest, VectorIndex } from "../../enclave-service/enclave/identity/vector-index";
 import { EnclaveTemplates } from "../../enclave-service/parent/store/enclave-templates";
@@ -159,9 +159,9 @@ describe("identity", () => {
 
     // The store flips a bit in the record, or hands another user's record under this user's hash.
     tamper = (records) => records.map((r) => ({ ...r, sealed: r.sealed.map((b, i) => (i === 40 ? b ^ 1 : b)) }));
-    await assert.rejects(identify(near(people[7]!, 0.8)), SealError);
+    await assert.rejects(identify(near(people[7]!, 0.8)), { name: "SealError", code: "record_invalid" });
     tamper = (records) => records.map((r) => ({ keyHash: r.keyHash, sealed: stored.find((s) => s.keyHash !== r.keyHash)!.sealed }));
-    await assert.rejects(identify(near(people[7]!, 0.8)), /another user's hash/);
+    await assert.rejects(identify(near(people[7]!, 0.8)), { name: "SealError", code: "record_moved" });
     // A record the store lost is no match: the scan enrols a new user rather than trust anything else.
     tamper = () => [];
     assert.equal((await identify(near(people[7]!, 0.8))).status, "new");
@@ -177,10 +177,11 @@ describe("identity", () => {
     assert.deepEqual([back.userId, back.entropy, back.vector, back.created], [record.userId, record.entropy, record.vector, record.created]);
     const tampered = { ...sealed, sealed: sealed.sealed.slice() };
     tampered.sealed[60]! ^= 1;
-    assert.throws(() => sealer.unseal(tampered), SealError);
+    assert.throws(() => sealer.unseal(tampered), { name: "SealError", code: "record_invalid" });
     const other = sealer.seal({ ...record, userId: nacl.randomBytes(16) });
-    assert.throws(() => sealer.unseal({ keyHash: other.keyHash, sealed: sealed.sealed }), /another user's hash/);
-    assert.throws(() => new Sealer(nacl.randomBytes(32)).unseal(sealed), SealError);
+    assert.throws(() => sealer.unseal({ keyHash: other.keyHash, sealed: sealed.sealed }), { name: "SealError", code: "record_moved" });
+    assert.throws(() => new Sealer(nacl.randomBytes(32)).unseal(sealed), { name: "SealError", code: "record_invalid" });
+    assert.throws(() => unwrapKey(wrapKey(nacl.randomBytes(32), nacl.randomBytes(32)), nacl.randomBytes(32)), { name: "SealError", code: "key_unwrap_failed" });
   });
 });
 

@@ -7,6 +7,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import nacl from "tweetnacl";
 import { FACE_VECTOR_DIM } from "./registry-types";
 import type { SealedRecord } from "../../../contracts/parent-enclave";
+import { codedErrorClass } from "../../../contracts/coded-error";
 
 const RECORD_VERSION = 1;
 
@@ -17,9 +18,13 @@ export interface TemplateRecord {
   created: number;
 }
 
-export class SealError extends Error {
-  override readonly name = "SealError";
-}
+/** Why a sealed record or a wrapped key is refused (the API reports each as template_invalid). */
+const SEAL_ERRORS = {
+  record_invalid: { message: "A sealed template record was tampered with or is not ours." },
+  record_moved: { message: "A sealed template record was moved under another user's hash." },
+  key_unwrap_failed: { message: "The wrapped sealing key does not open under this key-encryption key." },
+} as const;
+export class SealError extends codedErrorClass("SealError", SEAL_ERRORS) {}
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const SIZE = 1 + 16 + 32 + 8 + FACE_VECTOR_DIM * 4;
@@ -51,9 +56,9 @@ export class Sealer {
 
   unseal({ keyHash, sealed }: SealedRecord): TemplateRecord {
     const plain = nacl.secretbox.open(sealed.subarray(nacl.secretbox.nonceLength), sealed.subarray(0, nacl.secretbox.nonceLength), this.key);
-    if (!plain || plain.length !== SIZE || plain[0] !== RECORD_VERSION) throw new SealError("A sealed template record was tampered with or is not ours.");
+    if (!plain || plain.length !== SIZE || plain[0] !== RECORD_VERSION) throw new SealError("record_invalid");
     const userId = plain.slice(1, 17);
-    if (this.keyHash(userId) !== keyHash) throw new SealError("A sealed template record was moved under another user's hash.");
+    if (this.keyHash(userId) !== keyHash) throw new SealError("record_moved");
     const record = {
       userId,
       entropy: plain.slice(17, 49),
@@ -73,6 +78,6 @@ export function wrapKey(key: Uint8Array, kek: Uint8Array): Uint8Array {
 
 export function unwrapKey(wrapped: Uint8Array, kek: Uint8Array): Uint8Array {
   const key = nacl.secretbox.open(wrapped.subarray(nacl.secretbox.nonceLength), wrapped.subarray(0, nacl.secretbox.nonceLength), kek);
-  if (!key) throw new SealError("The wrapped sealing key does not open under this key-encryption key.");
+  if (!key) throw new SealError("key_unwrap_failed");
   return key;
 }
