@@ -86,6 +86,21 @@ export const isWindowRequest = (x: unknown): x is WindowRequest => isRecord(x) &
 
 // --- The API the iframe exposes ---------------------------------------------------------
 
+/**
+ * What `signMessage` signs with the ed25519 wallet key: 0x19 ‖ "FaceSign Signed Message:\n"
+ * ‖ the message's length in bytes, in decimal ‖ "\n" ‖ the message (EIP-191's shape, with
+ * FaceSign's name). No text request starts with byte 0x19, so a signature a page obtains
+ * can never stand for one the frame makes itself (its idOS requests) or any other text.
+ * Verifiers check the signature over these bytes.
+ */
+export function signedMessageBytes(message: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(`\x19FaceSign Signed Message:\n${message.length}\n`);
+  const out = new Uint8Array(head.length + message.length);
+  out.set(head);
+  out.set(message, head.length);
+  return out;
+}
+
 /** The largest message or typed-data document a signature request may carry. */
 const MAX_SIGN_BYTES = 64 * 1024;
 

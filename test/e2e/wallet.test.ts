@@ -17,6 +17,7 @@ import { hostGlobals, recordPortTraffic } from "../support/channel-recorder";
 import { enrolledSecrets } from "../support/enrolled-secrets";
 import { startTestStack, type TestStack } from "../support/stack";
 import { MAIL } from "../support/typed-data";
+import { signedMessageBytes } from "../../contracts/page-frame";
 import type * as Viem from "viem";
 
 type Hex = `0x${string}`;
@@ -121,7 +122,9 @@ describe("wallet: keys from the face, consent, EIP-1193 and EIP-6963", () => {
       await answer(frame, "#approve", ["idOS login 1234"], origin);
       const { account, signed } = await ed;
       assert.deepEqual([account.address, account.status, signed.ed25519PublicKey], [address, "new", account.ed25519PublicKey]);
-      assert.ok(nacl.sign.detached.verify(new TextEncoder().encode("idOS login 1234"), Buffer.from(signed.signature, "hex"), Buffer.from(account.ed25519PublicKey, "hex")));
+      // Over FaceSign's signed-message bytes, never the raw text (contracts/page-frame.ts).
+      assert.ok(nacl.sign.detached.verify(signedMessageBytes(new TextEncoder().encode("idOS login 1234")), Buffer.from(signed.signature, "hex"), Buffer.from(account.ed25519PublicKey, "hex")));
+      assert.equal(nacl.sign.detached.verify(new TextEncoder().encode("idOS login 1234"), Buffer.from(signed.signature, "hex"), Buffer.from(account.ed25519PublicKey, "hex")), false);
 
       // What the provider refuses, with EIP-1193 codes.
       const codeOf = (method: string, params: unknown[] = []) =>

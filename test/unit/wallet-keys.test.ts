@@ -7,9 +7,9 @@ import nacl from "tweetnacl";
 import { privateKeyToAddress } from "viem/accounts";
 import { verifyMessage, verifyTypedData } from "viem";
 import { deriveKeys } from "../../widget/frame/wallet/keys";
-import { personalDigest, signDigest, signEd25519, typedDataDigest } from "../../widget/frame/wallet/signers";
+import { personalDigest, signDigest, signHostMessage, typedDataDigest } from "../../widget/frame/wallet/signers";
 import { readableMessage, readableTypedData } from "../../widget/frame/wallet/readable";
-import { parseArgs } from "../../contracts/page-frame";
+import { parseArgs, signedMessageBytes } from "../../contracts/page-frame";
 import { MAIL } from "../support/typed-data";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -56,8 +56,9 @@ describe("wallet keys", () => {
     const typed = signDigest(keys, typedDataDigest(MAIL));
     assert.ok(await verifyTypedData({ ...(MAIL as Parameters<typeof verifyTypedData>[0]), address: VECTORS.address as `0x${string}`, signature: typed }));
     const bytes = new TextEncoder().encode("idOS login");
-    const ed = signEd25519(keys, bytes);
-    assert.ok(nacl.sign.detached.verify(bytes, Buffer.from(ed, "hex"), keys.ed25519.publicKey));
+    const ed = signHostMessage(keys, bytes);
+    assert.ok(nacl.sign.detached.verify(signedMessageBytes(bytes), Buffer.from(ed, "hex"), keys.ed25519.publicKey));
+    assert.deepEqual(signedMessageBytes(bytes), new TextEncoder().encode("\x19FaceSign Signed Message:\n10\nidOS login"));
   });
 
   it("typed data that breaks its own types is refused before any prompt", () => {

@@ -6,7 +6,7 @@ import { screens, type ConsentRequest } from "./screens";
 import { fromHex, hex } from "./wallet/encoding";
 import type { WalletKeys } from "./wallet/keys";
 import { readableMessage, readableTypedData } from "./wallet/readable";
-import { personalDigest, signDigest, signEd25519, typedDataDigest } from "./wallet/signers";
+import { personalDigest, signDigest, signHostMessage, typedDataDigest } from "./wallet/signers";
 import { publicIdentity, type Unlocked, type WalletSession } from "./wallet/session";
 import type { CredentialKeeper } from "./idos/credential-holder";
 import { fromBase64url } from "../../common/base64url";
@@ -64,7 +64,7 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
       return withConsent(
         { kind: "signMessage", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] },
         (keys) => `Signed by your FaceSign wallet ${hex(keys.ed25519.publicKey).slice(0, 16)}…`,
-        ({ keys }) => ({ signature: signEd25519(keys, bytes), ed25519PublicKey: hex(keys.ed25519.publicKey) }),
+        ({ keys }) => ({ signature: signHostMessage(keys, bytes), ed25519PublicKey: hex(keys.ed25519.publicKey) }),
       );
     },
 

@@ -4,13 +4,13 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import nacl from "tweetnacl";
 import { hashMessage, hashTypedData, type TypedDataDefinition } from "viem";
-import type { TypedData } from "../../../contracts/page-frame";
+import { signedMessageBytes, type TypedData } from "../../../contracts/page-frame";
 import { fromHex, hex, type Hex } from "./encoding";
 import type { WalletKeys } from "./keys";
 
-/** ed25519 over the raw bytes (idOS FaceSign wallet signatures): 64 bytes, hex. */
-export function signEd25519(keys: WalletKeys, message: Uint8Array): string {
-  return hex(nacl.sign.detached(message, keys.ed25519.secretKey));
+/** ed25519 over a page's message under FaceSign's signed-message prefix (never the raw bytes): 64 bytes, hex. */
+export function signHostMessage(keys: WalletKeys, message: Uint8Array): string {
+  return hex(nacl.sign.detached(signedMessageBytes(message), keys.ed25519.secretKey));
 }
 
 /** r ‖ s ‖ v with v = 27 + recovery bit, as eth_sign-family signatures are encoded. */
