@@ -101,6 +101,9 @@ export function signedMessageBytes(message: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The chain FaceSign's EIP-1193 provider reports (eth_chainId). It signs and never sends, so it names one chain; typed data for another is flagged on the consent screen. */
+export const PROVIDER_CHAIN_ID = 1;
+
 /** The largest message or typed-data document a signature request may carry. */
 const MAX_SIGN_BYTES = 64 * 1024;
 

@@ -11,6 +11,7 @@ import { personalDigest, signDigest, signHostMessage, typedDataDigest } from "..
 import { readableMessage, readableTypedData } from "../../widget/frame/wallet/readable";
 import { parseArgs, signedMessageBytes } from "../../contracts/page-frame";
 import { MAIL } from "../support/typed-data";
+import type { TypedData } from "../../contracts/page-frame";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const ENTROPY = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -74,8 +75,14 @@ describe("wallet keys", () => {
     assert.deepEqual(readableMessage(new TextEncoder().encode("hello\nworld")), { text: "hello\nworld", isHex: false });
     assert.deepEqual(readableMessage(new TextEncoder().encode("pay \u202eevil")).isHex, true);
     assert.deepEqual(readableMessage(Uint8Array.of(0xff, 0x00)), { text: "0xff00", isHex: true });
-    const { domain, fields } = readableTypedData(MAIL);
-    assert.deepEqual(domain[0], ["name", "FaceSign demo"]);
+    const { domain, fields, chainWarning } = readableTypedData(MAIL);
+    // Chain and contract first, and no warning for the provider's own chain.
+    assert.deepEqual(domain.slice(0, 3), [
+      ["chainId", "1"],
+      ["verifyingContract", "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"],
+      ["name", "FaceSign demo"],
+    ]);
+    assert.equal(chainWarning, undefined);
     assert.deepEqual(fields, [
       ["from.name", "Alice"],
       ["from.wallet", "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"],
@@ -84,5 +91,69 @@ describe("wallet keys", () => {
       ["contents", "Hello, Bob!"],
       ["amount", "1000"],
     ]);
+  });
+
+  it("shows every row of a large batch, arrays with their count: a Permit2 batch's spender is on screen", () => {
+    const details = Array.from({ length: 120 }, (_, i) => ({ token: `0x${(i + 1).toString(16).padStart(40, "0")}`, amount: "1", expiration: "0", nonce: String(i) }));
+    const permit: TypedData = {
+      domain: { name: "Permit2", chainId: 1, verifyingContract: "0x000000000022D473030F116dDEE9F6B43aC78BA3" },
+      types: {
+        PermitDetails: [
+          { name: "token", type: "address" },
+          { name: "amount", type: "uint160" },
+          { name: "expiration", type: "uint48" },
+          { name: "nonce", type: "uint48" },
+        ],
+        PermitBatch: [
+          { name: "details", type: "PermitDetails[]" },
+          { name: "spender", type: "address" },
+          { name: "sigDeadline", type: "uint256" },
+        ],
+      },
+      primaryType: "PermitBatch",
+      message: { details, spender: "0x1111111111111111111111111111111111111111", sigDeadline: "9" },
+    };
+    const { fields } = readableTypedData(permit);
+    assert.equal(fields.length, 1 + 120 * 4 + 2);
+    assert.deepEqual(fields[0], ["details", "120 items (PermitDetails[])"]);
+    assert.deepEqual(fields.at(-2), ["spender", "0x1111111111111111111111111111111111111111"]);
+  });
+
+  it("refuses a domain its EIP712Domain type does not cover as shown, or with fields EIP-712 does not define", () => {
+    // The screen would show chain 1 and contract 0x11…; the custom type hashes only the name.
+    const narrowed: TypedData = { ...MAIL, types: { ...MAIL.types, EIP712Domain: [{ name: "name", type: "string" }] } };
+    assert.throws(() => readableTypedData(narrowed), { name: "FaceSignError", code: "invalid_request", message: /EIP712Domain type and the domain's values disagree/ });
+    const retyped: TypedData = {
+      ...MAIL,
+      types: {
+        ...MAIL.types,
+        EIP712Domain: [
+          { name: "name", type: "string" },
+          { name: "version", type: "string" },
+          { name: "chainId", type: "uint8" },
+          { name: "verifyingContract", type: "address" },
+        ],
+      },
+    };
+    assert.throws(() => readableTypedData(retyped), { name: "FaceSignError", code: "invalid_request" });
+    assert.throws(() => readableTypedData({ ...MAIL, domain: { ...MAIL.domain, chain: 137 } }), { name: "FaceSignError", code: "invalid_request", message: /do(es)? not define \(chain\)/ });
+    // The standard type, spelled out, is accepted.
+    const spelled: TypedData = {
+      ...MAIL,
+      types: {
+        ...MAIL.types,
+        EIP712Domain: [
+          { name: "name", type: "string" },
+          { name: "version", type: "string" },
+          { name: "chainId", type: "uint256" },
+          { name: "verifyingContract", type: "address" },
+        ],
+      },
+    };
+    assert.equal(readableTypedData(spelled).fields.length, 6);
+  });
+
+  it("warns when typed data is for another chain than the provider's", () => {
+    assert.match(readableTypedData({ ...MAIL, domain: { ...MAIL.domain, chainId: 137 } }).chainWarning!, /chain 137, not Ethereum mainnet \(chain 1\)/);
   });
 });

@@ -13,6 +13,12 @@ import { fromBase64url } from "../../common/base64url";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
+/** A message as the consent screen shows it: text, or hex with its length. */
+function messagePart(bytes: Uint8Array): ConsentRequest["parts"][number] {
+  const shown = readableMessage(bytes);
+  return { heading: shown.isHex ? `Data (hex, ${bytes.length} bytes)` : "Message", text: shown.text };
+}
+
 export function createFrameApi(hostOrigin: string, wallet: WalletSession, credentials: CredentialKeeper): FrameApi {
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -60,9 +66,8 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
     async signMessage(...args: unknown[]) {
       const [message] = parseArgs("signMessage", args);
       const bytes = typeof message === "string" ? utf8(message) : message;
-      const shown = readableMessage(bytes);
       return withConsent(
-        { kind: "signMessage", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] },
+        { kind: "signMessage", title: "Sign this message?", parts: [messagePart(bytes)] },
         (keys) => `Signed by your FaceSign wallet ${hex(keys.ed25519.publicKey).slice(0, 16)}…`,
         ({ keys }) => ({ signature: signHostMessage(keys, bytes), ed25519PublicKey: hex(keys.ed25519.publicKey) }),
       );
@@ -72,24 +77,30 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
       const [message] = parseArgs("personalSign", args);
       const bytes = message.startsWith("0x") ? fromHex(message) : utf8(message);
       if (!bytes) throw new FaceSignError("invalid_request", "personalSign: the 0x message is not valid hex");
-      const shown = readableMessage(bytes);
       const digest = personalDigest(bytes);
-      return withConsent({ kind: "personalSign", title: "Sign this message?", parts: [{ heading: shown.isHex ? "Data (hex)" : "Message", text: shown.text }] }, evmSigner, ({ keys }) =>
-        signDigest(keys, digest),
-      );
+      return withConsent({ kind: "personalSign", title: "Sign this message?", parts: [messagePart(bytes)] }, evmSigner, ({ keys }) => signDigest(keys, digest));
     },
 
     async signTypedData(...args: unknown[]) {
       const [typedData] = parseArgs("signTypedData", args);
+      // The domain is checked first: what the screen shows must be what the signature covers.
+      const { domain, chainWarning, fields } = readableTypedData(typedData);
       let digest: `0x${string}`;
       try {
         digest = typedDataDigest(typedData);
       } catch (error) {
         throw new FaceSignError("invalid_request", `signTypedData: ${error instanceof Error ? error.message.split("\n")[0] : "invalid typed data"}`);
       }
-      const { domain, fields } = readableTypedData(typedData);
       return withConsent(
-        { kind: "signTypedData", title: `Sign ${typedData.primaryType}?`, parts: [...(domain.length ? [{ heading: "For", fields: domain }] : []), { heading: typedData.primaryType, fields }] },
+        {
+          kind: "signTypedData",
+          title: `Sign ${typedData.primaryType}?`,
+          parts: [
+            ...(chainWarning ? [{ heading: "Warning", text: chainWarning }] : []),
+            ...(domain.length ? [{ heading: "For", fields: domain }] : []),
+            { heading: `${typedData.primaryType} (${fields.length} ${fields.length === 1 ? "field" : "fields"})`, fields },
+          ],
+        },
         evmSigner,
         ({ keys }) => signDigest(keys, digest),
       );

@@ -1,7 +1,7 @@
 // FaceSign.provider: a standard EIP-1193 provider for dapps. Accounts come from the
 // frame after a face scan; every signature is approved by the user inside the frame.
 // Only these methods exist; anything else is 4200.
-import { FaceSignError, type ConnectResult, type ErrorCode, type Hex, type TypedData } from "../../contracts/page-frame";
+import { FaceSignError, PROVIDER_CHAIN_ID, type ConnectResult, type ErrorCode, type Hex, type TypedData } from "../../contracts/page-frame";
 import type { FaceSignModal } from "./facesign-modal";
 
 export interface RequestArguments {
@@ -30,7 +30,7 @@ function toRpcError(error: unknown): ProviderRpcError {
 
 type Listener = (...args: unknown[]) => void;
 
-export function createProvider(modal: () => FaceSignModal, chainId: Hex = "0x1") {
+export function createProvider(modal: () => FaceSignModal, chainId: Hex = `0x${PROVIDER_CHAIN_ID.toString(16)}`) {
   const listeners = new Map<string, Set<Listener>>();
   let accounts: Hex[] = [];
   const emit = (event: string, value: unknown) => listeners.get(event)?.forEach((l) => l(value));
