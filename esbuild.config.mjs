@@ -2,7 +2,8 @@
 // <script> and as <script type="module">), the iframe app, the host demo, and the
 // service bundles. `node esbuild.config.mjs` builds once; `--watch` keeps rebuilding.
 import * as esbuild from "esbuild";
-import { cpSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const watch = process.argv.includes("--watch");
 const common = { bundle: true, sourcemap: true, logLevel: "warning", legalComments: "none" };
@@ -66,6 +67,19 @@ export async function build() {
     return;
   }
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  writeLoaderRelease();
+}
+
+/**
+ * The loader's versioned, immutable name and its subresource-integrity hash, so partners
+ * can pin exactly the script they audited: <script src="/v1/facesign-<hash>.js"
+ * integrity="sha384-…" crossorigin="anonymous">. The parent serves that name (see
+ * enclave-service/parent/widget-routes.ts).
+ */
+function writeLoaderRelease() {
+  const digest = createHash("sha384").update(readFileSync("dist/facesign.js")).digest();
+  const release = { path: `/v1/facesign-${digest.toString("hex").slice(0, 16)}.js`, integrity: `sha384-${digest.toString("base64")}` };
+  writeFileSync("dist/loader-release.json", `${JSON.stringify(release, null, 2)}\n`);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await build();

@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { readStackConfig } from "../enclave-service/parent/config";
 import { startParent, type ParentOptions } from "../enclave-service/parent/main";
 import { listen } from "../enclave-service/parent/server";
+import { readLoaderRelease } from "../enclave-service/parent/widget-routes";
 import { createHostDemoApp } from "../host-demo/server";
 import { openIdosDb } from "../idos-node/idos-db";
 import { createIdosApp } from "../idos-node/server";
@@ -34,7 +35,9 @@ const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1
 if (isMain) {
   if (!process.env.FACESIGN_SKIP_BUILD) execFileSync(process.execPath, ["esbuild.config.mjs"], { stdio: "inherit" });
   const stack = await startStack();
+  const loader = readLoaderRelease(stack.config.distDir);
   console.log(`FaceSign widget origin: ${stack.config.widgetOrigin}  (loader: ${stack.config.widgetOrigin}/facesign.js)`);
+  console.log(`  pinned loader: <script src="${stack.config.widgetOrigin}${loader.path}" integrity="${loader.integrity}" crossorigin="anonymous"></script>`);
   console.log(`Host demo (partner site): ${stack.config.hostDemoOrigin}/`);
   console.log(`Local idOS node: ${stack.config.idosOrigin}/v1/actions/…`);
   console.log(`Dev enclave: PCR0 ${Buffer.from(stack.enclave.pcr0).toString("hex").slice(0, 16)}…, ${stack.enclave.enrolled} users enrolled`);

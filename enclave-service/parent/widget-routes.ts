@@ -10,6 +10,13 @@ import { setCommonHeaders, setFrameHeaders } from "./security-headers";
 
 const TRACKER_MODELS = ["fr_detect.onnx", "fr_landmark.onnx"];
 
+/** The loader's versioned path and SRI hash, written by the build (esbuild.config.mjs). */
+export interface LoaderRelease {
+  path: string;
+  integrity: string;
+}
+export const readLoaderRelease = (distDir: string): LoaderRelease => JSON.parse(readFileSync(join(distDir, "loader-release.json"), "utf8")) as LoaderRelease;
+
 const escapeAttribute = (s: string): string => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
 /** What the frame pins before it sends anything to the enclave (see widget/frame/attestation.ts). */
@@ -32,14 +39,18 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
   } satisfies FrameConfig);
   const frameHtml = readFileSync(join(frameDir, "frame.html"), "utf8").replace('<meta name="facesign-config" content="{}">', `<meta name="facesign-config" content="${escapeAttribute(frameConfig)}">`);
 
-  router.get("/facesign.js", (_req, res) => {
+  // Any site may load the loader (classic or module script); only partners may frame the frame.
+  // The unversioned URL follows releases; the versioned one is immutable, so a partner can pin it with SRI.
+  const release = readLoaderRelease(config.distDir);
+  const sendLoader = (res: express.Response, cacheControl: string) => {
     setCommonHeaders(res);
-    // Any site may load the loader (classic or module script); only partners may frame the frame.
     res.setHeader("Access-Control-Allow-Origin", "*");
     res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
-    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Cache-Control", cacheControl);
     res.sendFile(join(config.distDir, "facesign.js"));
-  });
+  };
+  router.get("/facesign.js", (_req, res) => sendLoader(res, "no-cache"));
+  router.get(release.path, (_req, res) => sendLoader(res, "public, max-age=31536000, immutable"));
 
   router.get("/v1/embed-check", (req, res) => {
     const origin = req.get("origin");

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import type { Browser, Frame, Page } from "playwright-core";
 import { createHostDemoApp } from "../../host-demo/server";
 import { listen } from "../../enclave-service/parent/server";
+import { readLoaderRelease } from "../../enclave-service/parent/widget-routes";
 import { launchChromium } from "../support/browser";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -113,6 +114,30 @@ describe("host ↔ iframe channel across two origins", () => {
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), "FACESIGN-BUTTON");
     assert.equal(await page.locator("facesign-button").getAttribute("state"), "idle");
     await page.close();
+  });
+
+  it("a partner can pin the loader with SRI: the build's hash loads it, any other is refused by the browser", async () => {
+    const release = readLoaderRelease(stack.config.distDir);
+    const load = async (integrity: string) => {
+      const page = await browser.newPage();
+      try {
+        return await page.evaluate(
+          ([src, integrity]) =>
+            new Promise((resolve) => {
+              const script = Object.assign(document.createElement("script"), { src, integrity, crossOrigin: "anonymous" });
+              script.onload = () => resolve("loaded");
+              script.onerror = () => resolve("refused");
+              document.head.append(script);
+            }),
+          [`${stack.config.widgetOrigin}${release.path}`, integrity] as const,
+        );
+      } finally {
+        await page.close();
+      }
+    };
+    assert.equal(await load(release.integrity), "loaded");
+    const other = `sha384-${Buffer.from(new Uint8Array(48).fill(7)).toString("base64")}`;
+    assert.equal(await load(other), "refused");
   });
 
   it("a page from a third origin, not on the allow-list, gets origin_not_allowed", async () => {

@@ -1,6 +1,8 @@
 // The widget origin's HTTP surface: headers that keep the frame where it belongs.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readLoaderRelease } from "../../enclave-service/parent/widget-routes";
 import { startTestStack, type TestStack } from "../support/stack";
 
 describe("widget origin headers", () => {
@@ -30,9 +32,22 @@ describe("widget origin headers", () => {
     const loader = await fetch(`${stack.config.widgetOrigin}/facesign.js`);
     assert.equal(loader.headers.get("access-control-allow-origin"), "*");
     assert.match(loader.headers.get("content-type")!, /javascript/);
+    assert.equal(loader.headers.get("cache-control"), "no-cache");
     const check = async (origin: string) => (await (await fetch(`${stack.config.widgetOrigin}/v1/embed-check`, { headers: { origin } })).json()).allowed;
     assert.equal(await check("https://partner.example"), true);
     assert.equal(await check("https://evil.example"), false);
+  });
+
+  it("serves the loader under its versioned, immutable name, whose SRI hash is the build's", async () => {
+    const release = readLoaderRelease(stack.config.distDir);
+    assert.match(release.path, /^\/v1\/facesign-[0-9a-f]{16}\.js$/);
+    const pinned = await fetch(`${stack.config.widgetOrigin}${release.path}`);
+    assert.equal(pinned.status, 200);
+    assert.equal(pinned.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    assert.equal(pinned.headers.get("access-control-allow-origin"), "*");
+    const body = Buffer.from(await pinned.arrayBuffer());
+    assert.equal(`sha384-${createHash("sha384").update(body).digest("base64")}`, release.integrity);
+    assert.equal((await fetch(`${stack.config.widgetOrigin}/v1/facesign-0000000000000000.js`)).status, 404);
   });
 
   it("host demo admits exactly the widget origin for scripts, frames and API calls", async () => {
