@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   service_error: { message: "The FaceSign service refused the request." },
   scan_rejected: { message: "The face scan was not accepted." },
   user_rejected: { message: "The request was rejected in FaceSign." },
+  consent_obscured: { message: "FaceSign's window was hidden, covered or altered when the request was answered: nothing was signed." },
   unsupported_method: { message: "FaceSign does not support this method." },
   internal_error: { message: "FaceSign hit an internal error." },
 } as const;

@@ -48,7 +48,7 @@ for (let i = 0; i < runs; i++) {
       return Date.now();
     });
     signed.catch(() => undefined);
-    await frame.locator("#approve:visible").click();
+    await frame.locator("#approve[aria-disabled='false']:visible").click();
     const signedAt = await Promise.race([signed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no signature within 60 s")), 60_000).unref())]);
     const marks = await frame.locator("body").evaluate(() => Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, performance.timeOrigin + m.startTime])));
     clickToCamera.push(marks["facesign:camera-live"]! - clicked);

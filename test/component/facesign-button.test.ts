@@ -86,7 +86,7 @@ describe("<facesign-button>", () => {
     expect(hello.hostOrigin).to.equal(location.origin);
     expect((await connected).detail.hostOrigin).to.equal(location.origin);
     const dialog = modal.shadowRoot!.querySelector("dialog")!;
-    const frame = modal.frame!;
+    const frame = modal.shadowRoot!.querySelector("iframe")!;
     expect(frame.getAttribute("sandbox")).to.equal("allow-scripts allow-same-origin allow-forms");
     expect(frame.getAttribute("allow")).to.equal("camera");
     expect(frame.getAttribute("title")).to.match(/FaceSign/);
@@ -108,7 +108,7 @@ describe("<facesign-button>", () => {
     await disconnected;
     expect(await pending).to.equal("closed");
     await modal.updateComplete;
-    expect(modal.frame === null, "frame destroyed").to.equal(true);
+    expect(modal.shadowRoot!.querySelector("iframe") === null, "frame destroyed").to.equal(true);
     expect(el.shadowRoot!.activeElement === inner(el), "focus back on the button").to.equal(true);
   });
 });

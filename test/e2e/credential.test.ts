@@ -37,7 +37,7 @@ async function scanAndGrant(stack: TestStack, video: string, consumer: { encrypt
     await frame.locator("#start:not([hidden])").click();
     await frame.locator("#consent:not([hidden])").waitFor({ timeout: 90_000 });
     assert.match((await frame.locator("#consent-body").textContent())!, /asks to read your FaceSign credential: a unique person ID, nothing else/);
-    await frame.locator("#approve").click();
+    await frame.locator("#approve[aria-disabled='false']").click();
     return (await granted).grantId;
   } finally {
     await context.close();

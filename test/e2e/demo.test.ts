@@ -50,7 +50,7 @@ async function approve({ page, frame }: Device, button: string, shows: string[],
   const body = (await frame.locator("#consent").textContent())!;
   for (const s of shows) assert.ok(body.includes(s), `the consent screen shows ${s}`);
   if (shot) await page.screenshot({ path: join(SHOTS, shot) });
-  await frame.locator("#approve").click();
+  await frame.locator("#approve[aria-disabled='false']").click();
   await frame.locator("#continue:visible").click();
 }
 

@@ -51,7 +51,8 @@ async function answer(frame: FrameLocator, button: "#approve" | "#reject", shows
   assert.equal(await frame.locator("#consent-origin").textContent(), origin);
   const body = (await frame.locator("#consent-body").textContent())!;
   for (const s of shows) assert.ok(body.includes(s), `the consent screen shows ${s}: ${body}`);
-  await frame.locator(button).click();
+  // Sign counts once the screen has been fully visible for a moment: wait for it, as a user's eyes would.
+  await frame.locator(button === "#approve" ? "#approve[aria-disabled='false']" : button).click();
 }
 
 describe("wallet: keys from the face, consent, EIP-1193 and EIP-6963", () => {

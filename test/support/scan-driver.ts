@@ -56,14 +56,14 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
           sign,
           account.address,
         ] as const);
-        await frame.locator("#approve:visible").click();
+        await frame.locator("#approve[aria-disabled='false']:visible").click();
         outcome = { ...outcome, address: account.address, ed25519PublicKey: account.ed25519PublicKey, signature: await signature };
       }
       if (grantTo !== undefined) {
         // The CLI knows one consumer key: it names the grantee too.
         const request = { consumerEncryptionPublicKey: grantTo, consumerAuthPublicKey: grantTo, lockedUntil: 0 };
         const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
-        await frame.locator("body[data-consent='accessGrant'] #approve:visible").click();
+        await frame.locator("body[data-consent='accessGrant'] #approve[aria-disabled='false']:visible").click();
         outcome = { ...outcome, grantId: (await granted).grantId };
       }
       return outcome;

@@ -31,8 +31,12 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
   ): Promise<T> {
     const run = queue.then(async () => {
       const unlocked = await wallet.forSigning();
-      const approved = await screens.consent({ ...prompt, hostOrigin, signer: signer(unlocked.keys) });
-      if (!approved) {
+      const answer = await screens.consent({ ...prompt, hostOrigin, signer: signer(unlocked.keys) });
+      if (answer === "obscured") {
+        screens.rejected(hostOrigin, "FaceSign's window was hidden or covered when you pressed the button, so it did not count. ");
+        throw new FaceSignError("consent_obscured");
+      }
+      if (answer === "rejected") {
         screens.rejected(hostOrigin);
         throw new FaceSignError("user_rejected");
       }

@@ -3,6 +3,10 @@
 import type { ErrorCode } from "../../contracts/page-frame";
 import { CAMERA_ERROR_TEXT } from "./ui/copy";
 import type { ScanView } from "./ui/scan-view";
+import { guardConsent } from "./consent-guard";
+
+/** How the user answered a consent screen; "obscured": Sign was pressed while the screen was hidden or covered. */
+export type ConsentAnswer = "approved" | "rejected" | "obscured";
 
 export interface ConsentRequest {
   /** For tests and styling: which request this is. */
@@ -72,10 +76,10 @@ export const screens = {
     $("result-title").focus();
   },
 
-  /** The user said no: nothing went back to the page. */
-  rejected(hostOrigin: string): void {
+  /** The user said no, or the screen was hidden or covered when they answered: nothing went back to the page. */
+  rejected(hostOrigin: string, why = ""): void {
     $("result-title").textContent = "Not signed";
-    $("result-body").textContent = `Nothing was sent to ${new URL(hostOrigin).host}.`;
+    $("result-body").textContent = `${why}Nothing was sent to ${new URL(hostOrigin).host}.`;
     show("result");
     $("result-title").focus();
   },
@@ -89,11 +93,12 @@ export const screens = {
   },
 
   /**
-   * Asks the user to approve a request from the host page; resolves true on approve,
-   * false on reject. The body is built from text nodes only: nothing the page sent is
-   * ever parsed as HTML.
+   * Asks the user to approve a request from the host page. The body is built from text
+   * nodes only: nothing the page sent is ever parsed as HTML. Approve counts only once
+   * the screen has been fully visible for a moment (consent-guard.ts); #consent's
+   * data-visible and #approve's aria-disabled say where that stands.
    */
-  consent(request: ConsentRequest): Promise<boolean> {
+  consent(request: ConsentRequest): Promise<ConsentAnswer> {
     $("consent-title").textContent = request.title;
     $("consent-origin").textContent = request.hostOrigin;
     $("consent-key").textContent = request.signer;
@@ -112,17 +117,26 @@ export const screens = {
     document.body.dataset.consent = request.kind;
     show("consent");
     $("consent-title").focus();
+    const [panel, approve, reject] = [$("consent"), $("approve"), $("reject")];
+    const guard = guardConsent([$("consent-title"), $("consent-origin"), body, approve], (visibility, ready) => {
+      panel.dataset.visible = visibility;
+      approve.setAttribute("aria-disabled", String(!ready));
+    });
     return new Promise((resolve) => {
-      const decide = (approved: boolean) => () => {
-        approve.removeEventListener("click", yes);
-        reject.removeEventListener("click", no);
+      const decide = (answer: ConsentAnswer) => {
+        guard.stop();
+        approve.removeEventListener("click", onApprove);
+        reject.removeEventListener("click", onReject);
         delete document.body.dataset.consent;
-        resolve(approved);
+        resolve(answer);
       };
-      const [approve, reject] = [$("approve"), $("reject")];
-      const [yes, no] = [decide(true), decide(false)];
-      approve.addEventListener("click", yes);
-      reject.addEventListener("click", no);
+      const onApprove = () => {
+        const verdict = guard.verdict(performance.now());
+        if (verdict !== "too_soon") decide(verdict === "accept" ? "approved" : "obscured");
+      };
+      const onReject = () => decide("rejected");
+      approve.addEventListener("click", onApprove);
+      reject.addEventListener("click", onReject);
     });
   },
 

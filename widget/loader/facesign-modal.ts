@@ -45,16 +45,27 @@ export class FaceSignModal extends LitElement {
     dialog::backdrop {
       background: rgb(10 12 20 / 60%);
     }
+    /* Nothing may overlap the frame: the browser then cannot prove the frame's consent
+       screen visible (IntersectionObserver v2 judges the frame as a whole), and Sign
+       would never count. So the close button sits in a bar of its own above it. */
+    dialog[open] {
+      display: flex;
+      flex-direction: column;
+    }
+    .bar {
+      display: flex;
+      justify-content: flex-end;
+      padding: 6px 8px 0;
+      background: #fff;
+    }
     iframe {
       display: block;
       width: 100%;
-      height: 100%;
+      flex: 1;
+      min-height: 0;
       border: 0;
     }
     .close {
-      position: absolute;
-      top: 8px;
-      right: 8px;
       width: 36px;
       height: 36px;
       border-radius: 50%;
@@ -141,7 +152,7 @@ export class FaceSignModal extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  get frame(): HTMLIFrameElement | null {
+  private get frame(): HTMLIFrameElement | null {
     return this.renderRoot.querySelector("iframe");
   }
 
@@ -174,8 +185,8 @@ export class FaceSignModal extends LitElement {
     // sandbox: scripts and the frame's own origin (its storage and fetches to its API);
     // forms for its consent buttons. No top navigation, popups or downloads.
     return html`<dialog aria-label="FaceSign" @cancel=${this.onCancel}>
+      <div class="bar"><button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button></div>
       <iframe src="${this.widgetOrigin}/frame/" title="FaceSign: sign with your face" sandbox="allow-scripts allow-same-origin allow-forms" allow="camera" referrerpolicy="origin"></iframe>
-      <button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button>
     </dialog>`;
   }
 

@@ -20,7 +20,7 @@ export class ProviderRpcError extends Error {
 }
 
 /** EIP-1193 codes for FaceSign's errors; the FaceSign code travels in `data`. */
-const RPC_CODE: Partial<Record<ErrorCode, number>> = { user_rejected: 4001, closed: 4001, unsupported_method: 4200, invalid_request: -32602 };
+const RPC_CODE: Partial<Record<ErrorCode, number>> = { user_rejected: 4001, consent_obscured: 4001, closed: 4001, unsupported_method: 4200, invalid_request: -32602 };
 
 function toRpcError(error: unknown): ProviderRpcError {
   if (error instanceof ProviderRpcError) return error;
