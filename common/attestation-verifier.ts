@@ -95,7 +95,7 @@ export async function verifyAttestation(document: Uint8Array, pins: AttestationP
   const doc = decodeDocument(document);
   // Signature first: nothing in an unsigned document is worth reading.
   const leafKey = await doc.certificate.publicKey.export(ALG, ["verify"]);
-  if (!(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, leafKey, doc.signature as Uint8Array<ArrayBuffer>, doc.signed as Uint8Array<ArrayBuffer>))) return fail("signature");
+  if (!(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, leafKey, doc.signature as Uint8Array<ArrayBuffer>, doc.signed))) return fail("signature");
 
   // The chain: root (pinned) → … → leaf, each signed by the one before.
   if (!equalBytes(new Uint8Array(doc.cabundle[0]!.rawData), pins.rootCertificate)) return fail("root");

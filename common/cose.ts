@@ -5,4 +5,4 @@ import { encode } from "cborg";
 export const ES384 = -35;
 
 /** The COSE Sig_structure for a COSE_Sign1 with empty external AAD. */
-export const sigStructure = (protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array => encode(["Signature1", protectedHeader, new Uint8Array(0), payload]);
+export const sigStructure = (protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array<ArrayBuffer> => encode(["Signature1", protectedHeader, new Uint8Array(0), payload]);

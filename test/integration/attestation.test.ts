@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { decode, encode } from "cborg";
 import { toBase64url } from "../../common/base64url";
 import { devChain } from "../../enclave-service/parent/dev-attestation-chain";
+import { enclavePcrs } from "../../enclave-service/parent/measurement";
+import { createDevAttestor } from "../../enclave-service/enclave/attestation-document";
 import { AttestationError, verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
 import { rawSession, type RawSession } from "../support/enclave-box";
 import { startTestStack, type TestStack } from "../support/stack";
@@ -65,6 +67,22 @@ describe("attestation document", () => {
     const swapped = withPayload(s.attestation, (p) => p.set("public_key", new Uint8Array(32).fill(9)));
     assert.equal(await reason(verifyAttestation(swapped, pins, ok)), "signature");
     assert.equal(await reason(verifyAttestation(new Uint8Array([1, 2, 3]), pins, ok)), "format");
+  });
+
+  it("refuses a document whose leaf is not signed by the intermediate it carries", async () => {
+    // Signed by a genuine leaf of the pinned root, but carrying another CA's intermediate:
+    // the signature and the root check pass, the chain does not.
+    const chain = await devChain(stack.config.dataDir);
+    const other = await devChain(mkdtempSync(join(tmpdir(), "facesign-other-ca-")));
+    const attestor = await createDevAttestor({ leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, other.intermediate], pcrs: enclavePcrs(stack.enclave.pcr0), moduleId: "test" });
+    const nonce = new Uint8Array(32).fill(3);
+    const document = await attestor.attest({ publicKey: new Uint8Array(32), userData: new Uint8Array(0), nonce, now: Date.now() });
+    assert.equal(await reason(verifyAttestation(document, pins, { nonce, now: Date.now() })), "chain");
+    // The same leaf with its own intermediate is accepted: the refusal is the chain's.
+    const own = await (
+      await createDevAttestor({ leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(stack.enclave.pcr0), moduleId: "test" })
+    ).attest({ publicKey: new Uint8Array(32), userData: new Uint8Array(0), nonce, now: Date.now() });
+    assert.equal(await reason(verifyAttestation(own, pins, { nonce, now: Date.now() })), "accepted");
   });
 
   it("refuses a chain that does not lead to the pinned root, even when self-consistent", async () => {
