@@ -171,13 +171,17 @@ export interface HelloResult {
 
 export type Hex = `0x${string}`;
 
+/**
+ * What connect() shares, once the user approves it on the frame's connect screen: the
+ * same account every site sees, as with any wallet. Whether the face was enrolled now or
+ * recognised stays in the frame; the FaceSign user id reaches a site only through a
+ * credential grant.
+ */
 export interface ConnectResult {
   /** EVM address (EIP-55). */
   address: Hex;
   /** The idOS FaceSign wallet: the ed25519 public key, hex. */
   ed25519PublicKey: string;
-  /** Whether this face was enrolled now or recognised. */
-  status: "new" | "known";
 }
 
 interface SignMessageResult {

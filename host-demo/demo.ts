@@ -58,7 +58,6 @@ button.addEventListener("facesign:account", (e) => {
   log("←", "account", account);
   $("address").textContent = account.address;
   $("ed25519").textContent = short(account.ed25519PublicKey);
-  $("status").textContent = account.status === "new" ? "new: enrolled just now" : "known: recognised";
   $("account").hidden = false;
   done("step-account");
   for (const id of ["sign-message", "sign-order", "share"]) $<HTMLButtonElement>(id).disabled = false;

@@ -32,6 +32,11 @@ for (let i = 0; i < runs; i++) {
     await page.click("facesign-button");
     // The user presses Start as soon as it shows; the camera starts on that press.
     await frame.locator("#start:not([hidden])").click();
+    // The first connect() of a window asks; the user approves it once Sign counts.
+    frame
+      .locator("body[data-consent='connect'] #approve[aria-disabled='false']")
+      .click({ timeout: 120_000 })
+      .catch(() => undefined);
     // A failed scan stops the bench with its reason rather than waiting for a retry nobody presses.
     const problem = frame
       .locator("body[data-problem]")

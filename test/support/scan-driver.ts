@@ -4,6 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FrameLocator } from "playwright-core";
 import { fakeCameraFlags, launchProfile } from "./browser";
 
 export interface ScanOutcome {
@@ -35,6 +36,9 @@ export interface ScanDrive {
   grantTo?: string;
 }
 
+/** The frame's connect screen, approved once Sign counts (the first connect() of a window asks). */
+export const approveConnect = (frame: FrameLocator) => frame.locator("body[data-consent='connect'] #approve[aria-disabled='false']").click({ timeout: 120_000 });
+
 export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign, grantTo }: ScanDrive): Promise<ScanOutcome> {
   const context = await launchProfile(profileDir, fakeCameraFlags(camera));
   try {
@@ -51,7 +55,10 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     if (status === "new" || status === "known") {
       let outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms };
       if (sign !== undefined) {
-        const account = await page.evaluate(async () => (await window.FaceSign.connect()).connect());
+        // The button's own connect() waits on the connect screen: approving it answers both.
+        const connecting = page.evaluate(async () => (await window.FaceSign.connect()).connect());
+        await approveConnect(frame);
+        const account = await connecting;
         const signature = page.evaluate(([text, address]) => window.FaceSign.provider.request({ method: "personal_sign", params: [text, address] }) as Promise<string>, [
           sign,
           account.address,

@@ -21,6 +21,28 @@ function messagePart(bytes: Uint8Array): ConsentRequest["parts"][number] {
 
 export function createFrameApi(hostOrigin: string, wallet: WalletSession, credentials: CredentialKeeper): FrameApi {
   let queue: Promise<unknown> = Promise.resolve();
+  /** Whether the user let this window's site see their account (asked once per window). */
+  let connected = false;
+
+  /** One request at a time, in arrival order. */
+  function serial<T>(run: () => Promise<T>): Promise<T> {
+    const result = queue.then(run);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Shows the request; returns only if the user approved it on a screen that was fully visible. */
+  async function ask(prompt: Omit<ConsentRequest, "hostOrigin">): Promise<void> {
+    const answer = await screens.consent({ ...prompt, hostOrigin });
+    if (answer === "obscured") {
+      screens.rejected(hostOrigin, "FaceSign's window was hidden or covered when you pressed the button, so it did not count. ");
+      throw new FaceSignError("consent_obscured");
+    }
+    if (answer === "rejected") {
+      screens.rejected(hostOrigin);
+      throw new FaceSignError("user_rejected");
+    }
+  }
 
   /** Unlock (a fresh scan if needed), ask, then act: in that order, one request at a time. */
   function withConsent<T>(
@@ -29,23 +51,13 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
     act: (unlocked: Unlocked) => T | Promise<T>,
     done?: [string, string],
   ): Promise<T> {
-    const run = queue.then(async () => {
+    return serial(async () => {
       const unlocked = await wallet.forSigning();
-      const answer = await screens.consent({ ...prompt, hostOrigin, signer: signer(unlocked.keys) });
-      if (answer === "obscured") {
-        screens.rejected(hostOrigin, "FaceSign's window was hidden or covered when you pressed the button, so it did not count. ");
-        throw new FaceSignError("consent_obscured");
-      }
-      if (answer === "rejected") {
-        screens.rejected(hostOrigin);
-        throw new FaceSignError("user_rejected");
-      }
+      await ask({ ...prompt, signer: signer(unlocked.keys) });
       const result = await act(unlocked);
       screens.signed(hostOrigin, ...(done ?? []));
       return result;
     });
-    queue = run.catch(() => undefined);
-    return run;
   }
 
   const evmSigner = (keys: WalletKeys) => `Signed by your FaceSign account ${keys.secp256k1.address}`;
@@ -58,13 +70,38 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
 
     async connect(...args: unknown[]) {
       parseArgs("connect", args);
-      return publicIdentity(await wallet.unlock());
+      return serial(async () => {
+        const unlocked = await wallet.unlock();
+        const identity = publicIdentity(unlocked);
+        if (!connected) {
+          const site = new URL(hostOrigin).host;
+          await ask({
+            kind: "connect",
+            title: `Connect to ${site}?`,
+            approveLabel: "Connect",
+            signer: "Your face, the keys and whether you are new stay in this window.",
+            parts: [
+              { text: `${site} will see your FaceSign account, the same one every site you connect to sees. It can then ask you to sign; each signature needs your approval here.` },
+              {
+                heading: "It will see",
+                fields: [
+                  ["Address", identity.address],
+                  ["FaceSign wallet key", identity.ed25519PublicKey],
+                ],
+              },
+            ],
+          });
+          connected = true;
+          screens.signed(hostOrigin, "Connected", "Your FaceSign account was shared");
+        }
+        return identity;
+      });
     },
 
     async accounts(...args: unknown[]) {
       parseArgs("accounts", args);
       const unlocked = wallet.current;
-      return unlocked ? [unlocked.keys.secp256k1.address] : [];
+      return connected && unlocked ? [unlocked.keys.secp256k1.address] : [];
     },
 
     async signMessage(...args: unknown[]) {

@@ -10,7 +10,7 @@ export type ConsentAnswer = "approved" | "rejected" | "obscured";
 
 export interface ConsentRequest {
   /** For tests and styling: which request this is. */
-  kind: "signMessage" | "personalSign" | "signTypedData" | "accessGrant";
+  kind: "connect" | "signMessage" | "personalSign" | "signTypedData" | "accessGrant";
   title: string;
   hostOrigin: string;
   parts: ({ heading?: string } & ({ text: string } | { fields: [string, string][] }))[];

@@ -66,8 +66,7 @@ export class WalletSession {
   }
 }
 
-export const publicIdentity = ({ keys, status }: Unlocked): ConnectResult => ({
+export const publicIdentity = ({ keys }: Unlocked): ConnectResult => ({
   address: keys.secp256k1.address,
   ed25519PublicKey: hex(keys.ed25519.publicKey),
-  status,
 });
