@@ -123,33 +123,22 @@ describe("wallet keys", () => {
     // The screen would show chain 1 and contract 0x11…; the custom type hashes only the name.
     const narrowed: TypedData = { ...MAIL, types: { ...MAIL.types, EIP712Domain: [{ name: "name", type: "string" }] } };
     assert.throws(() => readableTypedData(narrowed), { name: "FaceSignError", code: "invalid_request", message: /EIP712Domain type and the domain's values disagree/ });
-    const retyped: TypedData = {
+    const withDomainType = (chainIdType: string): TypedData => ({
       ...MAIL,
       types: {
         ...MAIL.types,
         EIP712Domain: [
           { name: "name", type: "string" },
           { name: "version", type: "string" },
-          { name: "chainId", type: "uint8" },
+          { name: "chainId", type: chainIdType },
           { name: "verifyingContract", type: "address" },
         ],
       },
-    };
-    assert.throws(() => readableTypedData(retyped), { name: "FaceSignError", code: "invalid_request" });
+    });
+    assert.throws(() => readableTypedData(withDomainType("uint8")), { name: "FaceSignError", code: "invalid_request" });
     assert.throws(() => readableTypedData({ ...MAIL, domain: { ...MAIL.domain, chain: 137 } }), { name: "FaceSignError", code: "invalid_request", message: /do(es)? not define \(chain\)/ });
     // The standard type, spelled out, is accepted.
-    const spelled: TypedData = {
-      ...MAIL,
-      types: {
-        ...MAIL.types,
-        EIP712Domain: [
-          { name: "name", type: "string" },
-          { name: "version", type: "string" },
-          { name: "chainId", type: "uint256" },
-          { name: "verifyingContract", type: "address" },
-        ],
-      },
-    };
+    const spelled = withDomainType("uint256");
     assert.equal(readableTypedData(spelled).fields.length, 6);
   });
 
