@@ -17,15 +17,22 @@ const CONNECT = { type: "facesign:connect", protocol: 1 };
 /**
  * In a page (or one of its frames): open a bare frame of the widget origin, post it
  * `message` (with a port unless told not to), and collect what comes back on that port.
- * No fixed waits: with `followUps`, the handshake's reply and one answer per follow-up
- * must arrive (then the follow-ups are sent after the first); without, a positive
- * control follows, a connect on a fresh port that the frame always answers (ready or
- * refused), so silence on the first port means the frame handled the message and said
- * nothing. `answered` is false if what had to come did not within 10 s.
+ * No fixed waits. When the message must be answered (`replies`, the handshake's reply
+ * plus one answer per follow-up, sent after it), the exchange waits for exactly that
+ * many. When it must be ignored (`replies` 0), a positive control follows: a connect on
+ * a fresh port, which the frame always answers (ready or refused), so silence on the
+ * first port means the frame handled the message and said nothing. `answered` is false
+ * if what had to come did not within 10 s.
  */
-async function rawExchange(target: Page | Frame, widgetOrigin: string, message: unknown, { withPort = true, followUps = [] as unknown[] } = {}): Promise<{ replies: any[]; answered: boolean }> {
+async function rawExchange(
+  target: Page | Frame,
+  widgetOrigin: string,
+  message: unknown,
+  { withPort = true, followUps = [] as unknown[], replies }: { withPort?: boolean; followUps?: unknown[]; replies?: number } = {},
+): Promise<{ replies: any[]; answered: boolean }> {
+  const expected = replies ?? (followUps.length ? 1 + followUps.length : 0);
   return target.evaluate(
-    async ({ widgetOrigin, message, withPort, followUps, connect }) => {
+    async ({ widgetOrigin, message, withPort, followUps, expected, connect }) => {
       const frame = document.createElement("iframe");
       frame.src = `${widgetOrigin}/frame/`;
       document.body.append(frame);
@@ -45,18 +52,18 @@ async function rawExchange(target: Page | Frame, widgetOrigin: string, message: 
               followed = true;
               for (const m of followUps) port1.postMessage(m);
             }
-            if (followUps.length && replies.length === 1 + followUps.length) done(true);
+            if (expected && replies.length === expected) done(true);
           };
         }),
       ]);
       frame.contentWindow!.postMessage(message, widgetOrigin, withPort ? [port2] : []);
-      if (followUps.length) return { replies, answered: await needed };
+      if (expected) return { replies, answered: await needed };
       const control = new MessageChannel();
       const answered = Promise.race([late, new Promise<boolean>((r) => (control.port1.onmessage = () => r(true)))]);
       frame.contentWindow!.postMessage(connect, widgetOrigin, [control.port2]);
       return { replies, answered: await answered };
     },
-    { widgetOrigin, message, withPort, followUps, connect: CONNECT },
+    { widgetOrigin, message, withPort, followUps, expected, connect: CONNECT },
   );
 }
 
@@ -178,7 +185,7 @@ describe("host ↔ iframe channel across two origins", () => {
     const { widgetOrigin } = stack.config;
     // The same helper does get an answer when the handshake is right: no reply below means "ignored".
     // (After it the frame asks for its window to be shown: window requests, not replies.)
-    assert.deepEqual(await rawExchange(page, widgetOrigin, CONNECT), { replies: [{ type: "facesign:ready" }], answered: true });
+    assert.deepEqual(await rawExchange(page, widgetOrigin, CONNECT, { replies: 1 }), { replies: [{ type: "facesign:ready" }], answered: true });
     assert.deepEqual(await rawExchange(page, widgetOrigin, { type: "facesign:hello" }), { replies: [], answered: true });
     assert.deepEqual(await rawExchange(page, widgetOrigin, CONNECT, { withPort: false }), { replies: [], answered: true });
     assert.deepEqual(await rawExchange(page, widgetOrigin, "<img src=x onerror=alert(1)>"), { replies: [], answered: true });
@@ -206,7 +213,7 @@ describe("host ↔ iframe channel across two origins", () => {
       document.body.append(child);
     });
     const child = page.frame({ name: "child" })!;
-    const { replies } = await rawExchange(child, stack.config.widgetOrigin, CONNECT);
+    const { replies } = await rawExchange(child, stack.config.widgetOrigin, CONNECT, { replies: 1 });
     assert.deepEqual(replies, [{ type: "facesign:refused", error: { code: "nested_frame_refused", message: "FaceSign must be embedded directly by the top-level page." } }]);
     await page.close();
   });
