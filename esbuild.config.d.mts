@@ -1,4 +1,6 @@
 import type { BuildOptions } from "esbuild";
-export declare const browserBuilds: BuildOptions[];
-export declare const nodeBuilds: BuildOptions[];
-export declare function build(): Promise<void>;
+import type { TrustAnchorsJson } from "./common/trust-anchors";
+import type { ReleaseManifest } from "./enclave-service/parent/release-manifest";
+export declare const browserBuilds: (outdir: string, anchors: TrustAnchorsJson) => BuildOptions[];
+export declare const nodeBuilds: (outdir: string, production: boolean) => BuildOptions[];
+export declare function build(options?: { outdir?: string; production?: boolean }): Promise<ReleaseManifest>;

@@ -2,7 +2,7 @@
 // (the frame before it sends anything, and consumers before they trust an issuer key):
 // the COSE_Sign1 signature (ES384) by the leaf certificate, the chain from the pinned
 // root to the leaf with every certificate valid both at the document's time and at the
-// verifier's clock, PCR0 equal to the pinned measurement, the verifier's own nonce,
+// verifier's clock, PCR0 equal to a pinned measurement, the verifier's own nonce,
 // freshness, and the attested public key. Each refusal names its reason.
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
@@ -13,10 +13,10 @@ import { ES384, sigStructure } from "./cose";
 const ATTESTATION_FAILURES = {
   format: { message: "The document is not a COSE_Sign1 attestation document with every required field." },
   signature: { message: "The document's signature does not verify with its leaf certificate." },
-  root: { message: "The certificate chain does not start at the pinned root." },
+  root: { message: "The certificate chain does not start at a pinned root." },
   chain: { message: "A certificate of the chain is not signed by the one before it." },
   expired_certificate: { message: "A certificate of the chain is not valid at the document's time or now." },
-  pcr0: { message: "PCR0 is not the pinned measurement." },
+  pcr0: { message: "PCR0 is not a pinned measurement." },
   nonce: { message: "The document does not carry this verifier's nonce." },
   stale: { message: "The document is too old, or from the future." },
   public_key: { message: "The attested public key is not the expected one." },
@@ -24,11 +24,12 @@ const ATTESTATION_FAILURES = {
 export class AttestationError extends codedErrorClass("AttestationError", ATTESTATION_FAILURES) {}
 type AttestationFailure = AttestationError["code"];
 
-export interface AttestationPinsBytes {
-  /** DER of the root the chain must start at (AWS Nitro root G1 in production). */
-  rootCertificate: Uint8Array;
-  /** SHA-384 measurement of the enclave image. */
-  pcr0: Uint8Array;
+/** What a verifier accepts; the frame and the consumer CLI have them compiled in (common/trust-anchors.ts). */
+export interface TrustAnchors {
+  /** DER of the roots a chain may start at (AWS Nitro root G1 in production). */
+  roots: Uint8Array[];
+  /** SHA-384 measurements of the enclave images released. */
+  pcr0s: Uint8Array[];
 }
 
 export interface VerifyOptions {
@@ -91,14 +92,15 @@ function decodeDocument(document: Uint8Array) {
   }
 }
 
-export async function verifyAttestation(document: Uint8Array, pins: AttestationPinsBytes, { nonce, now, maxAgeMs = 5 * 60_000, expectedPublicKey }: VerifyOptions): Promise<AttestedEnclave> {
+export async function verifyAttestation(document: Uint8Array, anchors: TrustAnchors, { nonce, now, maxAgeMs = 5 * 60_000, expectedPublicKey }: VerifyOptions): Promise<AttestedEnclave> {
   const doc = decodeDocument(document);
   // Signature first: nothing in an unsigned document is worth reading.
   const leafKey = await doc.certificate.publicKey.export(ALG, ["verify"]);
   if (!(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, leafKey, doc.signature as Uint8Array<ArrayBuffer>, doc.signed))) return fail("signature");
 
   // The chain: root (pinned) → … → leaf, each signed by the one before.
-  if (!equalBytes(new Uint8Array(doc.cabundle[0]!.rawData), pins.rootCertificate)) return fail("root");
+  const root = new Uint8Array(doc.cabundle[0]!.rawData);
+  if (!anchors.roots.some((pinned) => equalBytes(root, pinned))) return fail("root");
   const path = [...doc.cabundle, doc.certificate];
   for (let i = 0; i < path.length; i++) {
     const issuer = path[Math.max(0, i - 1)]!;
@@ -106,7 +108,7 @@ export async function verifyAttestation(document: Uint8Array, pins: AttestationP
   }
   for (const at of [new Date(doc.timestamp), new Date(now)]) if (path.some((cert) => at < cert.notBefore || at > cert.notAfter)) return fail("expired_certificate");
 
-  if (!equalBytes(doc.pcr0, pins.pcr0)) return fail("pcr0");
+  if (!anchors.pcr0s.some((pinned) => equalBytes(doc.pcr0, pinned))) return fail("pcr0");
   if (!equalBytes(doc.nonce, nonce)) return fail("nonce");
   if (now - doc.timestamp > maxAgeMs || doc.timestamp - now > FUTURE_SKEW_MS) return fail("stale");
   if (expectedPublicKey && !equalBytes(doc.publicKey, expectedPublicKey)) return fail("public_key");

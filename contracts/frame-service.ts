@@ -61,8 +61,6 @@ export const challengeUserData = (sessionId: Uint8Array, challengeId: Uint8Array
 export const frameConfigSchema = v.object({
   /** Origins allowed to embed the frame and talk to it. */
   partnerOrigins: v.array(v.string()),
-  /** What the enclave's attestation must match: the image measurement and the root of its chain (base64url). */
-  attestation: v.object({ pcr0: v.string(), rootCertificate: v.string() }),
   /** How long the user has for each challenge step (and to place the face) before the scan stops. */
   stepTimeoutMs: v.pipe(v.number(), v.minValue(1000)),
   /** How long after a face scan signatures need only the user's approval; then the wallet locks. */

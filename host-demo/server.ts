@@ -8,7 +8,7 @@ import { join } from "node:path";
 import nacl from "tweetnacl";
 import { verifyMessage, verifyTypedData } from "viem";
 import { toBase64url } from "../common/base64url";
-import type { AttestationPinsBytes } from "../common/attestation-verifier";
+import type { TrustAnchors } from "../common/attestation-verifier";
 import { ConsumerError, readGrantedCredential } from "./consumer/consumer";
 import type { ConsumerKeys, ConsumerVerifyRequest, ConsumerVerifyResponse, VerifySignatureRequest, VerifySignatureResponse } from "./demo-api";
 
@@ -16,11 +16,11 @@ export interface HostDemoOptions {
   widgetOrigin: string;
   idosOrigin: string;
   distDir: string;
-  /** What the consumer pins: the published PCR0 and the AWS Nitro root in production; the local dev enclave's here. */
-  consumerPins?: AttestationPinsBytes;
+  /** What the demo's consumer accepts: the anchors the build compiled into the frame (dist/release.json). */
+  consumerAnchors?: TrustAnchors;
 }
 
-function demoApi({ widgetOrigin, idosOrigin, consumerPins }: HostDemoOptions): express.Router {
+function demoApi({ widgetOrigin, idosOrigin, consumerAnchors }: HostDemoOptions): express.Router {
   const router = express.Router();
   // Acme's consumer keys, for this run of the demo.
   const encryption = nacl.box.keyPair();
@@ -46,9 +46,9 @@ function demoApi({ widgetOrigin, idosOrigin, consumerPins }: HostDemoOptions): e
   router.post("/api/consumer/verify", async (req, res) => {
     const grantId = (req.body as Partial<Record<keyof ConsumerVerifyRequest, unknown>>).grantId;
     const answer = (response: ConsumerVerifyResponse, status = 200) => void res.status(status).json(response);
-    if (typeof grantId !== "string" || !consumerPins) return answer({ error: "malformed_request", message: "A grantId is needed (and the demo's consumer pins)." }, 400);
+    if (typeof grantId !== "string" || !consumerAnchors) return answer({ error: "malformed_request", message: "A grantId is needed (and the demo's consumer anchors)." }, 400);
     try {
-      answer(await readGrantedCredential({ idosUrl: idosOrigin, widgetOrigin, pins: consumerPins, grantId, secretKey: encryption.secretKey }));
+      answer(await readGrantedCredential({ idosUrl: idosOrigin, widgetOrigin, anchors: consumerAnchors, grantId, secretKey: encryption.secretKey }));
     } catch (error) {
       const e = error instanceof ConsumerError ? error : new ConsumerError("idos_unavailable");
       answer({ error: e.code, message: e.message }, 422);

@@ -1,38 +1,26 @@
-// `npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY [--pcr0 B64URL --root B64URL]`:
-// a FaceSign consumer reads the credential shared with it by an idOS access grant,
-// decrypts it, verifies it and its issuer's attestation, and prints the unique person
-// id. Last line: one JSON object. Without --pcr0/--root it pins what this checkout
-// builds (the bundle's measurement) and the local dev root, as a local operator would.
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+// `npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY`: a FaceSign consumer
+// reads the credential shared with it by an idOS access grant, decrypts it, verifies
+// it and its issuer's attestation, and prints the unique person id. Last line: one JSON
+// object. It accepts only the attestation roots and enclave measurements compiled into
+// it by the build (dist/tools/consumer.js, like the frame): what the service says about
+// itself is never trusted.
 import { fromBase64url } from "../common/base64url";
+import { compiledTrustAnchors } from "../common/trust-anchors";
 import { readStackConfig } from "../enclave-service/parent/config";
-import { readFaceModels } from "../enclave-service/parent/model-files";
-import { measureEnclave } from "../enclave-service/parent/measurement";
 import { ConsumerError, readGrantedCredential } from "../host-demo/consumer/consumer";
 import { arg } from "./roc";
 
-process.chdir(resolve(import.meta.dirname, ".."));
 const grantId = arg("--grant", "");
 const secretKey = fromBase64url(arg("--secret-key", ""));
 if (!grantId || !secretKey || secretKey.length !== 32) {
-  console.error("usage: npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY (base64url) [--pcr0 B64URL --root B64URL]");
+  console.error("usage: npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY (base64url)");
   process.exit(2);
 }
 const config = readStackConfig();
-
-function localPins() {
-  const ca = join(config.dataDir, "dev-attestation", "ca.json");
-  if (!existsSync(ca)) throw new Error(`no local dev root at ${ca}: start the stack (npm start) or pass --root`);
-  return {
-    pcr0: measureEnclave(config.enclaveBundle, readFaceModels(config.modelsDir)),
-    rootCertificate: new Uint8Array(Buffer.from((JSON.parse(readFileSync(ca, "utf8")) as { root: string }).root, "base64")),
-  };
-}
-const pins = process.argv.includes("--pcr0") ? { pcr0: fromBase64url(arg("--pcr0", ""))!, rootCertificate: fromBase64url(arg("--root", ""))! } : localPins();
+const anchors = compiledTrustAnchors();
 
 try {
-  const credential = await readGrantedCredential({ idosUrl: config.idosOrigin, widgetOrigin: config.widgetOrigin, pins, grantId, secretKey });
+  const credential = await readGrantedCredential({ idosUrl: config.idosOrigin, widgetOrigin: config.widgetOrigin, anchors, grantId, secretKey });
   console.log(`grant ${grantId}: FaceSign user ${credential.faceSignUserId}, holder ${credential.subject}, issued by the attested enclave ${credential.issuer}`);
   console.log(JSON.stringify({ faceSignUserId: credential.faceSignUserId, issuer: credential.issuer, verified: true }));
 } catch (error) {

@@ -5,7 +5,8 @@ import { execFileSync } from "node:child_process";
 import { readStackConfig } from "../enclave-service/parent/config";
 import { startParent, type ParentOptions } from "../enclave-service/parent/main";
 import { listen } from "../enclave-service/parent/server";
-import { readLoaderRelease } from "../enclave-service/parent/widget-routes";
+import { readRelease } from "../enclave-service/parent/release-manifest";
+import { decodeTrustAnchors } from "../common/trust-anchors";
 import { createHostDemoApp } from "../host-demo/server";
 import { openIdosDb } from "../idos-node/idos-db";
 import { createIdosApp } from "../idos-node/server";
@@ -13,7 +14,7 @@ import { createIdosApp } from "../idos-node/server";
 export async function startStack(config = readStackConfig(), options: ParentOptions = {}) {
   const parent = await startParent(config, options);
   const { enclave, store } = parent;
-  const demo = await listen(createHostDemoApp({ ...config, consumerPins: { pcr0: enclave.pcr0, rootCertificate: enclave.rootCertificate } }), config.hostDemoHost, config.hostDemoPort);
+  const demo = await listen(createHostDemoApp({ ...config, consumerAnchors: decodeTrustAnchors(readRelease(config.distDir).trustAnchors) }), config.hostDemoHost, config.hostDemoPort);
   const idosDb = await openIdosDb(config);
   const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin }), config.idosHost, config.idosPort);
   return {
@@ -35,7 +36,7 @@ const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1
 if (isMain) {
   if (!process.env.FACESIGN_SKIP_BUILD) execFileSync(process.execPath, ["esbuild.config.mjs"], { stdio: "inherit" });
   const stack = await startStack();
-  const loader = readLoaderRelease(stack.config.distDir);
+  const { loader } = readRelease(stack.config.distDir);
   console.log(`FaceSign widget origin: ${stack.config.widgetOrigin}  (loader: ${stack.config.widgetOrigin}/facesign.js)`);
   console.log(`  pinned loader: <script src="${stack.config.widgetOrigin}${loader.path}" integrity="${loader.integrity}" crossorigin="anonymous"></script>`);
   console.log(`Host demo (partner site): ${stack.config.hostDemoOrigin}/`);

@@ -51,7 +51,7 @@ export class EnclaveCore {
     identity.kek.fill(0);
     const issuerKey = identity.wrappedIssuerKey ? nacl.sign.keyPair.fromSecretKey(unwrapKey(identity.wrappedIssuerKey, sealingKey)) : nacl.sign.keyPair();
     const wrappedIssuerKey = identity.wrappedIssuerKey ? undefined : wrapKey(issuerKey.secretKey, sealingKey);
-    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models), registry, settings, issuerKey);
+    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models, { backend: "native" }), registry, settings, issuerKey);
     return {
       core,
       result: { publicKey: core.keys.publicKey, issuer: didKey(issuerKey.publicKey), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },

@@ -1,5 +1,5 @@
 // Configuration of the local stack, from environment variables with development defaults.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
 
 export interface StackConfig {
@@ -19,13 +19,18 @@ export interface StackConfig {
   partnerOrigins: string[];
   /** Built assets (esbuild output). */
   distDir: string;
-  /** Where the parent keeps its state (store, dev attestation chain). */
+  /** Where the parent keeps its state (store, dev KMS key). */
   dataDir: string;
+  /**
+   * The dev attestation CA (the stand-in for AWS's, made by the build, which pins its
+   * root in the frame). Its own file, outside dataDir and distDir; unused by a real Nitro parent.
+   */
+  devCaFile: string;
   /** postgres://… to keep templates in PostgreSQL instead of SQLite under dataDir. */
   databaseUrl?: string;
   /** The ONNX models fetched from npm (scripts/fetch-models.mjs). */
   modelsDir: string;
-  /** The built enclave core, run in a worker thread; its SHA-384 is PCR0. */
+  /** The built enclave core, run in a worker thread (scan-shard.js beside it); see measurement.ts for what PCR0 covers. */
   enclaveBundle: string;
   sessionTtlMs: number;
   maxSessions: number;
@@ -75,9 +80,10 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     partnerOrigins,
     distDir: resolve(env.FACESIGN_DIST_DIR ?? "dist"),
     dataDir: resolve(env.FACESIGN_DATA_DIR ?? ".data"),
+    devCaFile: resolve(env.FACESIGN_DEV_CA ?? ".dev-ca/ca.json"),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     modelsDir: resolve(env.FACESIGN_MODELS_DIR ?? "models"),
-    enclaveBundle: resolve(env.FACESIGN_DIST_DIR ?? "dist", "service", "enclave.js"),
+    enclaveBundle: resolve(env.FACESIGN_ENCLAVE_BUNDLE ?? join(env.FACESIGN_DIST_DIR ?? "dist", "service", "enclave.js")),
     sessionTtlMs: Number(env.FACESIGN_SESSION_TTL_MS ?? 10 * 60_000),
     maxSessions: Number(env.FACESIGN_MAX_SESSIONS ?? 10_000),
     stepTimeoutMs: Number(env.FACESIGN_STEP_TIMEOUT_MS ?? 15_000),

@@ -1,11 +1,14 @@
 // The local stand-in for AWS's attestation PKI: a P-384 root and intermediate made
-// once under the data directory, and a fresh leaf per enclave boot (as Nitro issues
-// one per enclave). It is a development root, named so; production pins AWS's
-// Nitro root G1 instead, and the NSM holds the leaf key.
+// once by the build (which pins the root in the frame), and a fresh leaf per enclave
+// boot (as Nitro issues one per enclave). The root's key is thrown away as soon as the
+// intermediate is signed; the intermediate's key lives in its own file (.dev-ca/ by
+// default), away from the data and the built assets the widget server reads. It is a
+// development root, named so; production pins AWS's Nitro root G1 instead, and the
+// NSM holds the leaf key.
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname } from "node:path";
 
 const ALG = { name: "ECDSA", namedCurve: "P-384", hash: "SHA-384" } as const;
 const DAY = 86_400_000;
@@ -55,17 +58,21 @@ async function createCa(): Promise<StoredCa> {
   return { root: b64(root.rawData), intermediate: b64(intermediate.rawData), intermediateKey: b64(await crypto.subtle.exportKey("pkcs8", interKeys.privateKey)) };
 }
 
-/** Loads (or makes, once) the dev CA under dataDir, and issues a fresh leaf for this boot. */
-export async function devChain(dataDir: string, now = Date.now()): Promise<DevChain> {
-  const dir = join(dataDir, "dev-attestation");
-  const file = join(dir, "ca.json");
-  let ca: StoredCa;
-  if (existsSync(file)) ca = JSON.parse(readFileSync(file, "utf8")) as StoredCa;
-  else {
-    ca = await createCa();
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, JSON.stringify(ca), { mode: 0o600 });
-  }
+/** Loads the dev CA from `file`, or makes it there once. */
+async function devCa(file: string): Promise<StoredCa> {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StoredCa;
+  const ca = await createCa();
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(ca), { mode: 0o600 });
+  return ca;
+}
+
+/** The dev root's DER, for the build to pin (the CA is made on first use). */
+export const devRoot = async (file: string): Promise<Uint8Array> => unb64((await devCa(file)).root);
+
+/** Issues a fresh leaf for this boot under the dev CA in `file`. */
+export async function devChain(file: string, now = Date.now()): Promise<DevChain> {
+  const ca = await devCa(file);
   const interKey = await crypto.subtle.importKey("pkcs8", unb64(ca.intermediateKey), { name: "ECDSA", namedCurve: "P-384" }, false, ["sign"]);
   const intermediate = new x509.X509Certificate(unb64(ca.intermediate));
   const leafKeys = await generate();

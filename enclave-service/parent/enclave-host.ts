@@ -3,13 +3,14 @@
 // dev attestation signer, streams it the stored templates, and turns calls into
 // correlated messages. It stores each new user's sealed template before the call that
 // made it returns, and answers the enclave's template fetches from the store.
+import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ApiError } from "../../contracts/frame-service";
 import { LOAD_BATCH_MAX, parseFromEnclave, parseResult, type EnclaveOp, type EnclaveSettings, type OpArgs, type OpResult, type TemplateFetch, type ToEnclave } from "../../contracts/parent-enclave";
 import { devChain } from "./dev-attestation-chain";
 import { readFaceModels } from "./model-files";
 import { devKeyEncryptionKey } from "./dev-kms";
-import { enclavePcrs, measureEnclave } from "./measurement";
+import { enclavePcrs, measureEnclaveImage } from "./measurement";
 import { EnclaveTemplates } from "./store/enclave-templates";
 import type { TemplateStore } from "./store/template-store";
 
@@ -18,9 +19,9 @@ const WRAPPED_ISSUER_KEY = "wrapped_issuer_key";
 
 export interface EnclaveHost {
   call<Op extends Exclude<EnclaveOp, "boot">>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>>;
-  /** SHA-384 of the running bundle: the PCR0 the iframe pins. */
+  /** The measurement of the image this parent started (what the attestation reports as PCR0). */
   pcr0: Uint8Array;
-  /** The dev root the iframe pins locally (AWS Nitro root G1 in production). */
+  /** The root its attestation chains to (the dev CA's here; AWS Nitro root G1 on Nitro). */
   rootCertificate: Uint8Array;
   /** The credential issuer's did:key. */
   issuer: string;
@@ -32,15 +33,16 @@ export interface EnclaveHost {
 export interface EnclaveStart {
   bundlePath: string;
   dataDir: string;
+  devCaFile: string;
   modelsDir: string;
   settings: EnclaveSettings;
   store: TemplateStore;
 }
 
-export async function startEnclave({ bundlePath, dataDir, modelsDir, settings, store }: EnclaveStart): Promise<EnclaveHost> {
+export async function startEnclave({ bundlePath, dataDir, devCaFile, modelsDir, settings, store }: EnclaveStart): Promise<EnclaveHost> {
   const models = readFaceModels(modelsDir);
-  const pcr0 = measureEnclave(bundlePath, models);
-  const chain = await devChain(dataDir);
+  const { pcr0 } = measureEnclaveImage(dirname(bundlePath), modelsDir);
+  const chain = await devChain(devCaFile);
   const worker = new Worker(bundlePath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
   const pending = new Map<number, { op: EnclaveOp; resolve: (v: never) => void; reject: (e: Error) => void }>();
   let nextId = 1;

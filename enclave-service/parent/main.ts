@@ -18,6 +18,7 @@ export async function startParent(config: StackConfig, { now = Date.now }: Paren
   const enclave = await startEnclave({
     bundlePath: config.enclaveBundle,
     dataDir: config.dataDir,
+    devCaFile: config.devCaFile,
     modelsDir: config.modelsDir,
     settings: { sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) },
     store,

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FaceModels } from "../../contracts/parent-enclave";
 
-const MODEL_FILES: Record<keyof FaceModels, string> = {
+export const MODEL_FILES: Record<keyof FaceModels, string> = {
   detect: "fr_detect.onnx",
   landmark: "fr_landmark.onnx",
   feature: "fr_feature.onnx",

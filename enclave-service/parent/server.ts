@@ -37,7 +37,7 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: 
     // Test mode is announced, so tools (npm run scan) can tell a test stack from a real one.
     res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null } satisfies ReadyResponse);
   });
-  app.use(widgetRoutes(config, { pcr0: toBase64url(enclave.pcr0), rootCertificate: toBase64url(enclave.rootCertificate) }));
+  app.use(widgetRoutes(config));
   app.use(apiRoutes(enclave, now));
   app.use(apiErrorHandler);
   return app;

@@ -6,33 +6,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmbedCheckResponse, FrameConfig } from "../../contracts/frame-service";
 import type { StackConfig } from "./config";
+import { readRelease } from "./release-manifest";
 import { setCommonHeaders, setFrameHeaders } from "./security-headers";
 
 const TRACKER_MODELS = ["fr_detect.onnx", "fr_landmark.onnx"];
 
-/** The loader's versioned path and SRI hash, written by the build (esbuild.config.mjs). */
-export interface LoaderRelease {
-  path: string;
-  integrity: string;
-}
-export const readLoaderRelease = (distDir: string): LoaderRelease => JSON.parse(readFileSync(join(distDir, "loader-release.json"), "utf8")) as LoaderRelease;
-
 const escapeAttribute = (s: string): string => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
-/** What the frame pins before it sends anything to the enclave (see widget/frame/attestation.ts). */
-export interface AttestationPins {
-  /** base64url SHA-384 of the enclave image. */
-  pcr0: string;
-  /** base64url DER of the root the attestation must chain to. */
-  rootCertificate: string;
-}
-
-export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router {
+// The frame's settings. Never its trust anchors: those are compiled into it (common/trust-anchors.ts).
+export function widgetRoutes(config: StackConfig): Router {
   const router = express.Router();
   const frameDir = join(config.distDir, "frame");
   const frameConfig = JSON.stringify({
     partnerOrigins: config.partnerOrigins,
-    attestation: pins,
     stepTimeoutMs: config.stepTimeoutMs,
     signWindowMs: config.signWindowMs,
     idosUrl: config.idosOrigin,
@@ -41,7 +27,7 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
 
   // Any site may load the loader (classic or module script); only partners may frame the frame.
   // The unversioned URL follows releases; the versioned one is immutable, so a partner can pin it with SRI.
-  const release = readLoaderRelease(config.distDir);
+  const { loader } = readRelease(config.distDir);
   const sendLoader = (res: express.Response, cacheControl: string) => {
     setCommonHeaders(res);
     res.setHeader("Access-Control-Allow-Origin", "*");
@@ -50,7 +36,7 @@ export function widgetRoutes(config: StackConfig, pins: AttestationPins): Router
     res.sendFile(join(config.distDir, "facesign.js"));
   };
   router.get("/facesign.js", (_req, res) => sendLoader(res, "no-cache"));
-  router.get(release.path, (_req, res) => sendLoader(res, "public, max-age=31536000, immutable"));
+  router.get(loader.path, (_req, res) => sendLoader(res, "public, max-age=31536000, immutable"));
 
   router.get("/v1/embed-check", (req, res) => {
     const origin = req.get("origin");

@@ -13,7 +13,7 @@ import { CredentialError, decryptContent, publicKeyOfDid, verifyCredential } fro
 import { idosCall } from "../../common/idos-call";
 import { IdosError } from "../../contracts/idos";
 import { codedErrorClass } from "../../contracts/coded-error";
-import { verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
+import { verifyAttestation, type TrustAnchors } from "../../common/attestation-verifier";
 
 const CONSUMER_ERRORS = {
   grant_not_found: { message: "There is no access grant with this id." },
@@ -33,7 +33,7 @@ export interface ConsumerOptions {
   /** The FaceSign service, asked for its attested issuer key. */
   widgetOrigin: string;
   /** What the enclave's attestation must match (AWS Nitro root and the published PCR0 in production). */
-  pins: AttestationPinsBytes;
+  anchors: TrustAnchors;
   grantId: string;
   /** The consumer's x25519 secret key, the one the grant encrypted to. */
   secretKey: Uint8Array;
@@ -49,7 +49,7 @@ export interface VerifiedCredential {
 }
 
 /** The issuer key the enclave attests right now, checked against the pins. */
-async function attestedIssuer(widgetOrigin: string, pins: AttestationPinsBytes): Promise<string> {
+async function attestedIssuer(widgetOrigin: string, anchors: TrustAnchors): Promise<string> {
   const nonce = nacl.randomBytes(32);
   const res = await fetch(`${widgetOrigin}/v1/issuer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ nonce: toBase64url(nonce) }) }).catch(() => null);
   const body = (await res?.json().catch(() => null)) as IssuerResponse | null;
@@ -62,7 +62,7 @@ async function attestedIssuer(widgetOrigin: string, pins: AttestationPinsBytes):
     throw new ConsumerError("issuer_not_attested", "The FaceSign service named no valid issuer key.");
   }
   try {
-    const attested = await verifyAttestation(document, pins, { nonce, now: Date.now(), expectedPublicKey: key });
+    const attested = await verifyAttestation(document, anchors, { nonce, now: Date.now(), expectedPublicKey: key });
     if (new TextDecoder().decode(attested.userData) !== ISSUER_USER_DATA) throw new Error("not an issuer document");
   } catch (error) {
     throw new ConsumerError("issuer_not_attested", `The issuer attestation does not verify (${error instanceof Error ? error.message : "invalid"}).`);
@@ -80,7 +80,7 @@ async function fromIdos<T>(call: Promise<T>): Promise<T> {
   }
 }
 
-export async function readGrantedCredential({ idosUrl, widgetOrigin, pins, grantId, secretKey }: ConsumerOptions): Promise<VerifiedCredential> {
+export async function readGrantedCredential({ idosUrl, widgetOrigin, anchors, grantId, secretKey }: ConsumerOptions): Promise<VerifiedCredential> {
   const grant = await fromIdos(idosCall(idosUrl, "get_access_grant", { id: grantId }));
   const copy = await fromIdos(idosCall(idosUrl, "get_credential_shared", { id: grant.data_id }));
   let plaintext: Uint8Array;
@@ -96,7 +96,7 @@ export async function readGrantedCredential({ idosUrl, widgetOrigin, pins, grant
   } catch (error) {
     throw new ConsumerError("credential_invalid", error instanceof CredentialError ? `${CONSUMER_ERRORS.credential_invalid.message} ${error.message}` : undefined);
   }
-  const issuer = await attestedIssuer(widgetOrigin, pins);
+  const issuer = await attestedIssuer(widgetOrigin, anchors);
   if (credential.issuer !== issuer) throw new ConsumerError("issuer_not_attested");
   return { faceSignUserId: credential.credentialSubject.faceSignUserId, issuer, subject: credential.credentialSubject.id, verified: true };
 }

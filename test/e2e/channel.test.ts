@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { Browser, Frame, Page } from "playwright-core";
 import { createHostDemoApp } from "../../host-demo/server";
 import { listen } from "../../enclave-service/parent/server";
-import { readLoaderRelease } from "../../enclave-service/parent/widget-routes";
+import { readRelease } from "../../enclave-service/parent/release-manifest";
 import { launchChromium } from "../support/browser";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -124,7 +124,7 @@ describe("host ↔ iframe channel across two origins", () => {
   });
 
   it("a partner can pin the loader with SRI: the build's hash loads it, any other is refused by the browser", async () => {
-    const release = readLoaderRelease(stack.config.distDir);
+    const release = readRelease(stack.config.distDir).loader;
     const load = async (integrity: string) => {
       const page = await browser.newPage();
       try {

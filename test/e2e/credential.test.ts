@@ -21,7 +21,7 @@ import { ConsumerError, readGrantedCredential } from "../../host-demo/consumer/c
 import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { enrolledKeys } from "../support/enrolled-secrets";
-import { startTestStack, type TestStack } from "../support/stack";
+import { builtAnchors, startTestStack, type TestStack } from "../support/stack";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -51,9 +51,9 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
 
   it("round trip in Chromium; the same person from two profiles; every failure typed", async () => {
     const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
-    const pins = { pcr0: stack.enclave.pcr0, rootCertificate: stack.enclave.rootCertificate };
+    const anchors = builtAnchors();
     const read = (grantId: string, secretKey = consumer.encryption.secretKey) =>
-      readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, pins, grantId, secretKey });
+      readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, anchors, grantId, secretKey });
     const codeOf = (p: Promise<unknown>) =>
       p.then(
         () => "ok",

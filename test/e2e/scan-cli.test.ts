@@ -45,10 +45,10 @@ describe("npm run scan, npm run consumer", () => {
     assert.ok(out.userId.length === 22 && out.ms > 0);
     assert.match(out.ed25519PublicKey, /^[0-9a-f]{64}$/);
     assert.ok(await verifyMessage({ address: out.address, message: text, signature: out.signature }));
-    const read = await cli("scripts/consumer.ts", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey)]);
+    const read = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey)]);
     assert.equal(read.status, 0, read.stderr);
     assert.deepEqual(JSON.parse(read.last), { faceSignUserId: out.userId, issuer: stack.enclave.issuer, verified: true });
-    const wrongKey = await cli("scripts/consumer.ts", stack, ["--grant", out.grantId, "--secret-key", toBase64url(nacl.box.keyPair().secretKey)]);
+    const wrongKey = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(nacl.box.keyPair().secretKey)]);
     assert.equal(wrongKey.status, 1);
     assert.equal((JSON.parse(wrongKey.last) as { error: string }).error, "decryption_failed");
   });

@@ -9,7 +9,7 @@ import nacl from "tweetnacl";
 import { openEnclaveSession } from "../../widget/frame/enclave-client";
 import { toBase64url } from "../../common/base64url";
 import { open, post, rawSession, seal } from "../support/enclave-box";
-import { startTestStack, type TestStack } from "../support/stack";
+import { builtAnchors, startTestStack, type TestStack } from "../support/stack";
 import { seededBytes, seededRandom } from "../support/seeded-random";
 
 describe("enclave API", () => {
@@ -21,14 +21,14 @@ describe("enclave API", () => {
   });
   after(() => stack.stop());
 
-  const pins = () => ({ rootCertificate: stack.enclave.rootCertificate, pcr0: stack.enclave.pcr0 });
+  const anchors = () => builtAnchors(stack.config.distDir);
   const stillServing = async () => {
-    const s = await openEnclaveSession(origin, pins());
+    const s = await openEnclaveSession(origin, anchors());
     assert.equal((await s.request({ type: "ping" })).type, "pong");
   };
 
   it("the iframe's client opens a verified session and talks in boxes", async () => {
-    const s = await openEnclaveSession(origin, pins());
+    const s = await openEnclaveSession(origin, anchors());
     const first = await s.request({ type: "ping" });
     const second = await s.request({ type: "ping" });
     assert.deepEqual([first.type, first.counter, second.counter], ["pong", 1, 2]);

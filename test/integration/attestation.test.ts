@@ -1,6 +1,6 @@
-// The enclave's attestation document, verified by the iframe's own verifier
-// (widget/frame/attestation.ts, WebCrypto), and each kind of tamper refused with
-// its own reason.
+// The enclave's attestation document, verified by the frame's own verifier
+// (common/attestation-verifier.ts, WebCrypto) against the trust anchors the build
+// compiled into the frame, and each kind of tamper refused with its own reason.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { decode, encode } from "cborg";
@@ -8,12 +8,15 @@ import { toBase64url } from "../../common/base64url";
 import { devChain } from "../../enclave-service/parent/dev-attestation-chain";
 import { enclavePcrs } from "../../enclave-service/parent/measurement";
 import { createDevAttestor } from "../../enclave-service/enclave/attestation-document";
-import { AttestationError, verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
+import { AttestationError, verifyAttestation, type TrustAnchors } from "../../common/attestation-verifier";
 import { rawSession, type RawSession } from "../support/enclave-box";
-import { startTestStack, type TestStack } from "../support/stack";
+import { builtAnchors, builtFrameCode, startTestStack, type TestStack } from "../support/stack";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** A dev CA of another operator: same software, another root. */
+const otherCa = () => join(mkdtempSync(join(tmpdir(), "facesign-other-ca-")), "ca.json");
 
 const reason = async (p: Promise<unknown>): Promise<string> =>
   p.then(
@@ -31,11 +34,11 @@ function withPayload(document: Uint8Array, change: (payload: Map<string, unknown
 
 describe("attestation document", () => {
   let stack: TestStack;
-  let pins: AttestationPinsBytes;
+  let pins: TrustAnchors;
   let s: RawSession;
   before(async () => {
     stack = await startTestStack();
-    pins = { rootCertificate: stack.enclave.rootCertificate, pcr0: stack.enclave.pcr0 };
+    pins = builtAnchors(stack.config.distDir);
     s = await rawSession(stack.config.widgetOrigin);
   });
   after(() => stack.stop());
@@ -57,9 +60,9 @@ describe("attestation document", () => {
     const flipped = s.attestation.slice();
     flipped[flipped.length - 5]! ^= 0x01; // a byte of the signature (the last field)
     assert.equal(await reason(verifyAttestation(flipped, pins, ok)), "signature");
-    const otherRoot = (await devChain(mkdtempSync(join(tmpdir(), "facesign-other-ca-")))).root;
-    assert.equal(await reason(verifyAttestation(s.attestation, { ...pins, rootCertificate: otherRoot }, ok)), "root");
-    assert.equal(await reason(verifyAttestation(s.attestation, { ...pins, pcr0: new Uint8Array(48).fill(7) }, ok)), "pcr0");
+    const otherRoot = (await devChain(otherCa())).root;
+    assert.equal(await reason(verifyAttestation(s.attestation, { ...pins, roots: [otherRoot] }, ok)), "root");
+    assert.equal(await reason(verifyAttestation(s.attestation, { ...pins, pcr0s: [new Uint8Array(48).fill(7)] }, ok)), "pcr0");
     assert.equal(await reason(verifyAttestation(s.attestation, pins, { ...ok, now: Date.now() + 6 * 60_000 })), "stale");
     assert.equal(await reason(verifyAttestation(s.attestation, pins, { ...ok, nonce: new Uint8Array(32) })), "nonce");
     assert.equal(await reason(verifyAttestation(s.attestation, pins, { ...ok, expectedPublicKey: new Uint8Array(32).fill(1) })), "public_key");
@@ -72,8 +75,8 @@ describe("attestation document", () => {
   it("refuses a document whose leaf is not signed by the intermediate it carries", async () => {
     // Signed by a genuine leaf of the pinned root, but carrying another CA's intermediate:
     // the signature and the root check pass, the chain does not.
-    const chain = await devChain(stack.config.dataDir);
-    const other = await devChain(mkdtempSync(join(tmpdir(), "facesign-other-ca-")));
+    const chain = await devChain(stack.config.devCaFile);
+    const other = await devChain(otherCa());
     const attestor = await createDevAttestor({ leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, other.intermediate], pcrs: enclavePcrs(stack.enclave.pcr0), moduleId: "test" });
     const nonce = new Uint8Array(32).fill(3);
     const document = await attestor.attest({ publicKey: new Uint8Array(32), userData: new Uint8Array(0), nonce, now: Date.now() });
@@ -86,23 +89,28 @@ describe("attestation document", () => {
   });
 
   it("refuses a chain that does not lead to the pinned root, even when self-consistent", async () => {
-    // Another dev CA signs a perfectly formed document: right shape, wrong root.
-    const other = await startTestStack();
+    // A parent with another CA (its operator's choice) signs a perfectly formed document: right shape, wrong root.
+    const other = await startTestStack({ FACESIGN_DEV_CA: otherCa() });
     try {
       const foreign = await rawSession(other.config.widgetOrigin);
       const r = await reason(verifyAttestation(foreign.attestation, pins, { nonce: foreign.nonce, now: Date.now() }));
       assert.equal(r, "root");
       // With the right root pinned but a different build measured, PCR0 is what fails.
-      const r2 = await reason(verifyAttestation(foreign.attestation, { rootCertificate: other.enclave.rootCertificate, pcr0: new Uint8Array(48) }, { nonce: foreign.nonce, now: Date.now() }));
+      const r2 = await reason(verifyAttestation(foreign.attestation, { roots: [other.enclave.rootCertificate], pcr0s: [new Uint8Array(48)] }, { nonce: foreign.nonce, now: Date.now() }));
       assert.equal(r2, "pcr0");
     } finally {
       await other.stop();
     }
   });
 
-  it("the frame is configured with the same pins the enclave is measured by", async () => {
+  it("the anchors are in the frame's code, never in what the server sends; the build pinned what the parent runs", async () => {
+    const pcr0 = Buffer.from(stack.enclave.pcr0).toString("hex");
+    const root = toBase64url(stack.enclave.rootCertificate);
     const html = await (await fetch(`${stack.config.widgetOrigin}/frame/`)).text();
-    assert.ok(html.includes(toBase64url(stack.enclave.pcr0)));
-    assert.ok(html.includes(toBase64url(stack.enclave.rootCertificate)));
+    for (const pin of [pcr0, root, toBase64url(stack.enclave.pcr0)]) assert.ok(!html.includes(pin), "the served page carries no pin");
+    const frameJs = builtFrameCode(stack.config.distDir);
+    assert.ok(frameJs.includes(pcr0) && frameJs.includes(root), "the bundle carries both");
+    assert.deepEqual(pins.pcr0s, [stack.enclave.pcr0]);
+    assert.deepEqual(pins.roots, [stack.enclave.rootCertificate]);
   });
 });

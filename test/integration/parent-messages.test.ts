@@ -30,7 +30,7 @@ describe("parent → enclave messages", () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "facesign-parent-messages-"));
-    const chain = await devChain(dataDir);
+    const chain = await devChain(join(dataDir, "dev-ca.json"));
     worker = new Worker(BUNDLE);
     worker.on("message", (reply: EnclaveReply) => {
       replies.get(reply.id)?.(reply);

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readLoaderRelease } from "../../enclave-service/parent/widget-routes";
+import { readRelease } from "../../enclave-service/parent/release-manifest";
 import { startTestStack, type TestStack } from "../support/stack";
 
 describe("widget origin headers", () => {
@@ -39,7 +39,7 @@ describe("widget origin headers", () => {
   });
 
   it("serves the loader under its versioned, immutable name, whose SRI hash is the build's", async () => {
-    const release = readLoaderRelease(stack.config.distDir);
+    const release = readRelease(stack.config.distDir).loader;
     assert.match(release.path, /^\/v1\/facesign-[0-9a-f]{16}\.js$/);
     const pinned = await fetch(`${stack.config.widgetOrigin}${release.path}`);
     assert.equal(pinned.status, 200);

@@ -1,16 +1,25 @@
 // Starts the real local stack in-process on free ports: the widget origin on
 // 127.0.0.1 and the host demo on localhost (two different sites, as in production).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeTrustAnchors } from "../../common/trust-anchors";
 import { readStackConfig } from "../../enclave-service/parent/config";
+import { readRelease } from "../../enclave-service/parent/release-manifest";
 import type { ParentOptions } from "../../enclave-service/parent/main";
 import { startStack } from "../../scripts/start";
 import { freePort } from "./ports";
 
 export type TestStack = Awaited<ReturnType<typeof startStack>>;
 
-/** A stack on free ports with its own fresh data directory (a new dev CA, an empty store). */
+/** What the build compiled into the frame and the consumer CLI (dist/release.json). */
+export const builtAnchors = (distDir = "dist") => decodeTrustAnchors(readRelease(distDir).trustAnchors);
+
+/** The frame's JavaScript as built: its entry and every chunk. */
+export const builtFrameCode = (distDir = "dist") =>
+  [join(distDir, "frame", "frame.js"), ...readdirSync(join(distDir, "frame", "chunks")).map((f) => join(distDir, "frame", "chunks", f))].map((f) => readFileSync(f, "utf8")).join("\n");
+
+/** A stack on free ports with its own fresh data directory (an empty store, a new dev KMS key) and the build's dev CA. */
 export async function startTestStack(env: Record<string, string> = {}, options: ParentOptions = {}): Promise<TestStack> {
   const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), FACESIGN_HOST_DEMO_PORT: String(await freePort("localhost")), FACESIGN_IDOS_PORT: String(await freePort("127.0.0.1")) };
   process.env.FACESIGN_LOG ??= "silent";

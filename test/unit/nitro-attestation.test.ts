@@ -5,21 +5,21 @@
 // signed payload, so any change to one breaks the document's signature first.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { decode, encode } from "cborg";
-import { AttestationError, verifyAttestation, type AttestationPinsBytes, type VerifyOptions } from "../../common/attestation-verifier";
+import { readAwsNitroRoot } from "../../scripts/release";
+import { AttestationError, verifyAttestation, type TrustAnchors, type VerifyOptions } from "../../common/attestation-verifier";
 
 const NITRO = new URL("../../../shared/data/nitro/", import.meta.url);
-/** The root's SHA-256 fingerprint as AWS publishes it ("Verifying the root of trust", Nitro Enclaves user guide). */
-const AWS_ROOT_FINGERPRINT = "641A0321A3E244EFE456463195D606317ED7CDCC3C1756E09893F3C68F79BB5B";
-
-const pem = readFileSync(new URL("aws-nitro-root-g1.pem", NITRO), "utf8");
-const root = new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64"));
+const root = readAwsNitroRoot(fileURLToPath(new URL("aws-nitro-root-g1.pem", NITRO)));
 const document = new Uint8Array(Buffer.from(readFileSync(new URL("real-attestation-2024-09-17.b64", NITRO), "utf8").trim(), "base64"));
 const TIME = Date.parse("2024-09-17T00:47:59.695Z");
 const NONCE = Uint8Array.from({ length: 20 }, (_, i) => (i === 19 ? 1 : 0));
-const pins: AttestationPinsBytes = { rootCertificate: root, pcr0: new Uint8Array(48) };
+const pins: TrustAnchors = { roots: [root], pcr0s: [new Uint8Array(48)] };
 const ok: VerifyOptions = { nonce: NONCE, now: TIME, expectedPublicKey: new TextEncoder().encode("dummy") };
 
 const reason = (p: Promise<unknown>): Promise<string> =>
@@ -45,8 +45,11 @@ const flipped = (bytes: Uint8Array, at: number) => {
 };
 
 describe("attestation verifier against a genuine AWS Nitro document", () => {
-  it("pins the root AWS publishes", () => {
-    assert.equal(createHash("sha256").update(root).digest("hex").toUpperCase(), AWS_ROOT_FINGERPRINT);
+  it("pins the root AWS publishes, and the build refuses any other", () => {
+    assert.equal(createHash("sha256").update(root).digest("hex").toUpperCase(), "641A0321A3E244EFE456463195D606317ED7CDCC3C1756E09893F3C68F79BB5B");
+    const other = join(mkdtempSync(join(tmpdir(), "facesign-root-")), "root.pem");
+    writeFileSync(other, `-----BEGIN CERTIFICATE-----\n${Buffer.from(root.slice(0, -1)).toString("base64")}\n-----END CERTIFICATE-----\n`);
+    assert.throws(() => readAwsNitroRoot(other), /is not AWS's Nitro root G1/);
   });
 
   it("accepts the document: AWS root pinned, clock at its time, PCR0 as it carries (all zero: debug mode)", async () => {
@@ -117,7 +120,7 @@ describe("attestation verifier against a genuine AWS Nitro document", () => {
 
   it("refuses another root", async () => {
     const intermediate = (payloadOf().get("cabundle") as Uint8Array[])[1]!;
-    assert.equal(await reason(verifyAttestation(document, { ...pins, rootCertificate: intermediate }, ok)), "root");
+    assert.equal(await reason(verifyAttestation(document, { ...pins, roots: [intermediate] }, ok)), "root");
   });
 
   it("refuses a clock outside the leaf's validity, either side", async () => {
@@ -126,7 +129,7 @@ describe("attestation verifier against a genuine AWS Nitro document", () => {
   });
 
   it("refuses another PCR0, another nonce, a stale document and another public key", async () => {
-    assert.equal(await reason(verifyAttestation(document, { ...pins, pcr0: new Uint8Array(48).fill(1) }, ok)), "pcr0");
+    assert.equal(await reason(verifyAttestation(document, { ...pins, pcr0s: [new Uint8Array(48).fill(1)] }, ok)), "pcr0");
     assert.equal(await reason(verifyAttestation(document, pins, { ...ok, nonce: new Uint8Array(20) })), "nonce");
     assert.equal(await reason(verifyAttestation(document, pins, { ...ok, now: TIME + 6 * 60_000 })), "stale");
     assert.equal(await reason(verifyAttestation(document, pins, { ...ok, expectedPublicKey: new Uint8Array(32) })), "public_key");

@@ -14,7 +14,7 @@ import {
 } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { FaceSignError } from "../../contracts/page-frame";
-import { AttestationError, equalBytes, verifyAttestation, type AttestationPinsBytes } from "../../common/attestation-verifier";
+import { AttestationError, equalBytes, verifyAttestation, type TrustAnchors } from "../../common/attestation-verifier";
 import { openBox, sealBox } from "../../common/box-framing";
 
 /** Distributes Omit over a union, so each request keeps its own fields. */
@@ -35,7 +35,7 @@ async function serviceError(res: Response): Promise<FaceSignError> {
   return new FaceSignError("service_error", body.success ? `${body.output.error.code}: ${body.output.error.message}` : `HTTP ${res.status}`);
 }
 
-export async function openEnclaveSession(serviceOrigin: string, pins: AttestationPinsBytes, now: () => number = Date.now): Promise<EnclaveSession> {
+export async function openEnclaveSession(serviceOrigin: string, anchors: TrustAnchors, now: () => number = Date.now): Promise<EnclaveSession> {
   const keys = nacl.box.keyPair();
   const nonce = nacl.randomBytes(32);
   const request: CreateSessionRequest = { nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) };
@@ -46,7 +46,7 @@ export async function openEnclaveSession(serviceOrigin: string, pins: Attestatio
   const session = parsed.output;
   const document = fromBase64url(session.attestation);
   if (!document) throw new FaceSignError("attestation_invalid", "Attestation rejected: format.");
-  const enclave = await verifyAttestation(document, pins, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! }).catch((error: unknown) => {
+  const enclave = await verifyAttestation(document, anchors, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! }).catch((error: unknown) => {
     throw error instanceof AttestationError ? new FaceSignError("attestation_invalid", `Attestation rejected: ${error.code}.`) : error;
   });
   // The attested user_data names this session and its challenge: the parent cannot swap either.

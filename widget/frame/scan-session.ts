@@ -4,6 +4,7 @@ import { SCAN_REJECTIONS, type IssuedCredential } from "../../contracts/frame-se
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { FaceSignError } from "../../contracts/page-frame";
 import type { FrameConfig } from "../../contracts/frame-service";
+import { compiledTrustAnchors } from "../../common/trust-anchors";
 import { openEnclaveSession } from "./enclave-client";
 import type { TrackerHandle } from "./tracker-handle";
 import { runScanFlow } from "./scan-flow";
@@ -21,9 +22,8 @@ export interface ScanSuccess {
 }
 
 export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Promise<ScanSuccess> {
-  const pins = { pcr0: fromBase64url(config.attestation.pcr0)!, rootCertificate: fromBase64url(config.attestation.rootCertificate)! };
   const view = screens.scan();
-  const session = openEnclaveSession(location.origin, pins);
+  const session = openEnclaveSession(location.origin, compiledTrustAnchors());
   session.then(
     () => (document.body.dataset.enclave = "verified"),
     () => (document.body.dataset.enclave = "refused"),
