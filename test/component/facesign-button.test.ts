@@ -87,7 +87,7 @@ describe("<facesign-button>", () => {
     expect((await connected).detail.hostOrigin).to.equal(location.origin);
     const dialog = modal.shadowRoot!.querySelector("dialog")!;
     const frame = modal.shadowRoot!.querySelector("iframe")!;
-    expect(frame.getAttribute("sandbox")).to.equal("allow-scripts allow-same-origin allow-forms");
+    expect(frame.getAttribute("sandbox")).to.equal("allow-scripts allow-same-origin allow-forms allow-popups");
     expect(frame.getAttribute("allow")).to.equal("camera");
     expect(frame.getAttribute("title")).to.match(/FaceSign/);
     expect(frame.getAttribute("referrerpolicy")).to.equal("origin");

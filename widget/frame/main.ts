@@ -4,7 +4,9 @@
 import { expose } from "comlink";
 import { FaceSignError, frameMethods, installErrorTransfer, type HandshakeReply, type WindowRequest } from "../../contracts/page-frame";
 import { createFrameApi } from "./api";
+import type { FrameConfig } from "../../contracts/frame-service";
 import { readFrameConfig } from "./config";
+import { isConsentWindow, runConsentWindow } from "./consent-window";
 import { guardedEndpoint } from "./guarded-endpoint";
 import { acceptHostPort } from "./handshake";
 import type { ScanSuccess } from "./scan-session";
@@ -14,14 +16,13 @@ import { WalletSession } from "./wallet/session";
 import { CredentialKeeper } from "./idos/credential-holder";
 
 installErrorTransfer();
-const config = readFrameConfig();
 
 /**
  * The scan's code loads, and its face tracker starts (the wasm runtime and the models),
  * while the user reads the start screen. One tracker serves the retries; a tracker that
  * failed to load is replaced on the next try.
  */
-async function scanUntilDone(): Promise<ScanSuccess> {
+async function scanUntilDone(config: FrameConfig): Promise<ScanSuccess> {
   const scanning = import("./scan-session");
   let tracker = startTracker(location.origin);
   await screens.askToStart();
@@ -52,21 +53,32 @@ async function scanUntilDone(): Promise<ScanSuccess> {
   }
 }
 
-const credentials = new CredentialKeeper(config.idosUrl);
-// Each unlock puts the user's credential into their idOS profile (made on first use).
-const wallet = new WalletSession(scanUntilDone, config.signWindowMs, (unlocked) => void credentials.for(unlocked).catch(() => undefined));
-// The keys go as soon as this document does (the modal closed, or the page went away).
-addEventListener("pagehide", () => wallet.lock());
+/** The frame proper: the wallet, the scan, and the API the host page reaches through its port. */
+function runFrame(config: FrameConfig): void {
+  const credentials = new CredentialKeeper(config.idosUrl);
+  // Each unlock puts the user's credential into their idOS profile (made on first use).
+  const wallet = new WalletSession(
+    () => scanUntilDone(config),
+    config.signWindowMs,
+    (unlocked) => void credentials.for(unlocked).catch(() => undefined),
+  );
+  // The keys go as soon as this document does (the modal closed, or the page went away).
+  addEventListener("pagehide", () => wallet.lock());
 
-void acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrigin }) => {
-  expose(createFrameApi(hostOrigin, wallet, credentials), guardedEndpoint(port, frameMethods()));
-  const ready: HandshakeReply = { type: "facesign:ready" };
-  port.postMessage(ready);
-  // Esc inside the frame never reaches the host's dialog: ask the host to close it.
-  const ask = (type: WindowRequest["type"]) => port.postMessage({ type } satisfies WindowRequest);
-  document.addEventListener("keydown", (e) => e.key === "Escape" && ask("facesign:close-request"));
-  screens.onWindow({ show: () => ask("facesign:show-request"), hide: () => ask("facesign:hide-request") });
-  screens.connected(hostOrigin);
-  // The scan starts with the window; connect() and the first signature wait for it.
-  wallet.unlock().catch(() => undefined);
-});
+  void acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrigin }) => {
+    expose(createFrameApi(hostOrigin, wallet, credentials), guardedEndpoint(port, frameMethods()));
+    const ready: HandshakeReply = { type: "facesign:ready" };
+    port.postMessage(ready);
+    // Esc inside the frame never reaches the host's dialog: ask the host to close it.
+    const ask = (type: WindowRequest["type"]) => port.postMessage({ type } satisfies WindowRequest);
+    document.addEventListener("keydown", (e) => e.key === "Escape" && ask("facesign:close-request"));
+    screens.onWindow({ show: () => ask("facesign:show-request"), hide: () => ask("facesign:hide-request") });
+    screens.connected(hostOrigin);
+    // The scan starts with the window; connect() and the first signature wait for it.
+    wallet.unlock().catch(() => undefined);
+  });
+}
+
+// The same document serves as the consent window (consent-window.ts), and then only as that.
+if (isConsentWindow()) runConsentWindow((request) => screens.consent(request));
+else runFrame(readFrameConfig());

@@ -3,21 +3,9 @@
 import type { ErrorCode } from "../../contracts/page-frame";
 import { CAMERA_ERROR_TEXT } from "./ui/copy";
 import type { ScanView } from "./ui/scan-view";
-import { guardConsent } from "./consent-guard";
-
-/** How the user answered a consent screen; "obscured": Sign was pressed while the screen was hidden or covered. */
-export type ConsentAnswer = "approved" | "rejected" | "obscured";
-
-export interface ConsentRequest {
-  /** For tests and styling: which request this is. */
-  kind: "connect" | "signMessage" | "personalSign" | "signTypedData" | "accessGrant";
-  title: string;
-  hostOrigin: string;
-  parts: ({ heading?: string } & ({ text: string } | { fields: [string, string][] }))[];
-  /** Which key signs, in words. */
-  signer: string;
-  approveLabel?: string;
-}
+import { canProveVisibility, guardConsent } from "./consent-guard";
+import type { ConsentAnswer, ConsentRequest } from "./consent-request";
+import { askInWindow } from "./consent-window";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -96,7 +84,8 @@ export const screens = {
    * Asks the user to approve a request from the host page. The body is built from text
    * nodes only: nothing the page sent is ever parsed as HTML. Approve counts only once
    * the screen has been fully visible for a moment (consent-guard.ts); #consent's
-   * data-visible and #approve's aria-disabled say where that stands.
+   * data-visible and #approve's aria-disabled say where that stands. An embedded frame
+   * in a browser that cannot prove it is seen moves the answer to a window of its own.
    */
   consent(request: ConsentRequest): Promise<ConsentAnswer> {
     $("consent-title").textContent = request.title;
@@ -113,7 +102,8 @@ export const screens = {
         body.append(list);
       }
     }
-    $<HTMLButtonElement>("approve").textContent = request.approveLabel ?? "Sign";
+    const inWindow = !canProveVisibility && window.top !== window;
+    $<HTMLButtonElement>("approve").textContent = inWindow ? "Continue in a FaceSign window" : (request.approveLabel ?? "Sign");
     document.body.dataset.consent = request.kind;
     show("consent");
     $("consent-title").focus();
@@ -132,7 +122,20 @@ export const screens = {
       };
       const onApprove = () => {
         const verdict = guard.verdict(performance.now());
-        if (verdict !== "too_soon") decide(verdict === "accept" ? "approved" : "obscured");
+        if (verdict === "too_soon") return;
+        if (verdict === "obscured" || !inWindow) return decide(verdict === "accept" ? "approved" : "obscured");
+        const answer = askInWindow(request);
+        if (!answer) return decide("rejected");
+        // Only the window's answer counts now; these buttons wait with it.
+        const waiting = (on: boolean) => {
+          $("consent-window-note").hidden = !on;
+          approve.hidden = reject.hidden = on;
+        };
+        waiting(true);
+        void answer.then((a) => {
+          waiting(false);
+          decide(a);
+        });
       };
       const onReject = () => decide("rejected");
       approve.addEventListener("click", onApprove);

@@ -183,10 +183,17 @@ export class FaceSignModal extends LitElement {
   override render() {
     if (!this.open) return nothing;
     // sandbox: scripts and the frame's own origin (its storage and fetches to its API);
-    // forms for its consent buttons. No top navigation, popups or downloads.
+    // forms for its consent buttons; popups for the consent window where the browser
+    // cannot prove the frame visible (they inherit this sandbox). No top navigation or downloads.
     return html`<dialog aria-label="FaceSign" @cancel=${this.onCancel}>
       <div class="bar"><button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button></div>
-      <iframe src="${this.widgetOrigin}/frame/" title="FaceSign: sign with your face" sandbox="allow-scripts allow-same-origin allow-forms" allow="camera" referrerpolicy="origin"></iframe>
+      <iframe
+        src="${this.widgetOrigin}/frame/"
+        title="FaceSign: sign with your face"
+        sandbox="allow-scripts allow-same-origin allow-forms allow-popups"
+        allow="camera"
+        referrerpolicy="origin"
+      ></iframe>
     </dialog>`;
   }
 
