@@ -19,10 +19,15 @@ export const ERROR_CODES = {
   widget_unreachable: { message: "The FaceSign service could not be reached." },
   invalid_request: { message: "The request to FaceSign was malformed." },
   closed: { message: "The FaceSign window was closed." },
+  popup_blocked: { message: "The browser did not open FaceSign's window." },
   camera_denied: { message: "Camera access was denied." },
   camera_missing: { message: "No camera was found." },
   camera_in_use: { message: "The camera is in use by another application." },
   camera_unavailable: { message: "The camera could not be started." },
+  handoff_expired: { message: "The hand-off to your phone expired." },
+  handoff_cancelled: { message: "The hand-off to your phone was cancelled." },
+  handoff_claimed: { message: "This code was already opened on another phone." },
+  handoff_tampered: { message: "The answer from your phone could not be verified." },
   challenge_timeout: { message: "The face scan step was not completed in time." },
   attestation_invalid: { message: "FaceSign's enclave could not be verified; nothing was sent." },
   service_error: { message: "The FaceSign service refused the request." },
@@ -53,10 +58,19 @@ export function fromWireError(value: unknown): FaceSignError {
 }
 
 // --- Handshake -------------------------------------------------------------------------
-// 1. host → iframe, window.postMessage(ConnectMessage, widgetOrigin, [port2])
-// 2. iframe → host, on the port: ReadyMessage, or RefusedMessage and the port closes
-// 3. Comlink over the port; the iframe exposes FrameApi. The iframe may also post
-//    WindowRequests: close, hide or show the window that holds it.
+// The frame runs in an iframe of the page, or in a popup window the page opened
+// (window.open from the user's click). In a popup it first announces itself:
+// 0. popup → opener, window.postMessage(PopupReady, each partner origin in turn: only
+//    the opener's own origin receives it)
+// 1. host → frame, window.postMessage(ConnectMessage, widgetOrigin, [port2])
+// 2. frame → host, on the port: ReadyMessage, or RefusedMessage and the port closes
+// 3. Comlink over the port; the frame exposes FrameApi. The frame may also post
+//    WindowRequests: close, hide or show the window that holds it, or (an iframe that
+//    cannot get a camera) ask for a window of its own.
+
+export const POPUP_READY = "facesign:popup-ready";
+/** The query that tells frame.html it runs in a popup window of the page. */
+export const POPUP_QUERY = "popup";
 
 // (The frame's schemas are marked pure so the loader's bundle leaves them, and valibot, out.)
 export const connectMessageSchema = /* @__PURE__ */ v.strictObject({
@@ -77,9 +91,10 @@ export function readHandshakeReply(x: unknown): HandshakeReply | null {
  * iframe → host, on the port, outside Comlink (no id, so Comlink ignores them), about
  * the window itself: close it (the user pressed Esc: the frame and its keys go), hide it
  * (the user pressed Continue: the frame stays, unlocked, behind the page), or show it
- * again (the frame needs the user: a scan, a consent screen, a problem).
+ * again (the frame needs the user: a scan, a consent screen, a problem), or move it to
+ * a popup window (the iframe cannot get a camera; the page offers the user the switch).
  */
-const WINDOW_REQUESTS = ["facesign:close-request", "facesign:hide-request", "facesign:show-request"] as const;
+const WINDOW_REQUESTS = ["facesign:close-request", "facesign:hide-request", "facesign:show-request", "facesign:popup-request"] as const;
 export interface WindowRequest {
   type: (typeof WINDOW_REQUESTS)[number];
 }

@@ -37,7 +37,7 @@ export interface ScanDrive {
 }
 
 /** The frame's connect screen, approved once Sign counts (the first connect() of a window asks). */
-export const approveConnect = (frame: FrameLocator) => frame.locator("body[data-consent='connect'] #approve[aria-disabled='false']").click({ timeout: 120_000 });
+export const approveConnect = (frame: Pick<FrameLocator, "locator">) => frame.locator("body[data-consent='connect'] #approve[aria-disabled='false']").click({ timeout: 120_000 });
 
 export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign, grantTo }: ScanDrive): Promise<ScanOutcome> {
   const context = await launchProfile(profileDir, fakeCameraFlags(camera));

@@ -8,7 +8,7 @@ import type { FrameConfig } from "../../contracts/frame-service";
 import { readFrameConfig } from "./config";
 import { isConsentWindow, runConsentWindow } from "./consent-window";
 import { guardedEndpoint } from "./guarded-endpoint";
-import { acceptHostPort } from "./handshake";
+import { acceptHostPort, announcePopup, inPopup } from "./handshake";
 import type { ScanSuccess } from "./scan-session";
 import { screens } from "./screens";
 import { startTracker } from "./tracker-handle";
@@ -22,7 +22,7 @@ installErrorTransfer();
  * while the user reads the start screen. One tracker serves the retries; a tracker that
  * failed to load is replaced on the next try.
  */
-async function scanUntilDone(config: FrameConfig): Promise<ScanSuccess> {
+async function scanUntilDone(config: FrameConfig, onCameraProblem: () => void): Promise<ScanSuccess> {
   const scanning = import("./scan-session");
   let tracker = startTracker(location.origin);
   await screens.askToStart();
@@ -45,6 +45,7 @@ async function scanUntilDone(config: FrameConfig): Promise<ScanSuccess> {
           tracker = startTracker(location.origin);
         }
         const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
+        if (e.code.startsWith("camera_")) onCameraProblem();
         await screens.problem(e.code, e.message);
       }
     }
@@ -57,8 +58,9 @@ async function scanUntilDone(config: FrameConfig): Promise<ScanSuccess> {
 function runFrame(config: FrameConfig): void {
   const credentials = new CredentialKeeper(config.idosUrl);
   // Each unlock puts the user's credential into their idOS profile (made on first use).
+  let askForWindow = () => {};
   const wallet = new WalletSession(
-    () => scanUntilDone(config),
+    () => scanUntilDone(config, () => askForWindow()),
     config.signWindowMs,
     (unlocked) => void credentials.for(unlocked).catch(() => undefined),
   );
@@ -73,10 +75,13 @@ function runFrame(config: FrameConfig): void {
     const ask = (type: WindowRequest["type"]) => port.postMessage({ type } satisfies WindowRequest);
     document.addEventListener("keydown", (e) => e.key === "Escape" && ask("facesign:close-request"));
     screens.onWindow({ show: () => ask("facesign:show-request"), hide: () => ask("facesign:hide-request") });
+    // An iframe the page keeps from the camera: a window of FaceSign's own may get it.
+    if (!inPopup()) askForWindow = () => ask("facesign:popup-request");
     screens.connected(hostOrigin);
     // The scan starts with the window; connect() and the first signature wait for it.
     wallet.unlock().catch(() => undefined);
   });
+  announcePopup(config.partnerOrigins);
 }
 
 // The same document serves as the consent window (consent-window.ts), and then only as that.

@@ -9,15 +9,35 @@ import { askInWindow } from "./consent-window";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-type Screen = "home" | "scan" | "result" | "consent" | "problem";
+type Screen = "home" | "scan" | "result" | "consent" | "problem" | "handoff";
 
 let windowControl = { show: () => {}, hide: () => {} };
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "result", "consent", "problem"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   // Every screen but a result needs the user: the host brings the window back if it was hidden.
   if (screen !== "result") windowControl.show();
+}
+
+/** Shows the buttons; resolves with the value of the first one pressed (an optional second one hides again). */
+function choose<A, B = never>(first: [HTMLElement, A], second?: [HTMLElement, B]): Promise<A | B> {
+  const options: [HTMLElement, A | B][] = second ? [first, second] : [first];
+  return new Promise((resolve) => {
+    const controller = new AbortController();
+    for (const [button, value] of options) {
+      button.hidden = false;
+      button.addEventListener(
+        "click",
+        () => {
+          controller.abort();
+          if (second) second[0].hidden = true;
+          resolve(value);
+        },
+        { signal: controller.signal },
+      );
+    }
+  });
 }
 
 const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> = {
@@ -40,14 +60,25 @@ export const screens = {
     show("home");
   },
 
-  /** Shows the home screen's start button; resolves when the user presses it. */
-  askToStart(label = "Scan my face"): Promise<void> {
+  /** Shows the home screen's start button (and, if `phone`, the phone's); resolves with the one pressed. */
+  askToStart({ label = "Scan my face", phone = false } = {}): Promise<"camera" | "phone"> {
     const start = $<HTMLButtonElement>("start");
     start.textContent = label;
     start.hidden = false;
     show("home");
     start.focus();
-    return new Promise((resolve) => start.addEventListener("click", () => resolve(), { once: true }));
+    return choose([start, "camera"], phone ? [$("start-phone"), "phone"] : undefined);
+  },
+
+  /** The phone hand-off's screen: the QR code, the link, and where the phone stands; resolves if the user cancels. */
+  handoff(url: string, qrImage: string): { status(text: string): void; cancelled: Promise<void> } {
+    $<HTMLImageElement>("handoff-qr").src = qrImage;
+    $("handoff-link").textContent = url;
+    show("handoff");
+    $("handoff-title").focus();
+    const status = (text: string) => ($("handoff-status").textContent = text);
+    status("Waiting for your phone…");
+    return { status, cancelled: choose([$("handoff-cancel"), undefined]) };
   },
 
   scan(): ScanView {
@@ -143,8 +174,8 @@ export const screens = {
     });
   },
 
-  /** Shows a problem; resolves when the user asks to retry. */
-  problem(code: ErrorCode, message: string): Promise<void> {
+  /** Shows a problem; resolves with what the user chose: try again, or (if `phone`) use their phone. */
+  problem(code: ErrorCode, message: string, { phone = false } = {}): Promise<"retry" | "phone"> {
     const text = PROBLEM_TEXT[code] ?? { title: "Something went wrong", body: message };
     $("problem-title").textContent = text.title;
     // The specific reason stays visible (in smaller type) for support and bug reports.
@@ -154,6 +185,6 @@ export const screens = {
     show("problem");
     const retry = $<HTMLButtonElement>("retry");
     retry.focus();
-    return new Promise((resolve) => retry.addEventListener("click", () => resolve(), { once: true }));
+    return choose([retry, "retry"], phone ? [$("problem-phone"), "phone"] : undefined);
   },
 };

@@ -22,7 +22,8 @@ export async function checkPartner(widgetOrigin: string): Promise<void> {
   if (allowed !== true) throw new FaceSignError("origin_not_allowed");
 }
 
-export function openChannel(frame: HTMLIFrameElement, widgetOrigin: string, timeoutMs = 15_000): Promise<Channel> {
+/** Hands the frame in `target` (an iframe's window, or a popup) one end of a channel pinned to the widget origin. */
+export function openChannel(target: Window, widgetOrigin: string, timeoutMs = 15_000): Promise<Channel> {
   installErrorTransfer();
   const { port1, port2 } = new MessageChannel();
   return new Promise<Channel>((resolve, reject) => {
@@ -43,6 +44,6 @@ export function openChannel(frame: HTMLIFrameElement, widgetOrigin: string, time
     port1.addEventListener("message", onReply);
     port1.start();
     const connect: ConnectMessage = { type: "facesign:connect", protocol: PROTOCOL_VERSION };
-    frame.contentWindow?.postMessage(connect, widgetOrigin, [port2]);
+    target.postMessage(connect, widgetOrigin, [port2]);
   });
 }

@@ -3,7 +3,7 @@
 import { LitElement, css, html } from "lit";
 import type { Remote } from "comlink";
 import type { FrameApi } from "../../contracts/page-frame";
-import { FaceSignModal } from "./facesign-modal";
+import { FaceSignModal, type FaceSignMode } from "./facesign-modal";
 import { loaderOrigin } from "./loader-origin";
 
 export type ButtonState = "idle" | "connecting" | "connected" | "error";
@@ -11,6 +11,7 @@ export type ButtonState = "idle" | "connecting" | "connected" | "error";
 export class FaceSignButton extends LitElement {
   static override properties = {
     widgetOrigin: { attribute: "widget-origin" },
+    mode: {},
     label: {},
     theme: { reflect: true },
     size: { reflect: true },
@@ -88,6 +89,8 @@ export class FaceSignButton extends LitElement {
 
   widgetOrigin = loaderOrigin();
   label = "Sign in with FaceSign";
+  /** iframe: always in the page; popup: always a window of its own; auto: the iframe, offering a window when it cannot get a camera. */
+  mode: FaceSignMode = "auto";
   theme: "light" | "dark" | "auto" = "auto";
   size: "small" | "medium" | "large" = "medium";
   state: ButtonState = "idle";
@@ -109,6 +112,7 @@ export class FaceSignButton extends LitElement {
   connect(): Promise<Remote<FrameApi>> {
     this.state = "connecting";
     this.modal.widgetOrigin = this.widgetOrigin;
+    this.modal.mode = this.mode;
     return this.modal.connect();
   }
 
@@ -129,6 +133,7 @@ export class FaceSignButton extends LitElement {
     // The outcome reaches the page as facesign:connected, facesign:account and facesign:error events.
     this.state = "connecting";
     this.modal.widgetOrigin = this.widgetOrigin;
+    this.modal.mode = this.mode;
     this.modal.account().catch(() => undefined);
   }
 }

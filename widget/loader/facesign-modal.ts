@@ -3,7 +3,7 @@
 // the frame, and with it everything the frame held in memory.
 import { LitElement, css, html, nothing } from "lit";
 import type { Remote } from "comlink";
-import { FaceSignError, isWindowRequest, type ConnectResult, type FrameApi, type HelloResult, type WireError } from "../../contracts/page-frame";
+import { FaceSignError, isWindowRequest, POPUP_QUERY, POPUP_READY, type ConnectResult, type FrameApi, type HelloResult, type WireError } from "../../contracts/page-frame";
 import { checkPartner, openChannel } from "./channel";
 
 export interface FaceSignEvents {
@@ -14,22 +14,23 @@ export interface FaceSignEvents {
   "facesign:disconnected": CustomEvent<void>;
 }
 
-/**
- * Comlink leaves a call pending forever when its port closes: while the modal is open,
- * every call also loses the race against the modal closing, so a page waiting on a
- * signature hears "closed" when the user shuts the window.
- */
-function rejectOnClose(remote: Remote<FrameApi>, closed: Promise<never>): Remote<FrameApi> {
-  closed.catch(() => undefined);
-  return new Proxy(remote, {
-    // "then" stays undefined, or awaiting the remote would call into the frame.
-    get: (target, method: keyof FrameApi) =>
-      method === ("then" as string) ? undefined : (...args: never[]) => Promise.race([(target[method] as (...a: never[]) => Promise<unknown>)(...args), closed]),
-  });
+/** Where the frame runs: an iframe in the page's dialog, a popup window, or an iframe that offers a popup when it cannot get a camera. */
+export type FaceSignMode = "auto" | "iframe" | "popup";
+
+const POPUP_FEATURES = "popup,width=440,height=720";
+const WATCH_MS = 300;
+/** A link that ended because the frame moved to a popup: its calls go again, on the new link. */
+const MOVED = Symbol("moved");
+
+/** One connection to one frame; `ended` rejects (closed, or MOVED) when it goes. */
+interface Link {
+  remote: Remote<FrameApi>;
+  port: MessagePort;
+  ended: Promise<never>;
 }
 
 export class FaceSignModal extends LitElement {
-  static override properties = { widgetOrigin: { attribute: "widget-origin" }, open: { type: Boolean, reflect: true } };
+  static override properties = { widgetOrigin: { attribute: "widget-origin" }, mode: {}, open: { type: Boolean, reflect: true }, offerWindow: { state: true } };
   static override styles = css`
     dialog {
       width: min(440px, 100vw - 16px);
@@ -75,6 +76,40 @@ export class FaceSignModal extends LitElement {
       line-height: 1;
       cursor: pointer;
     }
+    .move {
+      margin-right: auto;
+      border: 0;
+      border-radius: 8px;
+      padding: 6px 10px;
+      background: #3552ff;
+      color: #fff;
+      font:
+        600 14px system-ui,
+        sans-serif;
+      cursor: pointer;
+    }
+    .elsewhere {
+      flex: 1;
+      display: grid;
+      place-content: center;
+      gap: 12px;
+      padding: 24px;
+      text-align: center;
+      font:
+        16px system-ui,
+        sans-serif;
+    }
+    .elsewhere button {
+      border: 0;
+      border-radius: 8px;
+      padding: 10px 14px;
+      background: #3552ff;
+      color: #fff;
+      font:
+        600 15px system-ui,
+        sans-serif;
+      cursor: pointer;
+    }
     .close:focus-visible {
       outline: 3px solid #3552ff;
       outline-offset: 2px;
@@ -91,19 +126,27 @@ export class FaceSignModal extends LitElement {
   `;
 
   widgetOrigin = "";
+  mode: FaceSignMode = "auto";
   open = false;
+  /** An iframe that cannot get a camera asked for a window of its own (auto mode): the bar offers it. */
+  offerWindow = false;
   private channel: Promise<Remote<FrameApi>> | undefined;
-  private port: MessagePort | undefined;
-  private rejectPending: ((error: FaceSignError) => void) | undefined;
+  private link: Promise<Link> | undefined;
+  private popup: Window | null = null;
+  private endLink: ((reason: FaceSignError | typeof MOVED) => void) | undefined;
+  private watch: ReturnType<typeof setInterval> | undefined;
   private announced: string | undefined;
+  /** A handshake has succeeded since the modal opened. */
+  private connected = false;
 
   /**
-   * Opens the dialog and resolves with the frame's typed remote once the handshake is
-   * done and hello() answered. The outcome is also announced as composed DOM events,
-   * so they reach the page through the <facesign-button> that holds this modal.
+   * Opens FaceSign (the dialog, and the popup window in popup mode: call it from the
+   * user's click) and resolves with the frame's typed remote once the handshake is done
+   * and hello() answered. The outcome is also announced as composed DOM events, so they
+   * reach the page through the <facesign-button> that holds this modal.
    */
   connect(): Promise<Remote<FrameApi>> {
-    this.channel ??= this.establish().then(
+    this.channel ??= this.start().then(
       async (remote) => {
         this.emit("facesign:connected", await remote.hello());
         return remote;
@@ -133,17 +176,18 @@ export class FaceSignModal extends LitElement {
     if (!dialog || !this.open) return;
     if (shown && !dialog.open) dialog.showModal();
     if (!shown && dialog.open) dialog.close();
+    if (shown) this.popup?.focus();
   }
 
   close(): void {
-    if (!this.open) return;
-    this.rejectPending?.(new FaceSignError("closed"));
-    this.port?.close();
-    const wasConnected = this.port !== undefined;
+    if (!this.open && !this.link) return;
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.end(new FaceSignError("closed"));
     // Leave the top layer now, so the page behind stops being inert before focus moves back.
     this.renderRoot.querySelector("dialog")?.close();
-    this.channel = this.port = this.rejectPending = this.announced = undefined;
-    this.open = false;
+    this.channel = this.link = this.announced = undefined;
+    this.open = this.offerWindow = false;
     if (wasConnected) this.emit("facesign:disconnected", undefined);
     this.dispatchEvent(new Event("facesign:closed"));
   }
@@ -152,32 +196,105 @@ export class FaceSignModal extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private get frame(): HTMLIFrameElement | null {
-    return this.renderRoot.querySelector("iframe");
+  /** Ends the current link: its pending calls hear `reason`; its window (popup or iframe) goes. */
+  private end(reason: FaceSignError | typeof MOVED): void {
+    this.endLink?.(reason);
+    this.endLink = undefined;
+    clearInterval(this.watch);
+    this.popup?.close();
+    this.popup = null;
+    void this.link?.then(
+      (l) => l.port.close(),
+      () => undefined,
+    );
   }
 
-  private async establish(): Promise<Remote<FrameApi>> {
-    const closed = new Promise<never>((_, reject) => (this.rejectPending = reject));
+  /**
+   * The remote the page holds: every call goes to the current link, and a call whose
+   * link moved to a popup is made again there. Comlink leaves a call pending forever
+   * when its port closes, so each call also races the link's end: a page waiting on a
+   * signature hears "closed" when the user shuts the window.
+   */
+  private facade(): Remote<FrameApi> {
+    const call = async (method: keyof FrameApi, args: never[]): Promise<unknown> => {
+      for (;;) {
+        const link = await (this.link ?? Promise.reject(new FaceSignError("closed")));
+        try {
+          return await Promise.race([(link.remote[method] as (...a: never[]) => Promise<unknown>)(...args), link.ended]);
+        } catch (error) {
+          if (error !== MOVED) throw error;
+        }
+      }
+    };
+    // "then" stays undefined, or awaiting the remote would call into the frame.
+    return new Proxy({} as Remote<FrameApi>, { get: (_, method: keyof FrameApi) => (method === ("then" as string) ? undefined : (...args: never[]) => call(method, args)) });
+  }
+
+  private async start(): Promise<Remote<FrameApi>> {
+    // The popup must open in the click itself, before anything is awaited.
+    const popup = this.mode === "popup" ? this.openPopup() : null;
+    this.link = this.linkTo(popup);
     try {
-      await Promise.race([checkPartner(this.widgetOrigin), closed]);
-      this.open = true;
-      await this.updateComplete;
-      this.renderRoot.querySelector("dialog")!.showModal();
-      const frame = this.frame!;
-      await Promise.race([new Promise((r) => frame.addEventListener("load", r, { once: true })), closed]);
-      const { remote, port } = await Promise.race([openChannel(frame, this.widgetOrigin), closed]);
-      this.port = port;
-      port.addEventListener("message", (e: MessageEvent) => {
-        if (!isWindowRequest(e.data)) return;
-        if (e.data.type === "facesign:close-request") this.close();
-        else this.setShown(e.data.type === "facesign:show-request");
-      });
-      return rejectOnClose(remote, closed);
+      await this.link;
+      return this.facade();
     } catch (error) {
       this.channel = undefined;
-      if (this.open) this.close();
+      this.close();
       throw error;
     }
+  }
+
+  /** The user chose a window of FaceSign's own (auto mode, the iframe had no camera): pending calls follow. */
+  private moveToPopup(): void {
+    let popup: Window;
+    try {
+      popup = this.openPopup();
+    } catch (error) {
+      this.emit("facesign:error", (error as FaceSignError).toJSON());
+      return;
+    }
+    this.end(MOVED);
+    this.offerWindow = false;
+    this.link = this.linkTo(popup);
+    this.link.catch(() => this.close());
+  }
+
+  private openPopup(): Window {
+    const popup = window.open(`${this.widgetOrigin}/frame/?${POPUP_QUERY}`, "facesign", POPUP_FEATURES);
+    if (!popup) throw new FaceSignError("popup_blocked");
+    return popup;
+  }
+
+  /** Connects to the frame in `popup`, or in the dialog's iframe when there is none. */
+  private async linkTo(popup: Window | null): Promise<Link> {
+    const ended = new Promise<never>((_, reject) => (this.endLink = reject));
+    ended.catch(() => undefined);
+    const until = <T>(p: Promise<T>) => Promise.race([p, ended]);
+    this.popup = popup;
+    const ready = popup ? popupReady(popup, this.widgetOrigin) : null;
+    await until(checkPartner(this.widgetOrigin));
+    this.open = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector("dialog")!.showModal();
+    let target: Window;
+    if (popup) {
+      this.watch = setInterval(() => popup.closed && this.close(), WATCH_MS);
+      await until(ready!);
+      target = popup;
+    } else {
+      const frame = this.renderRoot.querySelector("iframe")!;
+      await until(new Promise((r) => frame.addEventListener("load", r, { once: true })));
+      target = frame.contentWindow!;
+    }
+    const { remote, port } = await until(openChannel(target, this.widgetOrigin));
+    this.connected = true;
+    port.addEventListener("message", (e: MessageEvent) => {
+      if (!isWindowRequest(e.data)) return;
+      if (e.data.type === "facesign:close-request") this.close();
+      else if (e.data.type === "facesign:popup-request") this.offerWindow = this.mode === "auto";
+      else this.setShown(e.data.type === "facesign:show-request");
+    });
+    return { remote, port, ended };
   }
 
   override render() {
@@ -186,14 +303,24 @@ export class FaceSignModal extends LitElement {
     // forms for its consent buttons; popups for the consent window where the browser
     // cannot prove the frame visible (they inherit this sandbox). No top navigation or downloads.
     return html`<dialog aria-label="FaceSign" @cancel=${this.onCancel}>
-      <div class="bar"><button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button></div>
-      <iframe
-        src="${this.widgetOrigin}/frame/"
-        title="FaceSign: sign with your face"
-        sandbox="allow-scripts allow-same-origin allow-forms allow-popups"
-        allow="camera"
-        referrerpolicy="origin"
-      ></iframe>
+      <div class="bar">
+        ${this.offerWindow ? html`<button class="move" type="button" @click=${() => this.moveToPopup()}>Camera blocked here? Open FaceSign in a new window</button>` : nothing}
+        <button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button>
+      </div>
+      ${
+        this.popup
+          ? html`<div class="elsewhere" role="status">
+              <p>FaceSign is open in its own window.</p>
+              <button type="button" @click=${() => this.popup?.focus()}>Show the FaceSign window</button>
+            </div>`
+          : html`<iframe
+              src="${this.widgetOrigin}/frame/"
+              title="FaceSign: sign with your face"
+              sandbox="allow-scripts allow-same-origin allow-forms allow-popups"
+              allow="camera"
+              referrerpolicy="origin"
+            ></iframe>`
+      }
     </dialog>`;
   }
 
@@ -201,4 +328,16 @@ export class FaceSignModal extends LitElement {
     event.preventDefault();
     this.close();
   }
+}
+
+/** Resolves when the frame in `popup` says it is ready for this page's port. */
+function popupReady(popup: Window, widgetOrigin: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (event: MessageEvent) => {
+      if (event.source !== popup || event.origin !== widgetOrigin || (event.data as { type?: unknown } | null)?.type !== POPUP_READY) return;
+      removeEventListener("message", onMessage);
+      resolve();
+    };
+    addEventListener("message", onMessage);
+  });
 }

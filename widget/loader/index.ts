@@ -4,7 +4,7 @@
 import type { Remote } from "comlink";
 import { ERROR_CODES, FaceSignError, WIDGET_VERSION, type FrameApi } from "../../contracts/page-frame";
 import { FaceSignButton } from "./facesign-button";
-import { FaceSignModal } from "./facesign-modal";
+import { FaceSignModal, type FaceSignMode } from "./facesign-modal";
 import { loaderOrigin } from "./loader-origin";
 import { announceProvider } from "./eip6963";
 import { createProvider, ProviderRpcError } from "./provider";
@@ -15,14 +15,23 @@ if (!customElements.get("facesign-button")) customElements.define("facesign-butt
 export interface ConnectOptions {
   /** Defaults to the origin the loader came from. */
   widgetOrigin?: string;
+  /** Defaults to the button's mode, or auto. "popup" must be called from the user's click. */
+  mode?: FaceSignMode;
 }
 
 /** The modal of the page's <facesign-button> for that origin, or one of its own. */
-function modalFor(widgetOrigin = loaderOrigin()): FaceSignModal {
+function modalFor(widgetOrigin = loaderOrigin(), mode?: FaceSignMode): FaceSignModal {
+  const modal = findModal(widgetOrigin);
+  if (mode) modal.mode = mode;
+  return modal;
+}
+
+function findModal(widgetOrigin: string): FaceSignModal {
   const origin = new URL(widgetOrigin).origin;
   const button = Array.from(document.querySelectorAll("facesign-button")).find((b) => b.widgetOrigin === origin);
   if (button) {
     button.modal.widgetOrigin = origin;
+    button.modal.mode = button.mode;
     return button.modal;
   }
   let modal = Array.from(document.querySelectorAll("facesign-modal")).find((m) => m.widgetOrigin === origin);
@@ -35,7 +44,7 @@ function modalFor(widgetOrigin = loaderOrigin()): FaceSignModal {
 }
 
 /** Opens FaceSign and resolves with the frame's typed API (connect, signMessage, personalSign, signTypedData…). */
-const connect = ({ widgetOrigin }: ConnectOptions = {}): Promise<Remote<FrameApi>> => modalFor(widgetOrigin).connect();
+const connect = ({ widgetOrigin, mode }: ConnectOptions = {}): Promise<Remote<FrameApi>> => modalFor(widgetOrigin, mode).connect();
 
 const provider = createProvider(() => modalFor());
 announceProvider(provider);
