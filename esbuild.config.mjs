@@ -5,7 +5,7 @@
 // (scripts/release.ts), then dist/release.json records the release.
 // `node esbuild.config.mjs` builds; FACESIGN_BUILD=production builds for release.
 import * as esbuild from "esbuild";
-import { cpSync, mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -82,6 +82,8 @@ async function importTs(entry) {
 }
 
 export async function build({ outdir = "dist", production = process.env.FACESIGN_BUILD === "production" } = {}) {
+  // The frame's chunks are named by hash: last build's must not linger among them (or in the release's listing).
+  rmSync(join(outdir, "frame"), { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   for (const [from, to] of statics) cpSync(from, join(outdir, to), { recursive: true });
   const release = await importTs("scripts/release.ts");

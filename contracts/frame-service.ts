@@ -21,6 +21,13 @@ export const API_ERRORS = {
   test_mode_refused: { status: 500, message: "This is a production build: test mode is refused." },
   template_invalid: { status: 500, message: "A stored face template failed its integrity check." },
   template_store_unavailable: { status: 503, message: "Stored face templates could not be read. Try again shortly." },
+  handoff_unknown: { status: 404, message: "This hand-off does not exist." },
+  handoff_expired: { status: 410, message: "This hand-off has expired. Start again on your computer." },
+  handoff_cancelled: { status: 410, message: "This hand-off was cancelled on the computer." },
+  handoff_claimed: { status: 409, message: "This hand-off is already open on another phone." },
+  handoff_answered: { status: 409, message: "This hand-off already has its answer." },
+  handoff_token_invalid: { status: 403, message: "This hand-off belongs to another device." },
+  rate_limited: { status: 429, message: "Too many requests. Try again shortly." },
   internal_error: { status: 500, message: "The service hit an internal error." },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -165,3 +172,45 @@ export type ScanOutcome = { status: "rejected"; reason: ScanRejection; step?: nu
 
 /** What comes back inside a box: the same counter, and the answer. */
 export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number } & ScanOutcome);
+
+// --- Phone hand-off: /v1/handoffs -----------------------------------------------------------
+// A frame without a usable camera opens a hand-off and shows a QR code for
+// /frame/?handoff#<id>.<its x25519 public key>; the fragment never reaches a server. The
+// phone claims the hand-off once, runs the whole scan with the enclave, and posts the
+// enclave's answer boxed to that key; the waiting frame collects it once and the parent
+// deletes it. The parent relays ciphertext only, for HANDOFF_TTL_MS at most.
+//   POST   /v1/handoffs                          → 201 HandoffCreated
+//   GET    /v1/handoffs/:id?after=STATE   (wait) → 200 HandoffStatus, when the state is not STATE (or after a while)
+//   DELETE /v1/handoffs/:id               (wait) → 204
+//   POST   /v1/handoffs/:id/claim                → 200 HandoffClaimed
+//   POST   /v1/handoffs/:id/answer   HandoffAnswer → 204
+// (wait): Authorization: Bearer <waitToken>, which only the frame that opened it holds.
+
+export const HANDOFF_QUERY = "handoff";
+export interface HandoffCreated {
+  id: string;
+  waitToken: string;
+  expiresAt: number;
+}
+export const HANDOFF_STATES = ["waiting", "claimed"] as const;
+export type HandoffStatus = { state: (typeof HANDOFF_STATES)[number]; expiresAt: number } | { state: "answered"; answer: string };
+export interface HandoffClaimed {
+  claimToken: string;
+}
+export const handoffIdSchema = bytes(16);
+export const handoffAnswerSchema = v.strictObject({
+  claimToken: bytes(32),
+  /** ephemeral x25519 public key (32) ‖ nonce (24) ‖ nacl.box of HandoffResult's JSON, base64url. */
+  answer: v.pipe(v.string(), v.maxLength(64 * 1024)),
+});
+export type HandoffAnswer = v.InferOutput<typeof handoffAnswerSchema>;
+
+/** Inside the answer's box: the hand-off it answers (so an answer cannot be moved to another) and the scan's outcome. */
+export const handoffResultSchema = v.strictObject({
+  handoffId: handoffIdSchema,
+  status: v.picklist(["new", "known"]),
+  userId: v.string(),
+  entropy: bytes(32),
+  credential: v.strictObject({ content: v.string(), encryptorPublicKey: v.string(), issuer: v.string() }),
+});
+export type HandoffResult = v.InferOutput<typeof handoffResultSchema>;

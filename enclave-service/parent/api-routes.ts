@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { ApiError, createSessionRequestSchema, issuerRequestSchema, LIMITS, type CreateSessionResponse, type IssuerResponse } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import type { EnclaveHost } from "./enclave-host";
+import { RateLimited } from "./rate-limit";
 import { setCommonHeaders } from "./security-headers";
 
 /** body-parser's error types → our codes; anything else is ours to explain. */
@@ -73,5 +74,6 @@ export function apiRoutes(enclave: EnclaveHost, now: () => number): Router {
 export const apiErrorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
   const type = (error as { type?: string } | null)?.type;
   const apiError = error instanceof ApiError ? error : new ApiError((type && BODY_ERRORS[type]) || "internal_error");
+  if (error instanceof RateLimited) res.setHeader("Retry-After", String(error.retryAfterSeconds));
   sendApiError(res, apiError);
 };

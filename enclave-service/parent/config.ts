@@ -1,6 +1,7 @@
 // Configuration of the local stack, from environment variables with development defaults.
 import { join, resolve } from "node:path";
 import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
+import type { RateLimit } from "./rate-limit";
 
 export interface StackConfig {
   /** Where the widget origin listens, and the origin browsers see for it. */
@@ -38,6 +39,10 @@ export interface StackConfig {
   stepTimeoutMs: number;
   /** After a face scan, how long signatures need only the user's approval before the wallet locks. */
   signWindowMs: number;
+  /** How long a phone hand-off waits for its phone and its answer. */
+  handoffTtlMs: number;
+  /** Hand-offs opened or claimed per client address: a burst, then one per refillMs. */
+  handoffRateLimit: RateLimit;
   /** FACESIGN_TEST_MODE=1 with FACESIGN_TEST_CHALLENGE="turn_left,blink" (or "none"): a fixed challenge, for recorded videos. */
   testChallenge?: ChallengeStep[];
 }
@@ -88,6 +93,8 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     maxSessions: Number(env.FACESIGN_MAX_SESSIONS ?? 10_000),
     stepTimeoutMs: Number(env.FACESIGN_STEP_TIMEOUT_MS ?? 15_000),
     signWindowMs: Number(env.FACESIGN_SIGN_WINDOW_MS ?? 5 * 60_000),
+    handoffTtlMs: Number(env.FACESIGN_HANDOFF_TTL_MS ?? 5 * 60_000),
+    handoffRateLimit: { burst: Number(env.FACESIGN_HANDOFF_BURST ?? 10), refillMs: 6_000 },
     ...(testChallenge ? { testChallenge } : {}),
   };
 }

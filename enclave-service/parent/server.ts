@@ -11,6 +11,9 @@ import type { EnclaveHost } from "./enclave-host";
 import { log } from "./log";
 import { setCommonHeaders } from "./security-headers";
 import { widgetRoutes } from "./widget-routes";
+import { HandoffRelay } from "./handoff-relay";
+import { handoffRoutes } from "./handoff-routes";
+import { RateLimiter } from "./rate-limit";
 
 export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: () => number = Date.now): Express {
   const app = express();
@@ -38,6 +41,8 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: 
     res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null } satisfies ReadyResponse);
   });
   app.use(widgetRoutes(config));
+  const handoffs = new HandoffRelay({ ttlMs: config.handoffTtlMs, now, maxRecords: 10_000 });
+  app.use(handoffRoutes(handoffs, new RateLimiter(config.handoffRateLimit, now)));
   app.use(apiRoutes(enclave, now));
   app.use(apiErrorHandler);
   return app;

@@ -25,6 +25,6 @@ export function launchChromium(extraArgs: string[] = [], options: LaunchOptions 
 }
 
 /** A persistent profile directory is a device: a new directory is a new device. */
-export function launchProfile(userDataDir: string, extraArgs: string[] = []): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs] });
+export function launchProfile(userDataDir: string, extraArgs: string[] = [], options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], ...options });
 }

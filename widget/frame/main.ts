@@ -7,6 +7,7 @@ import { createFrameApi } from "./api";
 import type { FrameConfig } from "../../contracts/frame-service";
 import { readFrameConfig } from "./config";
 import { isConsentWindow, runConsentWindow } from "./consent-window";
+import { answerFromPhone, isHandoffPhone } from "./handoff/phone";
 import { guardedEndpoint } from "./guarded-endpoint";
 import { acceptHostPort, announcePopup, inPopup } from "./handshake";
 import type { ScanSuccess } from "./scan-session";
@@ -17,20 +18,27 @@ import { CredentialKeeper } from "./idos/credential-holder";
 
 installErrorTransfer();
 
+interface ScanOptions {
+  /** The camera failed here (an iframe may ask the page for a window of its own). */
+  onCameraProblem?: () => void;
+  /** Offer the phone hand-off (not on the phone itself). */
+  phone?: boolean;
+}
+
 /**
  * The scan's code loads, and its face tracker starts (the wasm runtime and the models),
  * while the user reads the start screen. One tracker serves the retries; a tracker that
- * failed to load is replaced on the next try.
+ * failed to load is replaced on the next try. The user may scan on their phone instead.
  */
-async function scanUntilDone(config: FrameConfig, onCameraProblem: () => void): Promise<ScanSuccess> {
+async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, phone = true }: ScanOptions = {}): Promise<ScanSuccess> {
   const scanning = import("./scan-session");
   let tracker = startTracker(location.origin);
-  await screens.askToStart();
+  let how = await screens.askToStart({ phone });
   const { scanOnce } = await scanning;
   try {
     for (;;) {
       try {
-        const result = await scanOnce(config, tracker);
+        const result = how === "phone" ? await (await import("./handoff/waiting")).scanOnPhone() : await scanOnce(config, tracker);
         document.body.dataset.userId = result.userId;
         screens.done(result.status);
         return result;
@@ -46,7 +54,7 @@ async function scanUntilDone(config: FrameConfig, onCameraProblem: () => void): 
         }
         const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
         if (e.code.startsWith("camera_")) onCameraProblem();
-        await screens.problem(e.code, e.message);
+        how = (await screens.problem(e.code, e.message, { phone })) === "phone" ? "phone" : "camera";
       }
     }
   } finally {
@@ -60,7 +68,7 @@ function runFrame(config: FrameConfig): void {
   // Each unlock puts the user's credential into their idOS profile (made on first use).
   let askForWindow = () => {};
   const wallet = new WalletSession(
-    () => scanUntilDone(config, () => askForWindow()),
+    () => scanUntilDone(config, { onCameraProblem: () => askForWindow() }),
     config.signWindowMs,
     (unlocked) => void credentials.for(unlocked).catch(() => undefined),
   );
@@ -84,6 +92,20 @@ function runFrame(config: FrameConfig): void {
   announcePopup(config.partnerOrigins);
 }
 
-// The same document serves as the consent window (consent-window.ts), and then only as that.
+/** The phone's end of a hand-off: scan here, answer the computer, keep nothing. */
+function runPhone(config: FrameConfig): void {
+  screens.onPhone();
+  answerFromPhone(() => scanUntilDone(config, { phone: false })).then(
+    () => screens.handedOff(),
+    (error: unknown) => {
+      const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
+      void screens.problem(e.code, e.message);
+    },
+  );
+}
+
+// The same document serves as the consent window (consent-window.ts) and as the phone's
+// end of a hand-off (handoff/phone.ts), and then only as that.
 if (isConsentWindow()) runConsentWindow((request) => screens.consent(request));
+else if (isHandoffPhone()) runPhone(readFrameConfig());
 else runFrame(readFrameConfig());

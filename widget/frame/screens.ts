@@ -45,6 +45,10 @@ const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> 
   ...CAMERA_ERROR_TEXT,
   challenge_timeout: { title: "Let's try that again", body: "A step of the face scan wasn't completed in time. Keep your face in the oval and follow the instructions." },
   attestation_invalid: { title: "Stopped for your safety", body: "FaceSign's secure enclave could not be verified, so nothing was sent." },
+  handoff_expired: { title: "The code expired", body: "Scanning on your phone took too long. Start again for a new code." },
+  handoff_cancelled: { title: "Cancelled", body: "The scan on your phone was cancelled. You can start again." },
+  handoff_claimed: { title: "Already opened", body: "This code was already opened on another phone. Start again on your computer for a new one." },
+  handoff_tampered: { title: "Stopped for your safety", body: "The answer from your phone could not be verified, so it was not used." },
 };
 
 export const screens = {
@@ -58,6 +62,12 @@ export const screens = {
     $("status").textContent = `Connected to ${new URL(hostOrigin).host}`;
     document.body.dataset.state = "connected";
     show("home");
+  },
+
+  /** The phone's end of a hand-off: the computer is waiting for this scan. */
+  onPhone(): void {
+    $("status").textContent = "Your computer is waiting for this scan. This phone keeps nothing.";
+    document.body.dataset.state = "phone";
   },
 
   /** Shows the home screen's start button (and, if `phone`, the phone's); resolves with the one pressed. */
@@ -91,6 +101,15 @@ export const screens = {
     $("result-title").textContent = status === "new" ? "You're set up" : "Welcome back";
     $("result-body").textContent = status === "new" ? "Your FaceSign is ready. Next time, on any device, your face is all you need." : "We recognised you. Your FaceSign is unlocked in this window.";
     document.body.dataset.status = status;
+    show("result");
+    $("result-title").focus();
+  },
+
+  /** The phone's part of a hand-off is done: the computer has the answer. */
+  handedOff(): void {
+    $("result-title").textContent = "Done on this phone";
+    $("result-body").textContent = "Go back to your computer: FaceSign is unlocked there. This phone kept nothing.";
+    document.body.dataset.handoff = "answered";
     show("result");
     $("result-title").focus();
   },

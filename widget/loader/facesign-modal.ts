@@ -76,39 +76,23 @@ export class FaceSignModal extends LitElement {
       line-height: 1;
       cursor: pointer;
     }
-    .move {
+    .move,
+    .elsewhere button {
       margin-right: auto;
       border: 0;
       border-radius: 8px;
-      padding: 6px 10px;
+      padding: 8px 12px;
       background: #3552ff;
       color: #fff;
-      font:
-        600 14px system-ui,
-        sans-serif;
+      font: 600 14px system-ui;
       cursor: pointer;
     }
     .elsewhere {
       flex: 1;
       display: grid;
       place-content: center;
-      gap: 12px;
       padding: 24px;
-      text-align: center;
-      font:
-        16px system-ui,
-        sans-serif;
-    }
-    .elsewhere button {
-      border: 0;
-      border-radius: 8px;
-      padding: 10px 14px;
-      background: #3552ff;
-      color: #fff;
-      font:
-        600 15px system-ui,
-        sans-serif;
-      cursor: pointer;
+      font: 16px system-ui;
     }
     .close:focus-visible {
       outline: 3px solid #3552ff;
@@ -304,7 +288,7 @@ export class FaceSignModal extends LitElement {
     // cannot prove the frame visible (they inherit this sandbox). No top navigation or downloads.
     return html`<dialog aria-label="FaceSign" @cancel=${this.onCancel}>
       <div class="bar">
-        ${this.offerWindow ? html`<button class="move" type="button" @click=${() => this.moveToPopup()}>Camera blocked here? Open FaceSign in a new window</button>` : nothing}
+        ${this.offerWindow ? html`<button class="move" type="button" @click=${() => this.moveToPopup()}>Camera blocked? Open in a new window</button>` : nothing}
         <button class="close" type="button" aria-label="Close FaceSign" @click=${() => this.close()}>×</button>
       </div>
       ${
