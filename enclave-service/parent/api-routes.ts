@@ -26,13 +26,24 @@ function sendApiError(res: Response, error: ApiError): void {
 
 const requireType = (type: string) => (req: Request, _res: Response, next: (e?: unknown) => void) => next(req.is(type) ? undefined : new ApiError("unsupported_media_type"));
 
-export function apiRoutes(enclave: EnclaveHost, now: () => number): Router {
+/** Rate limits by client address (see rate-limit.ts): opening sessions, and uploading scans. */
+export interface ApiLimits {
+  sessions: (client: string) => void;
+  scans: (client: string) => void;
+}
+
+export function apiRoutes(enclave: EnclaveHost, now: () => number, limits: ApiLimits): Router {
   const router = express.Router();
   // Limits apply while the body streams in: nothing larger is ever buffered.
   const json = express.json({ limit: "4kb", strict: true, type: "application/json" });
   const boxed = (limit: number) => express.raw({ limit, type: "application/octet-stream" });
 
-  router.post("/v1/sessions", requireType("application/json"), json, async (req, res) => {
+  const limit = (take: (client: string) => void) => (req: Request, _res: Response, next: () => void) => {
+    take(req.ip ?? "unknown");
+    next();
+  };
+
+  router.post("/v1/sessions", limit(limits.sessions), requireType("application/json"), json, async (req, res) => {
     const body = v.safeParse(createSessionRequestSchema, req.body);
     if (!body.success) throw new ApiError("malformed_request", `Invalid session request: ${body.issues[0]?.message ?? "malformed"}`);
     const r = await enclave.call("openSession", { nonce: fromBase64url(body.output.nonce)!, clientPublicKey: fromBase64url(body.output.clientPublicKey)!, now: now() });
@@ -65,7 +76,7 @@ export function apiRoutes(enclave: EnclaveHost, now: () => number): Router {
     res.status(200).type("application/octet-stream").send(Buffer.from(reply));
   };
   router.post("/v1/sessions/:id/requests", requireType("application/octet-stream"), boxed(LIMITS.smallBody), sessionRequest);
-  router.post("/v1/sessions/:id/scan", requireType("application/octet-stream"), boxed(LIMITS.scanBody), sessionRequest);
+  router.post("/v1/sessions/:id/scan", limit(limits.scans), requireType("application/octet-stream"), boxed(LIMITS.scanBody), sessionRequest);
 
   router.use("/v1", (_req, _res, next) => next(new ApiError("not_found")));
   return router;

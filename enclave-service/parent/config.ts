@@ -1,7 +1,7 @@
 // Configuration of the local stack, from environment variables with development defaults.
 import { join, resolve } from "node:path";
 import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
-import type { RateLimit } from "./rate-limit";
+import type { RateLimit, RateLimits } from "./rate-limit";
 
 export interface StackConfig {
   /** Where the widget origin listens, and the origin browsers see for it. */
@@ -41,8 +41,10 @@ export interface StackConfig {
   signWindowMs: number;
   /** How long a phone hand-off waits for its phone and its answer. */
   handoffTtlMs: number;
-  /** Hand-offs opened or claimed per client address: a burst, then one per refillMs. */
-  handoffRateLimit: RateLimit;
+  /** Token buckets: per client address (sessions, scans, hand-offs), and for all clients together (sessions, scans). */
+  rateLimits: RateLimits;
+  /** Behind a proxy: express's "trust proxy" setting, so the client address is the one the proxy saw. */
+  trustProxy: string | false;
   /** FACESIGN_TEST_MODE=1 with FACESIGN_TEST_CHALLENGE="turn_left,blink" (or "none"): a fixed challenge, for recorded videos. */
   testChallenge?: ChallengeStep[];
 }
@@ -59,6 +61,16 @@ function parseTestChallenge(env: NodeJS.ProcessEnv): ChallengeStep[] | undefined
 }
 
 const origin = (value: string): string => new URL(value).origin;
+/** `n` a minute, all at once if need be. */
+const perMinute = (value: string | undefined, fallback: number): RateLimit => {
+  const n = Number(value || fallback);
+  return { burst: n, refillMs: 60_000 / n };
+};
+/** `n` a second, with two seconds' worth at once. */
+const perSecond = (value: string | undefined, fallback: number): RateLimit => {
+  const n = Number(value || fallback);
+  return { burst: 2 * n, refillMs: 1000 / n };
+};
 
 export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const widgetHost = env.FACESIGN_WIDGET_HOST ?? "127.0.0.1";
@@ -94,7 +106,14 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     stepTimeoutMs: Number(env.FACESIGN_STEP_TIMEOUT_MS ?? 15_000),
     signWindowMs: Number(env.FACESIGN_SIGN_WINDOW_MS ?? 5 * 60_000),
     handoffTtlMs: Number(env.FACESIGN_HANDOFF_TTL_MS ?? 5 * 60_000),
-    handoffRateLimit: { burst: Number(env.FACESIGN_HANDOFF_BURST ?? 10), refillMs: 6_000 },
+    rateLimits: {
+      sessions: perMinute(env.FACESIGN_SESSIONS_PER_MINUTE, 20),
+      scans: perMinute(env.FACESIGN_SCANS_PER_MINUTE, 10),
+      handoffs: perMinute(env.FACESIGN_HANDOFFS_PER_MINUTE, 10),
+      allSessions: perSecond(env.FACESIGN_ALL_SESSIONS_PER_SECOND, 100),
+      allScans: perSecond(env.FACESIGN_ALL_SCANS_PER_SECOND, 10),
+    },
+    trustProxy: env.FACESIGN_TRUST_PROXY ?? false,
     ...(testChallenge ? { testChallenge } : {}),
   };
 }

@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { ApiError, handoffAnswerSchema, handoffIdSchema, HANDOFF_STATES, type HandoffClaimed, type HandoffCreated, type HandoffStatus } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import type { HandoffRelay } from "./handoff-relay";
-import type { RateLimiter } from "./rate-limit";
+
 import { setCommonHeaders } from "./security-headers";
 
 /** How long a waiting frame's poll is held open before it is answered with the unchanged state. */
@@ -32,13 +32,12 @@ const send = (res: Response, status: number, body?: unknown) => {
   else res.status(status).json(body);
 };
 
-export function handoffRoutes(relay: HandoffRelay, limiter: RateLimiter): Router {
+export function handoffRoutes(relay: HandoffRelay, limit: (client: string) => void): Router {
   const router = express.Router();
   const json = express.json({ limit: "80kb", strict: true, type: "application/json" });
-  const client = (req: Request) => req.socket.remoteAddress ?? "unknown";
 
   router.post("/v1/handoffs", (req, res) => {
-    limiter.take(client(req));
+    limit(req.ip ?? "unknown");
     const { id, waitToken, expiresAt } = relay.create();
     send(res, 201, { id: toBase64url(id), waitToken: toBase64url(waitToken), expiresAt } satisfies HandoffCreated);
   });
@@ -61,7 +60,7 @@ export function handoffRoutes(relay: HandoffRelay, limiter: RateLimiter): Router
   });
 
   router.post("/v1/handoffs/:id/claim", (req, res) => {
-    limiter.take(client(req));
+    limit(req.ip ?? "unknown");
     send(res, 200, { claimToken: toBase64url(relay.claim(idOf(req))) } satisfies HandoffClaimed);
   });
 

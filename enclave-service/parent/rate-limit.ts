@@ -8,6 +8,14 @@ export interface RateLimit {
   refillMs: number;
 }
 
+export interface RateLimits {
+  sessions: RateLimit;
+  scans: RateLimit;
+  handoffs: RateLimit;
+  allSessions: RateLimit;
+  allScans: RateLimit;
+}
+
 export class RateLimited extends ApiError {
   constructor(readonly retryAfterSeconds: number) {
     super("rate_limited");
@@ -34,4 +42,16 @@ export class RateLimiter {
   private forgetFull(now: number): void {
     for (const [key, b] of this.buckets) if (b.tokens + (now - b.at) / this.limit.refillMs >= this.limit.burst) this.buckets.delete(key);
   }
+}
+
+/**
+ * A client's own bucket first, then everyone's: a client over its own rate is refused
+ * before it spends anything of the shared one, so one flooding client cannot lock
+ * the others out.
+ */
+export function clientThenAll(perClient: RateLimiter, all?: RateLimiter): (client: string) => void {
+  return (client) => {
+    perClient.take(client);
+    all?.take("all");
+  };
 }

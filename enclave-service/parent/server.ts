@@ -13,11 +13,12 @@ import { setCommonHeaders } from "./security-headers";
 import { widgetRoutes } from "./widget-routes";
 import { HandoffRelay } from "./handoff-relay";
 import { handoffRoutes } from "./handoff-routes";
-import { RateLimiter } from "./rate-limit";
+import { clientThenAll, RateLimiter, type RateLimit } from "./rate-limit";
 
 export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: () => number = Date.now): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
   app.use((req, res, next) => {
     const started = performance.now();
     // Route patterns only: session ids and bodies stay out of the logs.
@@ -41,9 +42,11 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: 
     res.json({ ready: true, pcr0: toBase64url(enclave.pcr0), testChallenge: config.testChallenge ?? null } satisfies ReadyResponse);
   });
   app.use(widgetRoutes(config));
+  const limits = config.rateLimits;
+  const limiter = (limit: RateLimit) => new RateLimiter(limit, now);
   const handoffs = new HandoffRelay({ ttlMs: config.handoffTtlMs, now, maxRecords: 10_000 });
-  app.use(handoffRoutes(handoffs, new RateLimiter(config.handoffRateLimit, now)));
-  app.use(apiRoutes(enclave, now));
+  app.use(handoffRoutes(handoffs, clientThenAll(limiter(limits.handoffs))));
+  app.use(apiRoutes(enclave, now, { sessions: clientThenAll(limiter(limits.sessions), limiter(limits.allSessions)), scans: clientThenAll(limiter(limits.scans), limiter(limits.allScans)) }));
   app.use(apiErrorHandler);
   return app;
 }

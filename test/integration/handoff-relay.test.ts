@@ -16,7 +16,7 @@ describe("phone hand-off relay", () => {
   let clock = Date.now();
   let base: string;
   before(async () => {
-    stack = await startTestStack({ FACESIGN_HANDOFF_TTL_MS: String(TTL_MS), FACESIGN_HANDOFF_BURST: "8" }, { now: () => clock });
+    stack = await startTestStack({ FACESIGN_HANDOFF_TTL_MS: String(TTL_MS), FACESIGN_HANDOFFS_PER_MINUTE: "8" }, { now: () => clock });
     base = `${stack.config.widgetOrigin}/v1/handoffs`;
   });
   after(() => stack.stop());
@@ -71,8 +71,8 @@ describe("phone hand-off relay", () => {
       retryAfter ??= r.retryAfter;
     }
     assert.deepEqual(codes, [...Array<undefined>(8).fill(undefined), "rate_limited"]);
-    assert.equal(retryAfter, "6");
-    clock += 6_000;
+    assert.equal(retryAfter, "8"); // 8 a minute: one every 7.5 s
+    clock += 7_500;
     assert.equal((await call("", { method: "POST" })).status, 201);
   });
 });

@@ -8,24 +8,9 @@ import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toBase64url } from "../../common/base64url";
-import { open, rawSession, seal } from "../support/enclave-box";
-import { startTestStack, type TestStack } from "../support/stack";
+import { apiScan } from "../support/enclave-box";
+import { startTestStack } from "../support/stack";
 import { videoFrames } from "../support/video-frames";
-
-/** One boxed scan of these JPEG frames (neutral only: the test challenge has no steps). */
-async function scan(stack: TestStack, images: Uint8Array[]): Promise<{ status: string; userId?: string; entropy?: string }> {
-  const session = await rawSession(stack.config.widgetOrigin);
-  const now = Date.now();
-  const frames = images.map((image, i) => ({ t: now + i, step: null, image: toBase64url(image) }));
-  const res = await fetch(`${stack.config.widgetOrigin}/v1/sessions/${session.sessionId}/scan`, {
-    method: "POST",
-    headers: { "content-type": "application/octet-stream" },
-    body: seal(session, { type: "scan", counter: 1, frames }) as BodyInit,
-  });
-  assert.equal(res.status, 200);
-  return open(session, new Uint8Array(await res.arrayBuffer())) as { status: string; userId?: string; entropy?: string };
-}
 
 describe("enclave restart", () => {
   it("a restarted enclave gets the stored templates from the parent and finds a returning user through the store; a tampered store stops the boot with a typed error", async (t) => {
@@ -34,15 +19,15 @@ describe("enclave restart", () => {
     const env = { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_DATA_DIR: dataDir };
 
     const first = await startTestStack(env);
-    const a = await scan(first, videoFrames("cap12_edit", 2, 2));
-    const b = await scan(first, videoFrames("franck", 3, 2));
+    const a = await apiScan(first.config.widgetOrigin, videoFrames("cap12_edit", 2, 2));
+    const b = await apiScan(first.config.widgetOrigin, videoFrames("franck", 3, 2));
     await first.stop();
     assert.deepEqual([a.status, b.status], ["new", "new"]);
 
     const second = await startTestStack(env);
     try {
       assert.equal(second.enclave.enrolled, 2);
-      const again = await scan(second, videoFrames("cap13_edit2", 2, 2));
+      const again = await apiScan(second.config.widgetOrigin, videoFrames("cap13_edit2", 2, 2));
       assert.deepEqual([again.status, again.userId, again.entropy], ["known", a.userId, a.entropy]);
     } finally {
       await second.stop();

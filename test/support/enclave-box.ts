@@ -40,3 +40,17 @@ export async function post(origin: string, sessionId: string, body: Uint8Array |
   const json = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
   return { status: res.status, code: json.error?.code ?? "" };
 }
+
+/** One boxed scan of these JPEG frames through the API (neutral only: for a test challenge without steps). */
+export async function apiScan(origin: string, images: Uint8Array[]): Promise<{ status: string; userId?: string; entropy?: string }> {
+  const session = await rawSession(origin);
+  const now = Date.now();
+  const frames = images.map((image, i) => ({ t: now + i, step: null, image: toBase64url(image) }));
+  const res = await fetch(`${origin}/v1/sessions/${session.sessionId}/scan`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: seal(session, { type: "scan", counter: 1, frames }) as BodyInit,
+  });
+  if (res.status !== 200) throw new Error(`scan: HTTP ${res.status}`);
+  return open(session, new Uint8Array(await res.arrayBuffer())) as { status: string; userId?: string; entropy?: string };
+}

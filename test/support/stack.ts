@@ -19,12 +19,18 @@ export const builtAnchors = (distDir = "dist") => decodeTrustAnchors(readRelease
 export const builtFrameCode = (distDir = "dist") =>
   [join(distDir, "frame", "frame.js"), ...readdirSync(join(distDir, "frame", "chunks")).map((f) => join(distDir, "frame", "chunks", f))].map((f) => readFileSync(f, "utf8")).join("\n");
 
+/**
+ * Rate limits out of the way: a test file opens sessions and uploads scans much faster
+ * than a person does. test/integration/rate-limits.test.ts tests them at their defaults.
+ */
+export const UNLIMITED = { FACESIGN_SESSIONS_PER_MINUTE: "1000000", FACESIGN_SCANS_PER_MINUTE: "1000000", FACESIGN_ALL_SESSIONS_PER_SECOND: "100000", FACESIGN_ALL_SCANS_PER_SECOND: "100000" };
+
 /** A stack on free ports with its own fresh data directory (an empty store, a new dev KMS key) and the build's dev CA. */
 export async function startTestStack(env: Record<string, string> = {}, options: ParentOptions = {}): Promise<TestStack> {
   const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), FACESIGN_HOST_DEMO_PORT: String(await freePort("localhost")), FACESIGN_IDOS_PORT: String(await freePort("127.0.0.1")) };
   process.env.FACESIGN_LOG ??= "silent";
   const dataDir = mkdtempSync(join(tmpdir(), "facesign-test-"));
-  const stack = await startStack(readStackConfig({ ...process.env, FACESIGN_DATA_DIR: dataDir, ...ports, ...env }), options);
+  const stack = await startStack(readStackConfig({ ...process.env, ...UNLIMITED, FACESIGN_DATA_DIR: dataDir, ...ports, ...env }), options);
   return {
     ...stack,
     async stop() {
