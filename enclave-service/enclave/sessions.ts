@@ -1,6 +1,9 @@
 // Sessions inside the enclave: one per scan attempt, each with the client's key, a
 // counter that must go up by exactly one per request, and an expiry. Boxes are opened
-// and sealed here, so the parent only ever carries ciphertext.
+// and sealed here, so the parent only ever carries ciphertext. A session that has sent
+// nothing within FIRST_REQUEST_MS (a challenge takes about a minute at most) is
+// reclaimed then, not at the end of its lifetime: opened-and-abandoned sessions
+// cannot hold the table full.
 import nacl from "tweetnacl";
 import * as v from "valibot";
 import { openBox, sealBox } from "../../common/box-framing";
@@ -14,6 +17,8 @@ export interface Session {
   expiresAt: number;
   steps: ChallengeStep[];
 }
+
+export const FIRST_REQUEST_MS = 3 * 60_000;
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
@@ -39,7 +44,7 @@ export class SessionTable {
     const key = hex(sessionId);
     const session = this.sessions.get(key);
     if (!session) throw new ApiError("session_unknown");
-    if (now >= session.expiresAt) {
+    if (expired(session, now)) {
       this.sessions.delete(key);
       throw new ApiError("session_expired");
     }
@@ -71,6 +76,9 @@ export class SessionTable {
   }
 
   private sweep(now: number): void {
-    for (const [id, s] of this.sessions) if (now >= s.expiresAt) this.sessions.delete(id);
+    for (const [id, s] of this.sessions) if (expired(s, now)) this.sessions.delete(id);
   }
 }
+
+/** Past its lifetime, or silent since it opened for longer than FIRST_REQUEST_MS. */
+const expired = (s: Session, now: number) => now >= s.expiresAt || (s.counter === 0 && now >= s.openedAt + FIRST_REQUEST_MS);

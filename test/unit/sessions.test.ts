@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import nacl from "tweetnacl";
 import { openBox, sealBox } from "../../common/box-framing";
 import { ApiError } from "../../contracts/frame-service";
-import { SessionTable } from "../../enclave-service/enclave/sessions";
+import { FIRST_REQUEST_MS, SessionTable } from "../../enclave-service/enclave/sessions";
 
 const T0 = 1_800_000_000_000;
 const refusal = (act: () => unknown): string => {
@@ -85,5 +85,25 @@ describe("enclave sessions", () => {
       "enclave_busy",
     );
     assert.ok(table.open(client.publicKey, [], T0 + 1000).sessionId.length === 16);
+  });
+
+  it("reclaims a session that sends nothing within FIRST_REQUEST_MS, long before its lifetime; a used one lives on", () => {
+    const { table, client, request } = setup({ sessionTtlMs: 60 * 60_000, maxSessions: 2 });
+    const silent = table.open(client.publicKey, [], T0);
+    request(1, T0 + 1000);
+    assert.equal(
+      refusal(() => table.open(client.publicKey, [], T0 + FIRST_REQUEST_MS - 1)),
+      "enclave_busy",
+    );
+    // The silent one is swept to make room; the one that spoke stays.
+    assert.ok(table.open(client.publicKey, [], T0 + FIRST_REQUEST_MS).sessionId.length === 16);
+    assert.equal(
+      refusal(() => table.openRequest(silent.sessionId, new Uint8Array(64), T0 + FIRST_REQUEST_MS)),
+      "session_unknown",
+    );
+    assert.equal(
+      refusal(() => request(2, T0 + FIRST_REQUEST_MS + 1)),
+      "accepted",
+    );
   });
 });
