@@ -15,10 +15,8 @@ import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { verifyMessage } from "viem";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { approveConnect } from "../support/scan-driver";
+import { approveConnect, personalSign, type Hex } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
-
-type Hex = `0x${string}`;
 
 const FRAME = "facesign-button >> facesign-modal >> iframe";
 // The page reaches the frame element through the components' open shadow roots.
@@ -43,54 +41,48 @@ async function connectedProfile(stack: TestStack, initScripts: string[], approve
   }
 }
 
-/** personal_sign from the page; resolves with the signature or the error's codes. */
-const personalSign = (page: Page, address: Hex, text: string) =>
-  page.evaluate(
-    ([a, t]) =>
-      window.FaceSign.provider.request({ method: "personal_sign", params: [t, a] }).then(
-        (signature) => ({ signature: signature as string }),
-        (e: { code: number; data?: { code?: string } }) => ({ code: e.code, faceSign: e.data?.code }),
-      ),
-    [address, text] as const,
-  );
-
-describe("consent a hostile page cannot trick", () => {
-  let stack: TestStack;
-  let context: BrowserContext;
-  let page: Page;
-  let frame: FrameLocator;
-  let address: Hex;
+/**
+ * A suite's own test-mode stack and a connected profile (set up by before(), gone after
+ * after()); its fields are there once the suite's tests run.
+ */
+function connectedSuite(initScripts: string[], approve: (frame: FrameLocator, context: BrowserContext, stack: TestStack) => Promise<unknown>) {
+  const suite = {} as { stack: TestStack } & Awaited<ReturnType<typeof connectedProfile>>;
   before(async () => {
-    stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
-    ({ context, page, frame, address } = await connectedProfile(stack, [], approveConnect));
+    suite.stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
+    Object.assign(suite, await connectedProfile(suite.stack, initScripts, (frame, context) => approve(frame, context, suite.stack)));
   });
   after(async () => {
-    await context?.close();
-    await stack?.stop();
+    await suite.context?.close();
+    await suite.stack?.stop();
   });
+  return suite;
+}
+
+describe("consent a hostile page cannot trick", () => {
+  const s = connectedSuite([], approveConnect);
 
   /** The page does `attack`, asks for a signature, and a click lands on Sign once the frame has judged the screen hidden. */
   async function attempt(attack: string, undo: string) {
-    await page.evaluate(attack);
-    const answer = personalSign(page, address, `attack: ${attack}`);
-    await frame.locator("#consent[data-visible='hidden']").waitFor();
-    assert.equal(await frame.locator("#approve").getAttribute("aria-disabled"), "true");
-    await frame.locator("#approve").click({ force: true });
+    await s.page.evaluate(attack);
+    const answer = personalSign(s.page, s.address, `attack: ${attack}`);
+    await s.frame.locator("#consent[data-visible='hidden']").waitFor();
+    assert.equal(await s.frame.locator("#approve").getAttribute("aria-disabled"), "true");
+    await s.frame.locator("#approve").click({ force: true });
     const result = await answer;
-    await page.evaluate(undo);
+    await s.page.evaluate(undo);
     return result;
   }
 
   it("signs when the page leaves the frame alone (the control)", async () => {
-    const answer = personalSign(page, address, "hello");
-    await frame.locator("#consent[data-visible='visible'] #approve[aria-disabled='false']").click();
+    const answer = personalSign(s.page, s.address, "hello");
+    await s.frame.locator("#consent[data-visible='visible'] #approve[aria-disabled='false']").click();
     const { signature } = (await answer) as { signature: Hex };
-    assert.ok(await verifyMessage({ address, message: "hello", signature }));
+    assert.ok(await verifyMessage({ address: s.address, message: "hello", signature }));
   });
 
   it("refuses Sign on a transparent frame", async () => {
     assert.deepEqual(await attempt(`${iframe}.style.opacity = '0.3'`, `${iframe}.style.opacity = ''`), { code: 4001, faceSign: "consent_obscured" });
-    assert.equal(await frame.locator("#result-title").textContent(), "Not signed");
+    assert.equal(await s.frame.locator("#result-title").textContent(), "Not signed");
   });
 
   it("refuses Sign under a see-through decoy in the top layer", async () => {
@@ -131,46 +123,32 @@ async function approveAndClose(popup: Page) {
 }
 
 describe("consent in a window of its own, where the browser cannot prove the frame visible", () => {
-  let stack: TestStack;
-  let context: BrowserContext;
-  let page: Page;
-  let frame: FrameLocator;
-  let address: Hex;
-
-  before(async () => {
-    stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
-    // As in Firefox and Safari: no IntersectionObserver v2, in every frame and window.
-    const withoutV2 = "delete IntersectionObserverEntry.prototype.isVisible";
-    ({ context, page, frame, address } = await connectedProfile(stack, [withoutV2], async (f, ctx) => {
-      const popup = await openWindow(ctx, f, "connect");
-      assert.equal(new URL(popup.url()).origin, stack.config.widgetOrigin);
-      assert.equal(await popup.locator("#consent-origin").textContent(), stack.config.hostDemoOrigin);
-      await approveAndClose(popup);
-    }));
-  });
-  after(async () => {
-    await context?.close();
-    await stack?.stop();
+  // As in Firefox and Safari: no IntersectionObserver v2, in every frame and window.
+  const s = connectedSuite(["delete IntersectionObserverEntry.prototype.isVisible"], async (frame, context, stack) => {
+    const popup = await openWindow(context, frame, "connect");
+    assert.equal(new URL(popup.url()).origin, stack.config.widgetOrigin);
+    assert.equal(await popup.locator("#consent-origin").textContent(), stack.config.hostDemoOrigin);
+    await approveAndClose(popup);
   });
 
   it("connects and signs with the window's approval, and the frame's own button only opens it", async () => {
-    assert.match(address, /^0x[0-9a-fA-F]{40}$/);
-    assert.equal(await frame.locator("#approve").textContent(), "Continue in a FaceSign window");
-    const answer = personalSign(page, address, "from the window");
-    const popup = await openWindow(context, frame, "personalSign");
+    assert.match(s.address, /^0x[0-9a-fA-F]{40}$/);
+    assert.equal(await s.frame.locator("#approve").textContent(), "Continue in a FaceSign window");
+    const answer = personalSign(s.page, s.address, "from the window");
+    const popup = await openWindow(s.context, s.frame, "personalSign");
     assert.equal(await popup.locator("#consent-body pre").textContent(), "from the window");
     await approveAndClose(popup);
     const { signature } = (await answer) as { signature: Hex };
-    assert.ok(await verifyMessage({ address, message: "from the window", signature }));
+    assert.ok(await verifyMessage({ address: s.address, message: "from the window", signature }));
   });
 
   it("closing the window is a no, and the page cannot answer in its place", async () => {
-    const answer = personalSign(page, address, "forged approval");
-    const popup = await openWindow(context, frame, "personalSign");
+    const answer = personalSign(s.page, s.address, "forged approval");
+    const popup = await openWindow(s.context, s.frame, "personalSign");
     // The page posts the window's answer to the frame itself: it is not from that window.
-    await page.evaluate(`${iframe}.contentWindow.postMessage({ type: "facesign:consent-answer", answer: "approved" }, "*")`);
+    await s.page.evaluate(`${iframe}.contentWindow.postMessage({ type: "facesign:consent-answer", answer: "approved" }, "*")`);
     await popup.close();
     assert.deepEqual(await answer, { code: 4001, faceSign: "user_rejected" });
-    assert.equal(await frame.locator("#result-title").textContent(), "Not signed");
+    assert.equal(await s.frame.locator("#result-title").textContent(), "Not signed");
   });
 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { verifyMessage } from "viem";
 import express from "express";
 import { createHostDemoApp } from "../../host-demo/server";
@@ -17,20 +17,8 @@ import { listen } from "../../enclave-service/parent/server";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { freePort } from "../support/ports";
-import { approveConnect } from "../support/scan-driver";
+import { approveConnect, personalSign, type Hex } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
-
-type Hex = `0x${string}`;
-
-const personalSign = (page: Page, address: Hex, text: string) =>
-  page.evaluate(
-    ([a, t]) =>
-      window.FaceSign.provider.request({ method: "personal_sign", params: [t, a] }).then(
-        (signature) => ({ signature: signature as string }),
-        (e: { code: number; data?: { code?: string } }) => ({ code: e.code, faceSign: e.data?.code }),
-      ),
-    [address, text] as const,
-  );
 
 describe("popup mode", () => {
   let stack: TestStack;

@@ -4,7 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FrameLocator } from "playwright-core";
+import type { FrameLocator, Page } from "playwright-core";
 import { fakeCameraFlags, launchProfile } from "./browser";
 
 export interface ScanOutcome {
@@ -37,6 +37,19 @@ export interface ScanDrive {
 }
 
 /** The frame's connect screen, approved once Sign counts (the first connect() of a window asks). */
+export type Hex = `0x${string}`;
+
+/** personal_sign from the page through FaceSign.provider; resolves with the signature or the error's codes. */
+export const personalSign = (page: Page, address: Hex, text: string) =>
+  page.evaluate(
+    ([a, t]) =>
+      window.FaceSign.provider.request({ method: "personal_sign", params: [t, a] }).then(
+        (signature) => ({ signature: signature as string }),
+        (e: { code: number; data?: { code?: string } }) => ({ code: e.code, faceSign: e.data?.code }),
+      ),
+    [address, text] as const,
+  );
+
 export const approveConnect = (frame: Pick<FrameLocator, "locator">) => frame.locator("body[data-consent='connect'] #approve[aria-disabled='false']").click({ timeout: 120_000 });
 
 export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign, grantTo }: ScanDrive): Promise<ScanOutcome> {
