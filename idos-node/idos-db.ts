@@ -18,7 +18,7 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS idos_wallets (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, address TEXT NOT NULL UNIQUE, public_key TEXT NOT NULL UNIQUE, wallet_type TEXT NOT NULL)",
   "CREATE TABLE IF NOT EXISTS idos_credentials (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, public_notes TEXT NOT NULL, content TEXT NOT NULL, encryptor_public_key TEXT NOT NULL, issuer_auth_public_key TEXT NOT NULL, original_id TEXT)",
   "CREATE TABLE IF NOT EXISTS idos_access_grants (id TEXT PRIMARY KEY, ag_owner_user_id TEXT NOT NULL, ag_grantee_wallet_identifier TEXT NOT NULL, data_id TEXT NOT NULL UNIQUE, locked_until BIGINT NOT NULL, content_hash TEXT NOT NULL, revoked_at BIGINT)",
-  "CREATE TABLE IF NOT EXISTS idos_seen_signatures (signature TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS idos_seen_requests (message_hash TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
 ];
 
 export function openSqliteIdosDb(path: string): IdosDb {

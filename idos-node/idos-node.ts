@@ -1,7 +1,11 @@
 // The local idOS-compatible node's actions. Signed actions act for the profile whose
 // inserter or wallet key signed the request; every other profile's data is out of
-// reach. A signature is good once, within MAX_SKEW_MS of the node's clock.
-import nacl from "tweetnacl";
+// reach. A signed request is good once, within MAX_SKEW_MS of the node's clock.
+// Signatures are verified strictly (RFC 8032: a canonical S, no second encoding of
+// the same signature), and "once" is kept by the signed message, not by the bytes of
+// its signature.
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import * as v from "valibot";
 import type { IdosDb } from "./idos-db";
 import {
@@ -29,6 +33,15 @@ const LIST_COLUMNS = "id, user_id, public_notes, issuer_auth_public_key, origina
 const FULL_COLUMNS = `${LIST_COLUMNS}, content, encryptor_public_key`;
 
 const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
+
+/** RFC 8032 verification without ZIP-215's leniency: S must be below the group order, so S + L is refused. */
+const verifyStrict = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean => {
+  try {
+    return ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+};
 
 /** A credential row: an original (original_id null) or a copy shared from one. */
 const insertCredential = (db: IdosDb, c: IdosCredential) =>
@@ -62,10 +75,11 @@ export class IdosNode {
   private async authenticate(action: IdosAction, params: unknown, auth: IdosAuth | undefined): Promise<string> {
     if (!auth) throw new IdosError("unauthenticated");
     if (Math.abs(this.now() - auth.timestamp) > MAX_SKEW_MS) throw new IdosError("stale_request");
-    if (!nacl.sign.detached.verify(signingMessage(action, auth.timestamp, params), fromHex(auth.signature), fromHex(auth.public_key))) throw new IdosError("signature_invalid");
-    // Insert-or-fail: a signature is accepted once, atomically, whatever runs alongside.
-    const fresh = await this.db.query<{ signature: string }>("INSERT INTO idos_seen_signatures (signature, seen_at) VALUES (?, ?) ON CONFLICT (signature) DO NOTHING RETURNING signature", [
-      auth.signature,
+    const message = signingMessage(action, auth.timestamp, params);
+    if (!verifyStrict(fromHex(auth.signature), message, fromHex(auth.public_key))) throw new IdosError("signature_invalid");
+    // Insert-or-fail: a signed message is accepted once, atomically, whatever runs alongside.
+    const fresh = await this.db.query<{ message_hash: string }>("INSERT INTO idos_seen_requests (message_hash, seen_at) VALUES (?, ?) ON CONFLICT (message_hash) DO NOTHING RETURNING message_hash", [
+      Buffer.from(sha256(message)).toString("hex"),
       this.now(),
     ]);
     if (fresh.length === 0) throw new IdosError("replayed");

@@ -20,6 +20,18 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 const WIDGET = "http://127.0.0.1:1";
 
+const fromHexString = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
+/** ed25519's group order. */
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+/** The signature R ‖ S rewritten as R ‖ (S + L): the same point equation, a non-canonical S. */
+function withSPlusL(signature: Uint8Array): Uint8Array {
+  let s = 0n;
+  for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(signature[32 + i]!);
+  const out = signature.slice();
+  for (let i = 0, t = s + L; i < 32; i++, t >>= 8n) out[32 + i] = Number(t & 255n);
+  return out;
+}
+
 function signer(key: nacl.SignKeyPair) {
   return <A extends IdosAction>(action: A, params: IdosParams<A>, at = Date.now()): IdosAuth => ({
     public_key: hex(key.publicKey),
@@ -141,8 +153,12 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal(await codeOf(idosCall(url, "add_user_as_inserter", { ...params, id: crypto.randomUUID() }, auth)), "signature_invalid");
       assert.equal(await codeOf(idosCall(url, "add_user_as_inserter", params, { ...auth, public_key: hex(nacl.sign.keyPair().publicKey) })), "signature_invalid");
       assert.equal(await codeOf(idosCall(url, "add_user_as_inserter", params, signer(carol)("add_user_as_inserter", params, Date.now() - 10 * 60_000))), "stale_request");
+      // The same signature in its second encoding (S + L), which tweetnacl accepts: refused before and after the original.
+      const malleable = { ...auth, signature: hex(withSPlusL(fromHexString(auth.signature))) };
+      assert.equal(await codeOf(idosCall(url, "add_user_as_inserter", params, malleable)), "signature_invalid");
       await idosCall(url, "add_user_as_inserter", params, auth);
       assert.equal(await codeOf(idosCall(url, "add_user_as_inserter", params, auth)), "replayed");
+      assert.equal(await codeOf(idosCall(url, "add_user_as_inserter", params, malleable)), "signature_invalid");
       assert.equal(await codeOf(idosCall(url, "get_user", {}, signer(nacl.sign.keyPair())("get_user", {}))), "not_found");
       assert.equal(await codeOf(idosCall(url, "has_profile", { address: 7 } as never)), "malformed_request");
       assert.equal(await codeOf(idosCall(url, "add_wallet", { id: "x", address: "y", public_key: "z", wallet_type: "EVM" } as never, auth)), "malformed_request");
