@@ -10,6 +10,7 @@ const IDOS_ERRORS = {
   unknown_action: { status: 404, message: "No such action." },
   unauthenticated: { status: 401, message: "This action needs a signature from one of the profile's wallets." },
   signature_invalid: { status: 401, message: "The request's signature does not verify." },
+  possession_invalid: { status: 403, message: "The wallet's key did not sign its joining this profile." },
   stale_request: { status: 401, message: "The request's timestamp is too far from now." },
   replayed: { status: 409, message: "This signed request was already used." },
   forbidden: { status: 403, message: "That belongs to another profile." },
@@ -33,7 +34,8 @@ export const IDOS_ACTIONS = {
   add_user_as_inserter: { signed: true, params: v.strictObject({ id, recipient_encryption_public_key: base64(64) }) },
   has_profile: { signed: false, params: v.strictObject({ address: v.pipe(v.string(), v.maxLength(128)) }) },
   get_user: { signed: true, params: v.strictObject({}) },
-  add_wallet: { signed: true, params: v.strictObject({ id, address: hex32, public_key: hex32, wallet_type: v.literal("FaceSign") }) },
+  /** `possession`: the new wallet's own signature over walletPossessionMessage(the profile's id, public_key). */
+  add_wallet: { signed: true, params: v.strictObject({ id, address: hex32, public_key: hex32, wallet_type: v.literal("FaceSign"), possession: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)) }) },
   get_wallets: { signed: true, params: v.strictObject({}) },
   add_credential: {
     signed: true,
@@ -84,6 +86,9 @@ function canonicalJson(value: unknown): string {
       .join(",")}}`;
   return JSON.stringify(value);
 }
+
+/** What a wallet's key signs to join a profile: only its holder can put it there (no one can squat another's key). */
+export const walletPossessionMessage = (userId: string, publicKey: string): Uint8Array => new TextEncoder().encode(`idos-local/v1\nwallet-possession\n${userId}\n${publicKey}`);
 
 export const signingMessage = (action: IdosAction, timestamp: number, params: unknown): Uint8Array => new TextEncoder().encode(`idos-local/v1\n${action}\n${timestamp}\n${canonicalJson(params)}`);
 

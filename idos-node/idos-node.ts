@@ -13,6 +13,7 @@ import {
   IdosError,
   MAX_SKEW_MS,
   signingMessage,
+  walletPossessionMessage,
   type IdosAccessGrant,
   type IdosAction,
   type IdosAuth,
@@ -120,6 +121,7 @@ export class IdosNode {
     get_user: async (_p, signer) => this.userOf(signer),
     add_wallet: async (p, signer) => {
       const user = await this.userOf(signer);
+      if (!verifyStrict(fromHex(p.possession), walletPossessionMessage(user.id, p.public_key), fromHex(p.public_key))) throw new IdosError("possession_invalid");
       const wallet: IdosWallet = { id: p.id, user_id: user.id, address: p.address, public_key: p.public_key, wallet_type: "FaceSign" };
       if ((await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE id = ? OR address = ? OR public_key = ?", [wallet.id, wallet.address, wallet.public_key])).length)
         throw new IdosError("conflict", "This wallet is already in a profile.");

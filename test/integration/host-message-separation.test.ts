@@ -24,7 +24,7 @@ describe("page messages and idOS requests", () => {
     try {
       const profile = { id: crypto.randomUUID(), recipient_encryption_public_key: Buffer.from(keys.x25519.publicKey).toString("base64") };
       await node.call("add_user_as_inserter", profile, asFrame("add_user_as_inserter", profile));
-      const attacker = { id: crypto.randomUUID(), address: "ab".repeat(32), public_key: "ab".repeat(32), wallet_type: "FaceSign" as const };
+      const attacker = { id: crypto.randomUUID(), address: "ab".repeat(32), public_key: "ab".repeat(32), wallet_type: "FaceSign" as const, possession: "00".repeat(64) };
       const fromPage = signHostMessage(keys, signingMessage("add_wallet", timestamp, attacker));
       await assert.rejects(node.call("add_wallet", attacker, auth(fromPage)), { name: "IdosError", code: "signature_invalid" });
       assert.deepEqual(await node.call("get_wallets", {}, asFrame("get_wallets", {})), []);

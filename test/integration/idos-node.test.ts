@@ -11,7 +11,7 @@ import nacl from "tweetnacl";
 import pg from "pg";
 import { openPostgresIdosDb, openSqliteIdosDb, type IdosDb } from "../../idos-node/idos-db";
 import { idosCall } from "../../common/idos-call";
-import { IdosError, signingMessage, type IdosAction, type IdosAuth, type IdosParams } from "../../contracts/idos";
+import { IdosError, signingMessage, walletPossessionMessage, type IdosAction, type IdosAuth, type IdosParams } from "../../contracts/idos";
 import { createIdosApp } from "../../idos-node/server";
 import { listen } from "../../enclave-service/parent/server";
 import { startPostgres, type TestPostgres } from "../support/postgres";
@@ -89,7 +89,14 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal(await idosCall(url, "has_profile", { address: hex(alice.publicKey) }), false);
       await a("add_user_as_inserter", { id: aliceId, recipient_encryption_public_key: b64(nacl.box.keyPair().publicKey) });
       assert.equal(await codeOf(a("add_user_as_inserter", { id: crypto.randomUUID(), recipient_encryption_public_key: b64(new Uint8Array(32)) })), "conflict");
-      await a("add_wallet", { id: crypto.randomUUID(), address: hex(alice.publicKey), public_key: hex(alice.publicKey), wallet_type: "FaceSign" });
+      const walletOf = (key: nacl.SignKeyPair, profile: string, holder = key) => ({
+        id: crypto.randomUUID(),
+        address: hex(key.publicKey),
+        public_key: hex(key.publicKey),
+        wallet_type: "FaceSign" as const,
+        possession: hex(nacl.sign.detached(walletPossessionMessage(profile, hex(key.publicKey)), holder.secretKey)),
+      });
+      await a("add_wallet", walletOf(alice, aliceId));
       assert.equal(await idosCall(url, "has_profile", { address: hex(alice.publicKey) }), true);
       assert.equal((await a("get_user", {})).id, aliceId);
       assert.deepEqual(
@@ -97,6 +104,12 @@ for (const backend of ["sqlite", "postgres"] as const) {
         ["FaceSign"],
       );
       await b("add_user_as_inserter", { id: bobId, recipient_encryption_public_key: b64(nacl.box.keyPair().publicKey) });
+      // Wallet squatting: Bob puts a key he does not hold into his profile. Without that key's
+      // signature naming Bob's profile it is refused, and Alice's own statement names hers.
+      const newcomer = nacl.sign.keyPair();
+      assert.equal(await codeOf(b("add_wallet", walletOf(newcomer, bobId, bob))), "possession_invalid");
+      assert.equal(await codeOf(b("add_wallet", walletOf(newcomer, crypto.randomUUID()))), "possession_invalid");
+      assert.equal(await codeOf(b("add_wallet", walletOf(alice, aliceId))), "possession_invalid");
 
       const credId = crypto.randomUUID();
       await a("add_credential", {

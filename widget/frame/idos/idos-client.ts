@@ -8,6 +8,7 @@ import { decryptContent, encryptContent } from "../../../common/credential";
 import { idosCall } from "../../../common/idos-call";
 import {
   signingMessage,
+  walletPossessionMessage,
   IDOS_ACTIONS,
   type IdosAccessGrant,
   type IdosAction,
@@ -59,7 +60,8 @@ export function createIDOSClient({ nodeUrl }: { nodeUrl: string }) {
         /** A new profile for this wallet (the FaceSign wallet type: address = public key = ed25519 hex). */
         async createProfile(userId: string): Promise<IdosUser> {
           const user = await signed("add_user_as_inserter", { id: userId, recipient_encryption_public_key: base64.encode(decrypter.publicKey) });
-          await signed("add_wallet", { id: crypto.randomUUID(), address: walletAddress, public_key: walletAddress, wallet_type: "FaceSign" });
+          const possession = hex(signer.sign(walletPossessionMessage(user.id, walletAddress)));
+          await signed("add_wallet", { id: crypto.randomUUID(), address: walletAddress, public_key: walletAddress, wallet_type: "FaceSign", possession });
           return user;
         },
         addCredential: (credential: IdosParams<"add_credential">) => signed("add_credential", credential),
