@@ -5,16 +5,10 @@ import assert from "node:assert/strict";
 import nacl from "tweetnacl";
 import { compactVerify, importJWK } from "jose";
 import { toBase64url } from "../../common/base64url";
+import { thrownCode } from "../support/thrown-code";
 import { CredentialError, decryptContent, didKey, encryptContent, issueCredential, publicKeyOfDid, verifyCredential } from "../../common/credential";
 
-const code = (f: () => unknown) => {
-  try {
-    f();
-    return "ok";
-  } catch (e) {
-    return e instanceof CredentialError ? e.code : String(e);
-  }
-};
+const code = (f: () => unknown) => thrownCode(f, CredentialError);
 
 describe("FaceSign credential", () => {
   const issuer = nacl.sign.keyPair();

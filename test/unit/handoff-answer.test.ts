@@ -8,15 +8,9 @@ import type { HandoffResult } from "../../contracts/frame-service";
 import { FaceSignError } from "../../contracts/page-frame";
 import { openAnswer, sealAnswer } from "../../widget/frame/handoff/answer-box";
 import { seededBytes, seededRandom } from "../support/seeded-random";
+import { thrownCode } from "../support/thrown-code";
 
-const code = (run: () => unknown) => {
-  try {
-    run();
-    return "accepted";
-  } catch (e) {
-    return e instanceof FaceSignError ? e.code : String(e);
-  }
-};
+const code = (run: () => unknown) => thrownCode(run, FaceSignError);
 
 describe("hand-off answer box", () => {
   const random = seededRandom(7);

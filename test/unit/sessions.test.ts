@@ -6,16 +6,10 @@ import nacl from "tweetnacl";
 import { openBox, sealBox } from "../../common/box-framing";
 import { ApiError } from "../../contracts/frame-service";
 import { FIRST_REQUEST_MS, SessionTable } from "../../enclave-service/enclave/sessions";
+import { thrownCode } from "../support/thrown-code";
 
 const T0 = 1_800_000_000_000;
-const refusal = (act: () => unknown): string => {
-  try {
-    act();
-    return "accepted";
-  } catch (error) {
-    return error instanceof ApiError ? error.code : `other: ${String(error)}`;
-  }
-};
+const refusal = (act: () => unknown): string => thrownCode(act, ApiError);
 
 function setup(settings = { sessionTtlMs: 1000, maxSessions: 2 }) {
   const enclave = nacl.box.keyPair();
