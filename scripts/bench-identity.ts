@@ -4,7 +4,8 @@
 // person/image files (LFW layout; default the dev folds in ../shared/data). Counted
 // rates with their counts, a fitted tail (tail-fit.ts) where counts run out, the
 // top-scoring impostor pairs (LFW has label errors: read them), the 1:1 and 1:N
-// operating points and the wrong-release rate per attempt for galleries of 1e3 to 1e7.
+// operating points, the wrong-release rate per attempt for galleries of 1e3 to 1e7, and
+// the de-duplication threshold per gallery size with what it costs.
 // --dump-vectors writes the vectors (f32, row-major) and FILE.labels (the person of
 // each row) so anyone can recompute; --vectors reads them back instead of embedding.
 // Last line: one JSON object.
@@ -22,6 +23,8 @@ const ONE_TO_MANY_RISK = 1e-4;
 /** The FNMR we accept for a face-only return before the user is asked for their passkey. */
 const ONE_TO_MANY_MAX_FNMR = 0.1;
 const TAIL_EXCEEDANCES = 2000;
+/** A new person held as a "possible duplicate" must scan again or use a passkey: at most this share of them. */
+const DEDUP_MAX_HELD = 0.02;
 const BINS = 20_000; // score bins of 1e-4 over [-1, 1]
 
 const imagesDir = arg("--images", "../shared/data/lfw-dev/images");
@@ -166,6 +169,24 @@ const wrongRelease = [1e3, 1e4, 1e5, 1e6, 1e7].map((gallery) => ({ gallery, atOn
 console.log("expected wrong-release rate per face-only attempt at the 1:N threshold:");
 for (const w of wrongRelease) console.log(`  ${w.gallery.toExponential(0)} users: ${w.atOneToMany.toExponential(2)}${w.allowed ? "" : "  (beyond maxGallery: account_needed)"}`);
 
+// De-duplication: a scan may make a new account only when nobody enrolled comes near. At a
+// gallery of N, a new person is held when any of N strangers scores ≥ t (1 − (1 − FMR)^N),
+// and a returning person slips through as new when their own template scores < t (FNMR).
+// Per gallery, the lowest threshold (fewest duplicates) that holds at most DEDUP_MAX_HELD.
+console.log(`\nde-duplication: new people wrongly held / duplicates slipping through, by gallery and threshold (chosen: held ≤ ${DEDUP_MAX_HELD * 100}%, then fewest duplicates)`);
+const dedupThresholds = Array.from({ length: 13 }, (_, i) => +(0.3 + 0.025 * i).toFixed(3));
+const held = (t: number, gallery: number) => 1 - (1 - fmrAt(t).bound) ** gallery;
+console.log(`gallery   ${dedupThresholds.map((t) => t.toFixed(3).padStart(11)).join("")}`);
+const dedup = [1e3, 1e4, 1e5, 1e6, 1e7].map((gallery) => {
+  console.log(`${gallery.toExponential(0).padEnd(9)} ${dedupThresholds.map((t) => `${(100 * held(t, gallery)).toFixed(1)}/${(100 * fnmrAt(t)).toFixed(1)}%`.padStart(11)).join("")}`);
+  const threshold = dedupThresholds.find((t) => held(t, gallery) <= DEDUP_MAX_HELD) ?? null;
+  return { gallery, threshold, newHeld: threshold === null ? null : held(threshold, gallery), duplicatesSlip: threshold === null ? null : fnmrAt(threshold) };
+});
+for (const d of dedup)
+  console.log(
+    `  ${d.gallery.toExponential(0)} users: ${d.threshold === null ? `no threshold up to ${dedupThresholds.at(-1)} holds ≤ ${DEDUP_MAX_HELD * 100}%` : `threshold ${d.threshold}: ${(100 * d.newHeld!).toFixed(2)}% of new people held, ${(100 * d.duplicatesSlip!).toFixed(1)}% of returning people slip through as new`}`,
+  );
+
 console.log(
   JSON.stringify({
     images: n,
@@ -184,6 +205,7 @@ console.log(
     oneToOneTailFitOnly: { threshold: oneToOneFitT, fmr: fmrAt(oneToOneFitT).fitOnly, fnmr: +fnmrAt(oneToOneFitT).toFixed(5) },
     oneToMany: { threshold: +oneToManyT.toFixed(3), maxGallery, fmr: oneToManyFmr, fnmr: +fnmrAt(oneToManyT).toFixed(5) },
     wrongRelease,
+    dedup,
     table,
   }),
 );
