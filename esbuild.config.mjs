@@ -11,8 +11,8 @@ import { pathToFileURL } from "node:url";
 
 const common = { bundle: true, sourcemap: true, logLevel: "warning", legalComments: "none" };
 
-/** Browser code: the loader, the iframe app and its workers, the host demo; the frame and the consumer CLI pin `anchors`. */
-export const browserBuilds = (outdir, anchors) => {
+/** Code for users and consumers: the loader, the frame and its workers, the host demo, the consumer CLI; the frame and the CLI pin `anchors`. */
+const clientBuilds = (outdir, anchors) => {
   const pinned = { define: { __FACESIGN_TRUST_ANCHORS__: JSON.stringify(anchors) } };
   return [
     { ...common, entryPoints: { facesign: "widget/loader/index.ts" }, outdir, format: "iife", minify: true, target: "es2020" },
@@ -32,8 +32,8 @@ export const browserBuilds = (outdir, anchors) => {
   ];
 };
 
-/** Node code. Packages stay external (installed by npm); project code is bundled. */
-export const nodeBuilds = (outdir, production) => [
+/** The service (Node). Packages stay external (installed by npm); project code is bundled. */
+const serviceBuilds = (outdir, production) => [
   // The enclave core, with every dependency but the native runtimes inside; the enclave image (measurement.ts) is these bundles, the models and those packages.
   {
     ...common,
@@ -87,10 +87,10 @@ export async function build({ outdir = "dist", production = process.env.FACESIGN
   mkdirSync(outdir, { recursive: true });
   for (const [from, to] of statics) cpSync(from, join(outdir, to), { recursive: true });
   const release = await importTs("scripts/release.ts");
-  await Promise.all(nodeBuilds(outdir, production).map((options) => esbuild.build(options)));
+  await Promise.all(serviceBuilds(outdir, production).map((options) => esbuild.build(options)));
   const enclave = release.measureBuiltEnclave(outdir);
   const anchors = await release.trustAnchorsFor({ production, pcr0: enclave.pcr0 });
-  await Promise.all(browserBuilds(outdir, anchors).map((options) => esbuild.build(options)));
+  await Promise.all(clientBuilds(outdir, anchors).map((options) => esbuild.build(options)));
   return release.writeRelease(outdir, anchors, enclave);
 }
 

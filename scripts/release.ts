@@ -17,7 +17,7 @@ import { toBase64url } from "../common/base64url";
 import { trustAnchorsSchema, type TrustAnchorsJson } from "../common/trust-anchors";
 import { readStackConfig } from "../enclave-service/parent/config";
 import { devRoot } from "../enclave-service/parent/dev-attestation-chain";
-import { measureEnclaveImage } from "../enclave-service/parent/measurement";
+import { measureEnclaveImage, sha384Listing } from "../enclave-service/parent/measurement";
 import { RELEASE_FILE, type ReleaseManifest } from "../enclave-service/parent/release-manifest";
 
 /** SHA-256 of AWS Nitro Enclaves Root G1 as AWS publishes it ("Verifying the root of trust", Nitro Enclaves user guide). */
@@ -52,15 +52,14 @@ export async function trustAnchorsFor({ production, pcr0, env = process.env }: B
   return v.parse(trustAnchorsSchema, anchors);
 }
 
-/** `sha384sum`-style listing of every file under dir (paths relative to its parent), and its SHA-384. */
+/** The listing of every file under dir (paths relative to its parent, as served), and its SHA-384. */
 function listFiles(dir: string): { listing: string; sha384: string } {
   const base = join(dir, "..");
-  const paths = readdirSync(dir, { withFileTypes: true, recursive: true })
+  const files = readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
-    .map((e) => relative(base, join(e.parentPath, e.name)).split(sep).join("/"))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const listing = paths.map((p) => `${hex(sha384(readFileSync(join(base, p))))}  ${p}\n`).join("");
-  return { listing, sha384: hex(sha384(listing)) };
+    .map((e): [string, string] => [relative(base, join(e.parentPath, e.name)).split(sep).join("/"), join(e.parentPath, e.name)]);
+  const { listing, digest } = sha384Listing(files);
+  return { listing, sha384: hex(digest) };
 }
 
 export const measureBuiltEnclave = (outdir: string) => measureEnclaveImage(join(outdir, "service"), readStackConfig().modelsDir);

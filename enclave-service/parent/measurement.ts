@@ -15,17 +15,10 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { MODEL_FILES } from "./model-files";
 
 const PCR_BYTES = 48;
-/** The packages the enclave imports at run time (see nodeBuilds' `external`). */
+/** The packages the enclave imports at run time (see serviceBuilds' `external` in esbuild.config.mjs). */
 const ENCLAVE_PACKAGES = ["onnxruntime-node", "sharp"];
 
-interface ImageFile {
-  /** Path inside the image: service/…, models/… or node_modules/…. */
-  path: string;
-  sha384: string;
-}
-
 export interface EnclaveImage {
-  files: ImageFile[];
   /** The listing the measurement is taken over (`sha384sum` format). */
   listing: string;
   pcr0: Uint8Array;
@@ -91,9 +84,20 @@ export function measureEnclaveImage(serviceDir: string, modelsDir: string): Encl
       .map((f): [string, string] => [posix(relative(packageRoot, f)), f])
       .filter(([path]) => !isOtherPlatformBinary(path)),
   ];
-  const files = entries.map(([path, file]) => ({ path, sha384: sha384(readFileSync(file)).toString("hex") })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const listing = files.map((f) => `${f.sha384}  ${f.path}\n`).join("");
-  return { files, listing, pcr0: new Uint8Array(sha384(listing)) };
+  const { listing, digest } = sha384Listing(entries);
+  return { listing, pcr0: digest };
+}
+
+/**
+ * `sha384sum`'s listing of these files ([path as listed, file on disk]), sorted by path,
+ * and the SHA-384 of that listing: the enclave's PCR0, and the frame's release hash.
+ */
+export function sha384Listing(entries: [string, string][]): { listing: string; digest: Uint8Array } {
+  const listing = [...entries]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, file]) => `${sha384(readFileSync(file)).toString("hex")}  ${path}\n`)
+    .join("");
+  return { listing, digest: new Uint8Array(sha384(listing)) };
 }
 
 export function enclavePcrs(imageMeasurement: Uint8Array): Record<number, Uint8Array> {
