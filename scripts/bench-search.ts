@@ -14,7 +14,7 @@ import { availableParallelism } from "node:os";
 import { FACE_VECTOR_DIM } from "../enclave-service/enclave/identity/registry-types";
 import { dot } from "../enclave-service/enclave/identity/quantize";
 import { exactBest, VectorIndex } from "../enclave-service/enclave/identity/vector-index";
-import { MATCH_THRESHOLD } from "../enclave-service/enclave/face/thresholds";
+import { calibratedPolicy } from "../enclave-service/enclave/identity/decision-policy";
 import { arg } from "./roc";
 import { quantile } from "./stats";
 
@@ -22,6 +22,8 @@ const n = Number(arg("--n", "100000"));
 const queries = Number(arg("--queries", "50"));
 const checked = Number(arg("--brute-force", "5"));
 const shards = Number(arg("--shards", String(availableParallelism())));
+/** The enclave searches down to the de-duplication threshold of the gallery's size. */
+const FLOOR = calibratedPolicy.floor(n);
 const exactMode = arg("--exact", n <= 2_000_000 ? "memory" : "regenerate");
 
 /** Row i's vector, from a xorshift stream seeded by i: uniform lanes, normalised. */
@@ -57,9 +59,9 @@ const index = await VectorIndex.create(shards);
 let read = 0;
 /** The index's candidates, re-ranked in f32. */
 const search = async (query: Float32Array) => {
-  const rows = await index.candidates(query, MATCH_THRESHOLD);
+  const rows = await index.candidates(query, FLOOR);
   read += rows.length;
-  return exactBest(rows, exact, query, MATCH_THRESHOLD);
+  return exactBest(rows, exact, query, FLOOR);
 };
 const scratch: Float32Array = new Float32Array(FACE_VECTOR_DIM);
 for (let i = 0; i < n; i++) {
@@ -70,7 +72,7 @@ const planted = Array.from({ length: queries }, (_, q) => {
   const row = Math.floor(((q + 0.5) * n) / queries);
   return { row, vector: near(rowVector(row), q) };
 });
-await index.candidates(planted[0]!.vector, MATCH_THRESHOLD); // the appends reach the shards
+await index.candidates(planted[0]!.vector, FLOOR); // the appends reach the shards
 const buildS = (performance.now() - started) / 1000;
 
 const times: number[] = [];
@@ -90,7 +92,7 @@ for (const p of planted.slice(0, checked)) {
     if (s > best.score) best = { row: r, score: s };
   }
   const got = await search(p.vector);
-  if ((best.score >= MATCH_THRESHOLD ? best.row : undefined) === got?.row) agree++;
+  if ((best.score >= FLOOR ? best.row : undefined) === got?.row) agree++;
 }
 const rssMB = Math.round(process.memoryUsage().rss / 1e6);
 await index.close();

@@ -13,8 +13,7 @@ import { createDevAttestor, type Attestor } from "./attestation-document";
 import { drawChallenge } from "./challenge";
 import { FaceEngine } from "./face/engine";
 import { FaceError } from "./face/errors";
-import { MATCH_THRESHOLD } from "./face/thresholds";
-import { Registry, type TemplateSource } from "./identity/registry";
+import { Registry, type Identity, type TemplateSource } from "./identity/registry";
 import { SealError, Sealer, unwrapKey, wrapKey } from "./identity/sealing";
 import { verifyLiveness, type AnalysedFrame } from "./liveness";
 import { SessionTable } from "./sessions";
@@ -25,6 +24,10 @@ const PRODUCTION_BUILD = typeof __FACESIGN_PRODUCTION__ !== "undefined" && __FAC
 
 /** A stored record that fails its checks, as the API names it. */
 const templateError = (error: unknown) => (error instanceof SealError ? new ApiError("template_invalid") : error);
+type Rejected = Extract<ScanOutcome, { status: "rejected" }>;
+const rethrowTemplateError = (error: unknown): never => {
+  throw templateError(error);
+};
 
 export class EnclaveCore {
   private readonly keys = nacl.box.keyPair();
@@ -86,16 +89,49 @@ export class EnclaveCore {
 
   async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<OpResult<"sessionRequest">> {
     const { request, seal, session } = this.sessions.openRequest(sessionId, body, now);
+    const answer = ({ outcome, store }: { outcome: ScanOutcome; store?: SealedRecord | undefined }) => ({
+      reply: seal({ type: "scan_result", counter: request.counter, ...outcome }),
+      ...(store ? { store } : {}),
+    });
     switch (request.type) {
       case "ping":
         return { reply: seal({ type: "pong", counter: request.counter, expiresAt: session.expiresAt }) };
       case "scan": {
         // One scan per session: the challenge is spent whatever the outcome.
-        this.sessions.close(sessionId);
-        const { outcome, store } = await this.scan(request, session.steps, { openedAt: session.openedAt, now });
-        return { reply: seal({ type: "scan_result", counter: request.counter, ...outcome }), ...(store ? { store } : {}) };
+        if (session.pending) throw new ApiError("challenge_spent");
+        const identity = await this.scan(request, session.steps, { openedAt: session.openedAt, now });
+        if (identity.status !== "new") {
+          this.sessions.close(sessionId);
+          return answer(this.release(identity, now));
+        }
+        const pending = this.sessions.propose(session, identity.vector, now);
+        identity.vector.fill(0);
+        return answer({ outcome: { status: "confirm_new", token: toBase64url(pending.token), expiresAt: pending.expiresAt } });
+      }
+      case "enrol": {
+        const pending = session.pending;
+        if (!pending || !nacl.verify(pending.token, fromBase64url(request.token)!)) throw new ApiError("enrolment_invalid");
+        try {
+          return answer(this.release(await this.registry.enrol(pending.vector, now).catch(rethrowTemplateError), now));
+        } finally {
+          this.sessions.close(sessionId);
+        }
       }
     }
+  }
+
+  /** What the user gets for an identity: their entropy and credential when known or enrolled, the bare outcome otherwise. */
+  private release(identity: Exclude<Identity, { status: "new" }> | Rejected, now: number): { outcome: ScanOutcome; store?: SealedRecord } {
+    if (identity.status !== "known" && identity.status !== "enrolled") return { outcome: identity };
+    const { userId, entropy } = identity.record;
+    const outcome: ScanOutcome = {
+      status: identity.status === "known" ? "known" : "new",
+      userId: toBase64url(userId),
+      entropy: toBase64url(entropy),
+      credential: this.issue(identity.record, now),
+    };
+    entropy.fill(0);
+    return { outcome, ...(identity.status === "enrolled" ? { store: identity.sealed } : {}) };
   }
 
   /** The user's credential, for the keys the frame derives from this entropy, encrypted to their x25519 key. */
@@ -108,30 +144,31 @@ export class EnclaveCore {
     return { content: toBase64url(content), encryptorPublicKey: toBase64url(encryptorPublicKey), issuer: didKey(this.issuerKey.publicKey) };
   }
 
-  private async scan(request: Extract<EnclaveRequest, { type: "scan" }>, steps: ChallengeStep[], window: { openedAt: number; now: number }): Promise<{ outcome: ScanOutcome; store?: SealedRecord }> {
+  /** Liveness, then identity: a rejection, the policy's decision, or a proposed new user with the scan's vector. */
+  private async scan(
+    request: Extract<EnclaveRequest, { type: "scan" }>,
+    steps: ChallengeStep[],
+    window: { openedAt: number; now: number },
+  ): Promise<Rejected | Exclude<Identity, { status: "new" }> | { status: "new"; vector: Float32Array }> {
     const frames: AnalysedFrame[] = [];
     for (const frame of request.frames) {
       const image = fromBase64url(frame.image);
-      if (!image) return { outcome: { status: "rejected", reason: "image_invalid" } };
+      if (!image) return { status: "rejected", reason: "image_invalid" };
       try {
         frames.push({ t: frame.t, step: frame.step, face: await this.engine.analyze(image) });
       } catch (error) {
         if (!(error instanceof FaceError)) throw error;
-        return { outcome: { status: "rejected", reason: error.code, ...(frame.step !== null ? { step: frame.step } : {}) } };
+        return { status: "rejected", reason: error.code, ...(frame.step !== null ? { step: frame.step } : {}) };
       } finally {
         image.fill(0);
       }
     }
     const verdict = verifyLiveness(frames, steps, window);
     for (const f of frames) f.face.vector.fill(0);
-    if (!verdict.pass) return { outcome: { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) } };
-    const identity = await this.registry.identify(verdict.vector, MATCH_THRESHOLD, window.now).catch((error: unknown) => {
-      throw templateError(error);
-    });
+    if (!verdict.pass) return { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) };
+    const identity = await this.registry.identify(verdict.vector).catch(rethrowTemplateError);
+    if (identity.status === "new") return { status: "new", vector: verdict.vector };
     verdict.vector.fill(0);
-    const { userId, entropy } = identity.record;
-    const outcome: ScanOutcome = { status: identity.status, userId: toBase64url(userId), entropy: toBase64url(entropy), credential: this.issue(identity.record, window.now) };
-    entropy.fill(0);
-    return { outcome, ...(identity.status === "new" ? { store: identity.sealed } : {}) };
+    return identity;
   }
 }

@@ -10,15 +10,25 @@ import { openBox, sealBox } from "../../common/box-framing";
 import { ApiError, enclaveRequestSchema, type ChallengeStep, type EnclaveRequest, type EnclaveResponse } from "../../contracts/frame-service";
 import type { EnclaveSettings } from "../../contracts/parent-enclave";
 
+/** A new account the scan proposed, waiting for the user's yes: only in enclave memory. */
+export interface PendingEnrolment {
+  token: Uint8Array;
+  vector: Float32Array;
+  expiresAt: number;
+}
+
 export interface Session {
   sharedKey: Uint8Array;
   counter: number;
   openedAt: number;
   expiresAt: number;
   steps: ChallengeStep[];
+  pending?: PendingEnrolment;
 }
 
 export const FIRST_REQUEST_MS = 3 * 60_000;
+/** How long a proposed new account waits for the user's confirmation. */
+export const PENDING_ENROLMENT_MS = 2 * 60_000;
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
@@ -41,12 +51,12 @@ export class SessionTable {
 
   /** Opens a request box, checks freshness and order, and returns the request with a sealer for its answer. */
   openRequest(sessionId: Uint8Array, body: Uint8Array, now: number): { request: EnclaveRequest; seal: (response: EnclaveResponse) => Uint8Array; session: Session } {
-    const key = hex(sessionId);
-    const session = this.sessions.get(key);
+    this.sweep(now, sessionId);
+    const session = this.sessions.get(hex(sessionId));
     if (!session) throw new ApiError("session_unknown");
     if (expired(session, now)) {
-      this.sessions.delete(key);
-      throw new ApiError("session_expired");
+      this.close(sessionId);
+      throw new ApiError(session.pending ? "enrolment_expired" : "session_expired");
     }
     const plain = openBox(body, session.sharedKey);
     if (!plain) throw new ApiError("box_invalid");
@@ -70,15 +80,28 @@ export class SessionTable {
     return { request: request.output, seal, session };
   }
 
-  /** Ends a session; its key stays only in the sealer already handed out. */
-  close(sessionId: Uint8Array): void {
-    this.sessions.delete(hex(sessionId));
+  /** Keeps the scan's face vector (a copy) until the user confirms the new account, or not. */
+  propose(session: Session, vector: Float32Array, now: number): PendingEnrolment {
+    session.pending = { token: nacl.randomBytes(16), vector: Float32Array.from(vector), expiresAt: Math.min(now + PENDING_ENROLMENT_MS, session.expiresAt) };
+    return session.pending;
   }
 
-  private sweep(now: number): void {
-    for (const [id, s] of this.sessions) if (expired(s, now)) this.sessions.delete(id);
+  /** Ends a session and wipes what it held; its key stays only in the sealer already handed out. */
+  close(sessionId: Uint8Array): void {
+    this.forget(hex(sessionId));
+  }
+
+  private forget(key: string): void {
+    this.sessions.get(key)?.pending?.vector.fill(0);
+    this.sessions.delete(key);
+  }
+
+  /** Forgets expired sessions (except `keep`, whose expiry its caller reports). */
+  private sweep(now: number, keep?: Uint8Array): void {
+    const kept = keep && hex(keep);
+    for (const [id, s] of this.sessions) if (id !== kept && expired(s, now)) this.forget(id);
   }
 }
 
-/** Past its lifetime, or silent since it opened for longer than FIRST_REQUEST_MS. */
-const expired = (s: Session, now: number) => now >= s.expiresAt || (s.counter === 0 && now >= s.openedAt + FIRST_REQUEST_MS);
+/** Past its lifetime or its pending enrolment's, or silent since it opened for longer than FIRST_REQUEST_MS. */
+const expired = (s: Session, now: number) => now >= (s.pending?.expiresAt ?? s.expiresAt) || (s.counter === 0 && now >= s.openedAt + FIRST_REQUEST_MS);

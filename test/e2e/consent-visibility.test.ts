@@ -15,7 +15,7 @@ import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { verifyMessage } from "viem";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { approveConnect, personalSign, type Hex } from "../support/scan-driver";
+import { approveConnect, personalSign, type Hex, startScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 
 const FRAME = "facesign-button >> facesign-modal >> iframe";
@@ -31,7 +31,7 @@ async function connectedProfile(stack: TestStack, initScripts: string[], approve
     await page.goto(`${stack.config.hostDemoOrigin}/`);
     const frame = page.frameLocator(FRAME);
     const accounts = page.evaluate(() => window.FaceSign.provider.request({ method: "eth_requestAccounts" }) as Promise<Hex[]>);
-    await frame.locator("#start:not([hidden])").click();
+    await startScan(frame);
     await approve(frame, context);
     return { context, page, frame, address: (await accounts)[0]! };
   } catch (error) {

@@ -22,6 +22,7 @@ import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { enrolledKeys } from "../support/enrolled-secrets";
 import { builtAnchors, startTestStack, type TestStack } from "../support/stack";
+import { startScan } from "../support/scan-driver";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -34,7 +35,7 @@ async function scanAndGrant(stack: TestStack, video: string, consumer: { encrypt
     const frame: FrameLocator = page.frameLocator("facesign-button >> facesign-modal >> iframe");
     const request = { consumerEncryptionPublicKey: toBase64url(consumer.encryption.publicKey), consumerAuthPublicKey: toBase64url(consumer.auth.publicKey), lockedUntil };
     const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
-    await frame.locator("#start:not([hidden])").click();
+    await startScan(frame);
     await frame.locator("#consent:not([hidden])").waitFor({ timeout: 90_000 });
     assert.match((await frame.locator("#consent-body").textContent())!, /asks to read your FaceSign credential: a unique person ID, nothing else/);
     await frame.locator("#approve[aria-disabled='false']").click();

@@ -15,7 +15,7 @@ import { verifyMessage, verifyTypedData } from "viem";
 import { DEMO_ORDER } from "../../host-demo/demo-api";
 import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { approveConnect } from "../support/scan-driver";
+import { approveConnect, startScan } from "../support/scan-driver";
 import { videoFrames } from "../support/video-frames";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -38,7 +38,7 @@ async function device(stack: TestStack, camera: string): Promise<Device> {
 /** Sign in: the button, the frame's start, the scan; then Continue puts the window away. */
 async function signIn({ page, frame }: Device): Promise<string> {
   await page.click("facesign-button");
-  await frame.locator("#start:not([hidden])").click();
+  await startScan(frame);
   await approveConnect(frame);
   await page.locator("#account:not([hidden])").waitFor({ timeout: 90_000 });
   await frame.locator("#continue").click();

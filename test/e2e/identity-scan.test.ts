@@ -1,8 +1,12 @@
 // Whole scans through the real stack, with real videos as the camera: enrolment,
-// recognition from another video and another device, another person, and a photo.
+// recognition from another video and another device, another person, and the
+// question a new face is asked before anything is stored.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { driveScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
@@ -27,5 +31,30 @@ describe("face scan, identity (test mode: no active steps)", () => {
     assert.ok(existsSync(otherDay), `${otherDay} is missing: this test needs ../shared/data beside the checkout`);
     const later = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(otherDay, { start: 1, duration: 8 }) });
     assert.deepEqual([later.status, later.userId], ["known", first.userId], JSON.stringify(later));
+  });
+
+  it('a new face is asked first: "I already have one" scans again and stores nothing; "Create my wallet" stores it', async () => {
+    const video = "../shared/data/spoof/apfol-real.webm";
+    assert.ok(existsSync(video), `${video} is missing: this test needs ../shared/data beside the checkout`);
+    const enrolled = (await stack.store.all()).length;
+    const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-profile-")), fakeCameraFlags(cameraFile(video, { start: 1, duration: 8 })));
+    try {
+      const page = await context.newPage();
+      await page.goto(`${stack.config.hostDemoOrigin}/`);
+      await page.click("facesign-button");
+      const frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
+      await frame.locator("#start:not([hidden])").click();
+      const newcomer = frame.locator("body[data-screen=newcomer] #newcomer-title");
+      await newcomer.waitFor({ timeout: 90_000 });
+      await frame.locator("#scan-again").click();
+      await frame.locator("body[data-screen=scan]").waitFor();
+      await newcomer.waitFor({ timeout: 90_000 });
+      assert.equal((await stack.store.all()).length, enrolled);
+      await frame.locator("#create-wallet").click();
+      await frame.locator("body[data-status=new]").waitFor();
+      assert.equal((await stack.store.all()).length, enrolled + 1);
+    } finally {
+      await context.close();
+    }
   });
 });

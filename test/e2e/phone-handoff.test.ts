@@ -14,7 +14,7 @@ import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { verifyMessage } from "viem";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { approveConnect } from "../support/scan-driver";
+import { approveConnect, startScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 
 type Hex = `0x${string}`;
@@ -73,7 +73,7 @@ describe("phone hand-off", () => {
     assert.equal(new URL(onPhone.url()).hash, "", "the key leaves the address bar");
     await frame.locator("#handoff-status", { hasText: "in progress on your phone" }).waitFor();
     await onPhone.screenshot({ path: ".cache/reports/handoff-phone-start.png" });
-    await onPhone.locator("#start:not([hidden])").click();
+    await startScan(onPhone);
     await onPhone.locator("body[data-handoff=answered]").waitFor({ timeout: 90_000 });
     await onPhone.screenshot({ path: ".cache/reports/handoff-phone-done.png" });
 
@@ -110,7 +110,7 @@ describe("phone hand-off", () => {
       await route.continue({ postData: JSON.stringify({ ...body, answer: flipped }) });
     });
     await onPhone.goto(url);
-    await onPhone.locator("#start:not([hidden])").click();
+    await startScan(onPhone);
     await onPhone.locator("body[data-handoff=answered]").waitFor({ timeout: 90_000 });
     await frame.locator("body[data-problem=handoff_tampered]").waitFor();
     assert.equal(await frame.locator("body").getAttribute("data-user-id"), null);

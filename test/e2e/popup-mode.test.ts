@@ -17,7 +17,7 @@ import { listen } from "../../enclave-service/parent/server";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { freePort } from "../support/ports";
-import { approveConnect, personalSign, type Hex } from "../support/scan-driver";
+import { approveConnect, personalSign, type Hex, startScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 
 describe("popup mode", () => {
@@ -60,7 +60,7 @@ describe("popup mode", () => {
     await page.click("facesign-button");
     const popup = await opened;
     assert.equal(new URL(popup.url()).origin, stack.config.widgetOrigin);
-    await popup.locator("#start:not([hidden])").click();
+    await startScan(popup);
     await approveConnect(popup);
     const address = (await accounts)[0]!;
     const hello = await page.evaluate(async () => (await window.FaceSign.connect()).hello());
@@ -91,7 +91,7 @@ describe("popup mode", () => {
     await page.locator("facesign-button >> facesign-modal >> button.move").click();
     const popup = await opened;
     await page.locator("facesign-button >> facesign-modal >> iframe").waitFor({ state: "detached" });
-    await popup.locator("#start:not([hidden])").click();
+    await startScan(popup);
     await approveConnect(popup);
     assert.match((await accounts)[0]!, /^0x[0-9a-fA-F]{40}$/);
     await page.close();

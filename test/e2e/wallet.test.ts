@@ -15,7 +15,7 @@ import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/brow
 import { cameraFile } from "../support/camera-file";
 import { hostGlobals, recordPortTraffic } from "../support/channel-recorder";
 import { enrolledSecrets } from "../support/enrolled-secrets";
-import { approveConnect } from "../support/scan-driver";
+import { approveConnect, startScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 import { MAIL } from "../support/typed-data";
 import { signedMessageBytes } from "../../contracts/page-frame";
@@ -45,7 +45,7 @@ async function openDapp(stack: TestStack, video: string): Promise<{ context: Bro
  */
 async function requestAccount(page: Page, frame: FrameLocator): Promise<Hex> {
   const addresses = page.evaluate(() => client.requestAddresses());
-  await frame.locator("#start:not([hidden])").click();
+  await startScan(frame);
   await frame.locator("body[data-consent='connect'] #consent:not([hidden])").waitFor({ timeout: 90_000 });
   assert.match((await frame.locator("#consent-title").textContent())!, /^Connect to localhost:\d+\?$/);
   assert.deepEqual(await page.evaluate(() => window.FaceSign.provider.request({ method: "eth_accounts" })), []);

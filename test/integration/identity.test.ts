@@ -17,6 +17,8 @@ import pg from "pg";
 import { openPostgresStore, openSqliteStore, type TemplateStore } from "../../enclave-service/parent/store/template-store";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { seededRandom } from "../support/seeded-random";
+import { identifyOrEnrol, thresholdPolicy } from "../support/threshold-policy";
+import { CALIBRATION, calibratedPolicy, type DecisionPolicy } from "../../enclave-service/enclave/identity/decision-policy";
 
 const THRESHOLD = 0.42;
 const unit = (v: Float32Array) => {
@@ -40,7 +42,10 @@ const tmp = () => mkdtempSync(join(tmpdir(), "facesign-identity-"));
  * store (in memory unless one is given), new users' records kept there the way the
  * parent keeps them. `source` can stand between the registry and the store.
  */
-async function enclaveRegistry(t: TestContext, { store, source }: { store?: TemplateStore; source?: (templates: EnclaveTemplates) => TemplateSource } = {}) {
+async function enclaveRegistry(
+  t: TestContext,
+  { store, source, policy = thresholdPolicy(THRESHOLD) }: { store?: TemplateStore; source?: (templates: EnclaveTemplates) => TemplateSource; policy?: DecisionPolicy } = {},
+) {
   if (!store) {
     const own = openSqliteStore(":memory:");
     t.after(() => own.close());
@@ -48,11 +53,11 @@ async function enclaveRegistry(t: TestContext, { store, source }: { store?: Temp
   }
   const sealer = new Sealer(nacl.randomBytes(32));
   const templates = new EnclaveTemplates(store);
-  const registry = await Registry.create({ sealer, source: source ? source(templates) : templates });
+  const registry = await Registry.create({ sealer, source: source ? source(templates) : templates, policy });
   t.after(() => registry.close());
   const identify = async (vector: Float32Array) => {
-    const id = await registry.identify(vector, THRESHOLD, 0);
-    if (id.status === "new") await templates.keep(id.sealed);
+    const id = await identifyOrEnrol(registry, vector);
+    if (id.status === "enrolled") await templates.keep(id.sealed);
     return { status: id.status, userId: hex(id.record.userId), entropy: hex(id.record.entropy), bytes: id.record };
   };
   return { registry, identify, sealer, store };
@@ -77,7 +82,7 @@ describe("identity", () => {
       const before = registry.size;
       const got = await identify(probe);
       assert.equal(got.status === "known" ? got.userId : "new", expected);
-      if (got.status === "new") {
+      if (got.status === "enrolled") {
         assert.equal(registry.size, before + 1);
         enrolled.push({ userId: got.userId, vector: probe });
       }
@@ -164,7 +169,29 @@ describe("identity", () => {
     await assert.rejects(identify(near(people[7]!, 0.8)), { name: "SealError", code: "record_moved" });
     // A record the store lost is no match: the scan enrols a new user rather than trust anything else.
     tamper = () => [];
-    assert.equal((await identify(near(people[7]!, 0.8))).status, "new");
+    assert.equal((await identify(near(people[7]!, 0.8))).status, "enrolled");
+  });
+
+  it("the calibrated policy: nothing enrolled without `enrol`; lookalikes and in-between faces are ambiguous; past maxGallery a face alone gets account_needed", async (t) => {
+    const { registry, identify } = await enclaveRegistry(t, { policy: calibratedPolicy });
+    const a = randomUnit();
+    // two lookalikes, each enrolled (cosine 0.45 to each other: below the de-duplication threshold)
+    const twin = near(a, 0.45);
+    assert.equal((await registry.identify(a)).status, "new");
+    assert.equal(registry.size, 0);
+    await identify(a);
+    assert.equal((await identify(twin)).status, "enrolled");
+    // a probe close to both (about 0.85 to each): not a silent pick
+    assert.equal((await registry.identify(unit(a.map((x, i) => x + twin[i]!)))).status, "ambiguous");
+    assert.equal((await registry.identify(near(a, 0.95))).status, "known");
+    const b = randomUnit();
+    await identify(b);
+    assert.equal((await registry.identify(near(b, 0.9))).status, "known");
+    // between the de-duplication and the release thresholds
+    assert.equal((await registry.identify(near(b, 0.5))).status, "ambiguous");
+    while (registry.size <= CALIBRATION.oneToMany.maxGallery) await identify(randomUnit());
+    assert.equal((await registry.identify(near(b, 0.9))).status, "account_needed");
+    assert.equal((await registry.identify(randomUnit())).status, "new");
   });
 
   it("seals and unseals; refuses a tampered record, a swapped one and a foreign key", () => {
@@ -238,8 +265,9 @@ for (const backend of ["sqlite", "postgres"] as const) {
       for (const p of people) {
         const probe = near(p, 0.8);
         const before = first[people.indexOf(p)]!;
-        const after = await rebuilt.identify(probe, THRESHOLD, 0);
-        assert.deepEqual([after.status, hex(after.record.userId), hex(after.record.entropy)], ["known", before.userId, before.entropy]);
+        const after = await rebuilt.identify(probe);
+        assert.ok(after.status === "known");
+        assert.deepEqual([hex(after.record.userId), hex(after.record.entropy)], [before.userId, before.entropy]);
       }
     });
 

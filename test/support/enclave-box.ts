@@ -41,16 +41,36 @@ export async function post(origin: string, sessionId: string, body: Uint8Array |
   return { status: res.status, code: json.error?.code ?? "" };
 }
 
-/** One boxed scan of these JPEG frames through the API (neutral only: for a test challenge without steps). */
-export async function apiScan(origin: string, images: Uint8Array[]): Promise<{ status: string; userId?: string; entropy?: string }> {
-  const session = await rawSession(origin);
-  const now = Date.now();
-  const frames = images.map((image, i) => ({ t: now + i, step: null, image: toBase64url(image) }));
-  const res = await fetch(`${origin}/v1/sessions/${session.sessionId}/scan`, {
-    method: "POST",
-    headers: { "content-type": "application/octet-stream" },
-    body: seal(session, { type: "scan", counter: 1, frames }) as BodyInit,
-  });
-  if (res.status !== 200) throw new Error(`scan: HTTP ${res.status}`);
-  return open(session, new Uint8Array(await res.arrayBuffer())) as { status: string; userId?: string; entropy?: string };
+export interface ApiScanAnswer {
+  status: string;
+  userId?: string;
+  entropy?: string;
+  token?: string;
 }
+
+/** Posts one boxed request to a session's scan route (the larger size limit) and opens the answer. */
+async function scanRoute(origin: string, session: RawSession, request: unknown): Promise<ApiScanAnswer> {
+  const res = await fetch(`${origin}/v1/sessions/${session.sessionId}/scan`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: seal(session, request) as BodyInit });
+  if (res.status !== 200) throw new Error(`scan: HTTP ${res.status}`);
+  return open(session, new Uint8Array(await res.arrayBuffer())) as ApiScanAnswer;
+}
+
+/**
+ * One boxed scan of these JPEG frames through the API (neutral only: for a test challenge
+ * without steps). A proposed new account is confirmed, as a user who says "I'm new"
+ * does, unless `confirm` is false: then the session stays open for `enrol`. The frames'
+ * times come from `clock` (the parent's, when a test moves it).
+ */
+export async function apiScan(origin: string, images: Uint8Array[], { confirm = true, clock = Date.now } = {}): Promise<ApiScanAnswer & { session: RawSession }> {
+  const session = await rawSession(origin);
+  const now = clock();
+  const frames = images.map((image, i) => ({ t: now + i, step: null, image: toBase64url(image) }));
+  const answer = await scanRoute(origin, session, { type: "scan", counter: 1, frames });
+  if (answer.status !== "confirm_new" || !confirm) return { ...answer, session };
+  const enrolled = await enrol(origin, session, answer.token!);
+  if (!enrolled.bytes) throw new Error(`enrol: HTTP ${enrolled.status} ${enrolled.code}`);
+  return { ...(open(session, enrolled.bytes) as ApiScanAnswer), session };
+}
+
+/** Confirms the new account a scan proposed (the session's second request, as the frame sends it). */
+export const enrol = (origin: string, session: RawSession, token: string, counter = 2) => post(origin, session.sessionId, seal(session, { type: "enrol", counter, token }));

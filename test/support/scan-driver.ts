@@ -50,6 +50,13 @@ export const personalSign = (page: Page, address: Hex, text: string) =>
     [address, text] as const,
   );
 
+/** Starts the scan; when the frame asks "New to FaceSign?", answers "Create my wallet", as a new user does. */
+export async function startScan(frame: Pick<FrameLocator, "locator">, timeout = 90_000): Promise<void> {
+  await frame.locator("#start:not([hidden])").click();
+  await frame.locator("body[data-screen=newcomer], body[data-status], body[data-problem], body[data-consent]").waitFor({ timeout });
+  if ((await frame.locator("body").getAttribute("data-screen")) === "newcomer") await frame.locator("#create-wallet").click();
+}
+
 export const approveConnect = (frame: Pick<FrameLocator, "locator">) => frame.locator("body[data-consent='connect'] #approve[aria-disabled='false']").click({ timeout: 120_000 });
 
 export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign, grantTo }: ScanDrive): Promise<ScanOutcome> {
@@ -60,7 +67,7 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     const frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
     const started = Date.now();
     await page.click("facesign-button");
-    await frame.locator("#start:not([hidden])").click();
+    await startScan(frame, timeoutMs);
     const body = frame.locator("body");
     await frame.locator("body[data-status], body[data-problem]").waitFor({ timeout: timeoutMs });
     const ms = Date.now() - started;

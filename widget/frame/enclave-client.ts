@@ -32,6 +32,8 @@ export interface EnclaveSession {
 
 async function serviceError(res: Response): Promise<FaceSignError> {
   const body = v.safeParse(apiErrorBodySchema, await res.json().catch(() => null));
+  // The one service refusal a user causes by waiting: it gets its own words.
+  if (body.success && body.output.error.code === "enrolment_expired") return new FaceSignError("enrolment_expired");
   return new FaceSignError("service_error", body.success ? `${body.output.error.code}: ${body.output.error.message}` : `HTTP ${res.status}`);
 }
 

@@ -39,6 +39,10 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
     for (;;) {
       try {
         const result = how === "phone" ? await (await import("./handoff/waiting")).scanOnPhone() : await scanOnce(config, tracker);
+        if (result === "again") {
+          how = "camera";
+          continue;
+        }
         document.body.dataset.userId = result.userId;
         screens.done(result.status);
         return result;

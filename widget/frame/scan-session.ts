@@ -1,8 +1,8 @@
 // One face scan attempt, loaded on demand: the enclave session (attested) and the
 // camera start together; the decisive frames go to the enclave, boxed.
-import { SCAN_REJECTIONS, type IssuedCredential } from "../../contracts/frame-service";
+import { SCAN_REJECTIONS, type EnclaveResponse, type IssuedCredential, type ScanOutcome, type UNDECIDED } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
-import { FaceSignError } from "../../contracts/page-frame";
+import { FaceSignError, type ErrorCode } from "../../contracts/page-frame";
 import type { FrameConfig } from "../../contracts/frame-service";
 import { compiledTrustAnchors } from "../../common/trust-anchors";
 import { openEnclaveSession } from "./enclave-client";
@@ -21,7 +21,32 @@ export interface ScanSuccess {
   credential: IssuedCredential;
 }
 
-export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Promise<ScanSuccess> {
+const UNDECIDED_ERRORS = { ambiguous: "identity_ambiguous", account_needed: "account_needed", mismatch: "identity_mismatch" } as const satisfies Record<(typeof UNDECIDED)[number], ErrorCode>;
+
+/** The enclave's answer to a scan or an enrolment: a released wallet, a proposed new account, or the refusal as a FaceSignError. */
+function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { status: "confirm_new" }> {
+  if (answer.type !== "scan_result") throw new FaceSignError("service_error");
+  document.body.dataset.identity = answer.status;
+  switch (answer.status) {
+    case "rejected": {
+      document.body.dataset.rejection = answer.reason;
+      const where = answer.step !== undefined ? ` (step ${answer.step + 1})` : "";
+      throw new FaceSignError("scan_rejected", `${SCAN_REJECTIONS[answer.reason].message}${where}`);
+    }
+    case "ambiguous":
+    case "account_needed":
+    case "mismatch":
+      throw new FaceSignError(UNDECIDED_ERRORS[answer.status]);
+    case "confirm_new":
+      return answer;
+    case "new":
+    case "known":
+      return { status: answer.status, userId: answer.userId, entropy: fromBase64url(answer.entropy)!, credential: answer.credential };
+  }
+}
+
+/** One scan: the user's wallet, or "again" when they said they already have one. */
+export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Promise<ScanSuccess | "again"> {
   const view = screens.scan();
   const session = openEnclaveSession(location.origin, compiledTrustAnchors());
   session.then(
@@ -40,14 +65,15 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Pro
       view.phase = "analysing";
       view.progress = 0.6;
     });
-    if (answer.type !== "scan_result") throw new FaceSignError("service_error");
     view.progress = 1;
-    if (answer.status === "rejected") {
-      document.body.dataset.rejection = answer.reason;
-      const where = answer.step !== undefined ? ` (step ${answer.step + 1})` : "";
-      throw new FaceSignError("scan_rejected", `${SCAN_REJECTIONS[answer.reason].message}${where}`);
-    }
-    return { status: answer.status, userId: answer.userId, entropy: fromBase64url(answer.entropy)!, credential: answer.credential };
+    const outcome = passed(answer);
+    if (outcome.status !== "confirm_new") return outcome;
+    // Nothing is stored until the user says they are new: someone who already has a
+    // FaceSign scans again instead of getting a second, empty wallet.
+    if ((await screens.newcomer()) === "again") return "again";
+    const enrolled = passed(await enclave.request({ type: "enrol", token: outcome.token }));
+    if (enrolled.status === "confirm_new") throw new FaceSignError("service_error", "The enclave proposed a new account twice.");
+    return enrolled;
   } finally {
     enclave.close();
   }

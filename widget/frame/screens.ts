@@ -9,12 +9,12 @@ import { askInWindow } from "./consent-window";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-type Screen = "home" | "scan" | "result" | "consent" | "problem" | "handoff";
+type Screen = "home" | "scan" | "newcomer" | "result" | "consent" | "problem" | "handoff";
 
 let windowControl = { show: () => {}, hide: () => {} };
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "newcomer", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   // Every screen but a result needs the user: the host brings the window back if it was hidden.
   if (screen !== "result") windowControl.show();
@@ -44,6 +44,10 @@ const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> 
   scan_rejected: { title: "That didn't work", body: "FaceSign couldn't confirm a live face that followed the steps. Make sure your face is well lit and follow each instruction." },
   ...CAMERA_ERROR_TEXT,
   challenge_timeout: { title: "Let's try that again", body: "A step of the face scan wasn't completed in time. Keep your face in the oval and follow the instructions." },
+  identity_ambiguous: { title: "We're not sure it's you", body: "Your face is close to a FaceSign account, but not close enough to open it safely. Scan again, facing the camera in even light." },
+  account_needed: { title: "Your passkey is needed", body: "This FaceSign has too many users for a face alone to open a wallet safely." },
+  identity_mismatch: { title: "Not this account", body: "Your face does not match the account your passkey names. Nothing was unlocked." },
+  enrolment_expired: { title: "Let's try that again", body: "The new account wasn't confirmed in time, so nothing was kept. Scan again to start over." },
   attestation_invalid: { title: "Stopped for your safety", body: "FaceSign's secure enclave could not be verified, so nothing was sent." },
   handoff_expired: { title: "The code expired", body: "Scanning on your phone took too long. Start again for a new code." },
   handoff_cancelled: { title: "Cancelled", body: "The scan on your phone was cancelled. You can start again." },
@@ -94,6 +98,13 @@ export const screens = {
   scan(): ScanView {
     show("scan");
     return $<ScanView>("scan");
+  },
+
+  /** Nobody enrolled has this face: create an account, or scan again (the user may have one). */
+  newcomer(): Promise<"create" | "again"> {
+    show("newcomer");
+    $("newcomer-title").focus();
+    return choose([$("create-wallet"), "create"], [$("scan-again"), "again"]);
   },
 
   /** The scan passed: a new FaceSign, or a returning one. */

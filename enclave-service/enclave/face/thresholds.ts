@@ -1,15 +1,7 @@
 // Decision thresholds on FaceVector cosine similarity, measured on real faces
-// (see README: `npm run bench:accuracy`, `npm run bench:dedup`).
+// (see README: `npm run bench:accuracy`). Who a scan is: identity/decision-policy.ts.
 /** Two frames of one scan show the same person (the pose varies inside a scan). */
 export const SAME_PERSON_THRESHOLD = 0.5;
-
-/**
- * A scan matches an enrolled user (1:N identity). Chosen on `npm run bench:dedup` (LFW,
- * 3,554 people): at 0.42 one enrolment in ten matched a stranger; at 0.5 the wrong-person
- * rate falls to 0.74% (most of what remains is LFW's own label noise) for 7.5% duplicates.
- * A wrong person is the costly error (someone else's wallet), a duplicate the cheap one.
- */
-export const MATCH_THRESHOLD = 0.5;
 
 /** Mean fr_liveness "live" probability over a scan's frames below which it is refused (a weak signal: see README). */
 export const LIVENESS_THRESHOLD = 0.5;

@@ -8,7 +8,9 @@
 import nacl from "tweetnacl";
 import type { Sealer, TemplateRecord } from "./sealing";
 import type { SealedRecord } from "../../../contracts/parent-enclave";
-import { exactBest, VectorIndex } from "./vector-index";
+import { calibratedPolicy, type Candidate, type Decision, type DecisionPolicy } from "./decision-policy";
+import { dot } from "./quantize";
+import { VectorIndex } from "./vector-index";
 
 export interface RandomSource {
   /** Production: the NSM's GetRandom; locally the platform CSPRNG. */
@@ -22,7 +24,13 @@ export interface TemplateSource {
   fetch(keyHashes: string[]): Promise<SealedRecord[]>;
 }
 
-export type Identity = { status: "known"; record: TemplateRecord } | { status: "new"; record: TemplateRecord; sealed: SealedRecord };
+export type Identity =
+  | { status: "known"; record: TemplateRecord }
+  /** A new user, enrolled: the sealed record is for the parent to store. */
+  | { status: "enrolled"; record: TemplateRecord; sealed: SealedRecord }
+  /** Nobody near: a new user, once confirmed (`enrol`). */
+  | { status: "new" }
+  | { status: Exclude<Decision["outcome"], "known" | "new"> };
 
 const HASH_BYTES = 32;
 /** Records fetched per request to the parent. */
@@ -34,6 +42,7 @@ const wipe = (r: TemplateRecord) => {
 };
 
 export class Registry {
+  /** Decisions run one at a time, so two scans of one new face cannot both miss each other. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Row i's keyed hash at [32i, 32i + 32). */
   private hashes = new Uint8Array(HASH_BYTES * 1024);
@@ -43,10 +52,24 @@ export class Registry {
     private readonly sealer: Sealer,
     private readonly source: TemplateSource,
     private readonly random: RandomSource,
+    private readonly policy: DecisionPolicy,
   ) {}
 
-  static async create({ sealer, source, random = csprng, shards }: { sealer: Sealer; source: TemplateSource; random?: RandomSource; shards?: number }): Promise<Registry> {
-    return new Registry(await VectorIndex.create(shards), sealer, source, random);
+  static async create({
+    sealer,
+    source,
+    random = csprng,
+    shards,
+    policy = calibratedPolicy,
+  }: {
+    sealer: Sealer;
+    source: TemplateSource;
+    random?: RandomSource;
+    shards?: number;
+    /** Tests and benches may decide by another rule; the enclave uses the calibrated one. */
+    policy?: DecisionPolicy;
+  }): Promise<Registry> {
+    return new Registry(await VectorIndex.create(shards), sealer, source, random, policy);
   }
 
   get size(): number {
@@ -60,30 +83,64 @@ export class Registry {
     wipe(record);
   }
 
-  /** Known when the best exact match reaches the threshold; otherwise a new user, enrolled now, with the sealed record the parent must store. */
-  identify(vector: Float32Array, threshold: number, now: number): Promise<Identity> {
-    const run = this.queue.then(async (): Promise<Identity> => {
-      const rows = await this.index.candidates(vector, threshold);
-      const records = await this.fetch(rows);
-      const best = exactBest(rows, (row) => records.get(row)?.vector, vector, threshold);
-      for (const [row, r] of records) if (row !== best?.row) wipe(r);
-      if (best) {
-        const record = records.get(best.row)!;
-        record.vector.fill(0);
-        return { status: "known", record };
-      }
+  /**
+   * What the policy decides for this scan. Known: the user's record (vector wiped). New
+   * is only a proposal here: nothing is stored until `enrol`.
+   */
+  identify(vector: Float32Array): Promise<Identity> {
+    return this.serially(async () => {
+      const { decision, records } = await this.decide(vector);
+      return this.answer(decision, records);
+    });
+  }
+
+  /**
+   * Enrols a confirmed new user, deciding again first: a face enrolled since the proposal
+   * (the same person scanning twice at once) makes this a known user, not a second one.
+   */
+  enrol(vector: Float32Array, now: number): Promise<Exclude<Identity, { status: "new" }>> {
+    return this.serially(async () => {
+      const { decision, records } = await this.decide(vector);
+      if (decision.outcome !== "new") return this.answer(decision, records) as Exclude<Identity, { status: "new" }>;
       const record: TemplateRecord = { userId: this.random.bytes(16), entropy: this.random.bytes(32), vector: Float32Array.from(vector), created: now };
       const sealed = this.sealer.seal(record);
       this.append(record.vector, sealed.keyHash);
       record.vector.fill(0);
-      return { status: "new", record, sealed };
+      return { status: "enrolled", record, sealed };
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   async close(): Promise<void> {
     await this.index.close();
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Every enrolled template that can sway the decision, scored exactly (f32), best first; and the policy's decision. */
+  private async decide(vector: Float32Array): Promise<{ decision: Decision; records: Map<number, TemplateRecord> }> {
+    const floor = this.policy.floor(this.index.size);
+    const records = await this.fetch(await this.index.candidates(vector, floor));
+    const candidates: Candidate[] = [];
+    for (const [row, r] of records) {
+      const score = dot(r.vector, vector);
+      if (score >= floor) candidates.push({ row, score });
+    }
+    candidates.sort((a, b) => b.score - a.score || a.row - b.row);
+    return { decision: this.policy.decide({ gallery: this.index.size, candidates }), records };
+  }
+
+  /** The decision as the caller gets it: a known user's record, every other record wiped. */
+  private answer(decision: Decision, records: Map<number, TemplateRecord>): Identity {
+    const known = decision.outcome === "known" ? records.get(decision.row)! : undefined;
+    for (const r of records.values()) if (r !== known) wipe(r);
+    if (decision.outcome === "new") return { status: "new" };
+    if (decision.outcome !== "known") return { status: decision.outcome };
+    known!.vector.fill(0);
+    return { status: "known", record: known! };
   }
 
   private append(vector: Float32Array, keyHash: string): void {
