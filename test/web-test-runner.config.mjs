@@ -29,7 +29,14 @@ function parentServer() {
     name: "facesign-parent",
     async serverStart() {
       parent = spawn(process.execPath, ["dist/service/parent.js"], {
-        env: { ...process.env, FACESIGN_LOG: "info", FACESIGN_DATA_DIR: dataDir, FACESIGN_WIDGET_PORT: String(widgetPort), FACESIGN_PARTNER_ORIGINS: `http://localhost:${testPort}` },
+        env: {
+          ...process.env,
+          FACESIGN_LOG: "info",
+          FACESIGN_DATA_DIR: dataDir,
+          FACESIGN_WIDGET_PORT: String(widgetPort),
+          FACESIGN_WIDGET_ORIGIN: widgetOrigin,
+          FACESIGN_PARTNER_ORIGINS: `http://localhost:${testPort}`,
+        },
         stdio: ["ignore", "pipe", "inherit"],
       });
       await new Promise((resolve, reject) => {

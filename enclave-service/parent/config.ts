@@ -75,9 +75,11 @@ const perSecond = (value: string | undefined, fallback: number): RateLimit => {
 export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const widgetHost = env.FACESIGN_WIDGET_HOST ?? "127.0.0.1";
   const widgetPort = Number(env.FACESIGN_WIDGET_PORT ?? 8787);
-  const hostDemoHost = env.FACESIGN_HOST_DEMO_HOST ?? "localhost";
+  const hostDemoHost = env.FACESIGN_HOST_DEMO_HOST ?? "127.0.0.1";
   const hostDemoPort = Number(env.FACESIGN_HOST_DEMO_PORT ?? 8080);
-  const widgetOrigin = origin(env.FACESIGN_WIDGET_ORIGIN ?? `http://${widgetHost}:${widgetPort}`);
+  // A passkey's relying party must be a domain, not an IP address: locally the widget is
+  // http://localhost (served on the loopback address), the partner http://127.0.0.1, another site.
+  const widgetOrigin = origin(env.FACESIGN_WIDGET_ORIGIN ?? `http://localhost:${widgetPort}`);
   const hostDemoOrigin = origin(env.FACESIGN_HOST_DEMO_ORIGIN ?? `http://${hostDemoHost}:${hostDemoPort}`);
   const idosHost = env.FACESIGN_IDOS_HOST ?? "127.0.0.1";
   const idosPort = Number(env.FACESIGN_IDOS_PORT ?? 8790);

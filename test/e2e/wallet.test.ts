@@ -47,7 +47,7 @@ async function requestAccount(page: Page, frame: FrameLocator): Promise<Hex> {
   const addresses = page.evaluate(() => client.requestAddresses());
   await startScan(frame);
   await frame.locator("body[data-consent='connect'] #consent:not([hidden])").waitFor({ timeout: 90_000 });
-  assert.match((await frame.locator("#consent-title").textContent())!, /^Connect to localhost:\d+\?$/);
+  assert.match((await frame.locator("#consent-title").textContent())!, /^Connect to 127\.0\.0\.1:\d+\?$/);
   assert.deepEqual(await page.evaluate(() => window.FaceSign.provider.request({ method: "eth_accounts" })), []);
   // Asked of the frame itself, past the provider's cache: still nothing before Connect.
   assert.deepEqual(await page.evaluate(async () => (await window.FaceSign.connect()).accounts()), []);

@@ -15,6 +15,9 @@ import { videoFrames } from "../support/video-frames";
 /** The limits a stack has unless its operator sets others (see config.ts). */
 const DEFAULTS = Object.fromEntries(Object.keys(UNLIMITED).map((k) => [k, ""]));
 
+/** Where the widget origin is served (its IPv4 loopback address, so a client's own 127.0.0.x address can reach it). */
+const served = (s: TestStack) => `http://${s.config.widgetHost}:${s.config.widgetPort}`;
+
 /** A POST from a given local address; resolves with the status, error code and Retry-After. */
 function postFrom(localAddress: string, url: string, body: string | Uint8Array, type: string): Promise<{ status: number; code?: string; retryAfter?: string }> {
   return new Promise((resolve, reject) => {
@@ -49,7 +52,7 @@ describe("rate limits", () => {
   after(() => stack.stop());
 
   it("a client flooding session opens gets its burst, then rate_limited; another client still completes a scan", async () => {
-    const url = `${stack.config.widgetOrigin}/v1/sessions`;
+    const url = `${served(stack)}/v1/sessions`;
     stopped = Date.now();
     const flood = await Promise.all(Array.from({ length: 300 }, () => postFrom("127.0.0.2", url, sessionBody(), "application/json")));
     stopped = null;
@@ -60,7 +63,7 @@ describe("rate limits", () => {
 
   it("limits scan uploads per client, before reading them", async () => {
     const session = await rawSession(stack.config.widgetOrigin);
-    const url = `${stack.config.widgetOrigin}/v1/sessions/${session.sessionId}/scan`;
+    const url = `${served(stack)}/v1/sessions/${session.sessionId}/scan`;
     const results = [];
     for (let i = 0; i < 11; i++) results.push(await postFrom("127.0.0.3", url, new Uint8Array(64), "application/octet-stream"));
     assert.deepEqual(tally(results), { "400 box_invalid": 10, "429 rate_limited 6": 1 });
@@ -74,7 +77,7 @@ describe("rate limits for all clients together", () => {
   after(() => stack.stop());
 
   it("meets the shared limit across clients", async () => {
-    const url = `${stack.config.widgetOrigin}/v1/sessions`;
+    const url = `${served(stack)}/v1/sessions`;
     const results = [];
     for (const client of ["127.0.0.4", "127.0.0.5", "127.0.0.6"]) for (let i = 0; i < 5; i++) results.push(await postFrom(client, url, sessionBody(), "application/json"));
     // Five a second, two seconds' worth at once.

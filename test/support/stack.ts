@@ -1,5 +1,5 @@
 // Starts the real local stack in-process on free ports: the widget origin on
-// 127.0.0.1 and the host demo on localhost (two different sites, as in production).
+// localhost and the host demo on 127.0.0.1 (two different sites, as in production).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +27,7 @@ export const UNLIMITED = { FACESIGN_SESSIONS_PER_MINUTE: "1000000", FACESIGN_SCA
 
 /** A stack on free ports with its own fresh data directory (an empty store, a new dev KMS key) and the build's dev CA. */
 export async function startTestStack(env: Record<string, string> = {}, options: ParentOptions = {}): Promise<TestStack> {
-  const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), FACESIGN_HOST_DEMO_PORT: String(await freePort("localhost")), FACESIGN_IDOS_PORT: String(await freePort("127.0.0.1")) };
+  const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), FACESIGN_HOST_DEMO_PORT: String(await freePort("127.0.0.1")), FACESIGN_IDOS_PORT: String(await freePort("127.0.0.1")) };
   process.env.FACESIGN_LOG ??= "silent";
   const dataDir = mkdtempSync(join(tmpdir(), "facesign-test-"));
   const stack = await startStack(readStackConfig({ ...process.env, ...UNLIMITED, FACESIGN_DATA_DIR: dataDir, ...ports, ...env }), options);
