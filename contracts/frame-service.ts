@@ -24,6 +24,7 @@ export const API_ERRORS = {
   challenge_spent: { status: 409, message: "This session's challenge was already used. Start a new scan." },
   enrolment_invalid: { status: 403, message: "This confirmation does not belong to this scan." },
   enrolment_expired: { status: 410, message: "This confirmation has expired. Scan again." },
+  passkey_unsupported: { status: 400, message: "The new passkey is not a P-256 (ES256) key." },
   handoff_unknown: { status: 404, message: "This hand-off does not exist." },
   handoff_expired: { status: 410, message: "This hand-off has expired. Start again on your computer." },
   handoff_cancelled: { status: 410, message: "This hand-off was cancelled on the computer." },
@@ -137,12 +138,39 @@ const scanFrameSchema = v.strictObject({
   image: v.pipe(v.string(), v.maxLength(2_000_000)),
 });
 
+const b64url = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9_-]*$/, "must be base64url without padding"));
+
+/**
+ * A WebAuthn assertion by the account's passkey (navigator.credentials.get), over
+ * passkeyChallenge(session, partner): it names the account for a 1:1 check. Fields
+ * base64url, as the authenticator returned them.
+ */
+const passkeyAssertionSchema = v.strictObject({
+  credentialId: b64url(1400),
+  userHandle: bytes(16),
+  authenticatorData: b64url(1400),
+  clientDataJSON: b64url(4096),
+  signature: b64url(200),
+});
+export type PasskeyAssertion = v.InferOutput<typeof passkeyAssertionSchema>;
+
+/** A new passkey for the account being enrolled (navigator.credentials.create, ES256): its id and SubjectPublicKeyInfo, base64url. */
+const newPasskeySchema = v.strictObject({ credentialId: b64url(1400), publicKey: b64url(200) });
+export type NewPasskey = v.InferOutput<typeof newPasskeySchema>;
+
 /** What the iframe sends inside a box. `counter` starts at 1 and goes up by one per request. */
 export const enclaveRequestSchema = v.variant("type", [
   v.strictObject({ type: v.literal("ping"), counter }),
-  v.strictObject({ type: v.literal("scan"), counter, frames: v.pipe(v.array(scanFrameSchema), v.minLength(1), v.maxLength(LIMITS.scanFrames)) }),
-  /** The user confirmed the new account the scan proposed (`confirm_new`'s token). */
-  v.strictObject({ type: v.literal("enrol"), counter, token: bytes(16) }),
+  v.strictObject({
+    type: v.literal("scan"),
+    counter,
+    frames: v.pipe(v.array(scanFrameSchema), v.minLength(1), v.maxLength(LIMITS.scanFrames)),
+    /** The page the user came from (the frame's pinned partner origin), bound into the passkey challenge. */
+    partner: v.optional(v.pipe(v.string(), v.maxLength(512))),
+    passkey: v.optional(passkeyAssertionSchema),
+  }),
+  /** The user confirmed the new account the scan proposed (`confirm_new`'s token), with the passkey they made for it, if any. */
+  v.strictObject({ type: v.literal("enrol"), counter, token: bytes(16), passkey: v.optional(newPasskeySchema) }),
 ]);
 export type EnclaveRequest = v.InferOutput<typeof enclaveRequestSchema>;
 
@@ -158,6 +186,8 @@ export const SCAN_REJECTIONS = {
   out_of_order: { message: "The challenge steps were not performed in order." },
   outside_session: { message: "The frames were not captured during this session." },
   spoof_suspected: { message: "The face did not look live." },
+  passkey_invalid: { message: "The passkey's answer could not be verified." },
+  passkey_unknown: { message: "This passkey belongs to no FaceSign account here." },
 } as const;
 export type ScanRejection = keyof typeof SCAN_REJECTIONS;
 
@@ -183,8 +213,14 @@ export const UNDECIDED = ["ambiguous", "account_needed", "mismatch"] as const;
 export type ScanOutcome =
   | { status: "rejected"; reason: ScanRejection; step?: number }
   | { status: (typeof UNDECIDED)[number] }
-  /** Nobody enrolled is near: the user may create an account, with this single-use token, until expiresAt. Nothing is stored before. */
-  | { status: "confirm_new"; token: string; expiresAt: number }
+  /**
+   * Nobody enrolled is near: the user may create an account, with this single-use token,
+   * until expiresAt; nothing is stored before. A passkey made for it carries accountHandle
+   * as its user handle (random: neither the user id nor anything of the face).
+   */
+  | { status: "confirm_new"; token: string; expiresAt: number; accountHandle: string }
+  /** Too many failed 1:1 attempts on the account the passkey names: no face is compared before retryAt. */
+  | { status: "locked"; retryAt: number }
   | { status: "new" | "known"; userId: string; entropy: string; credential: IssuedCredential };
 
 /** What comes back inside a box: the same counter, and the answer. */

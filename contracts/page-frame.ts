@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   account_needed: { message: "A face alone cannot open a wallet on this service: the account's passkey is needed." },
   identity_mismatch: { message: "The face does not match the account the passkey names." },
   enrolment_expired: { message: "The new account was not confirmed in time; nothing was stored." },
+  account_locked: { message: "Too many scans did not match the account the passkey names: it is locked for now." },
+  passkey_failed: { message: "No passkey was used." },
   user_rejected: { message: "The request was rejected in FaceSign." },
   consent_obscured: { message: "FaceSign's window was hidden, covered or altered when the request was answered: nothing was signed." },
   unsupported_method: { message: "FaceSign does not support this method." },

@@ -42,6 +42,8 @@ const devSignerSchema = v.strictObject({
 export type DevSigner = v.InferOutput<typeof devSignerSchema>;
 
 const enclaveSettingsSchema = v.strictObject({
+  /** Where the frame runs: the origin and relying party every passkey assertion must name. */
+  widgetOrigin: v.pipe(v.string(), v.url()),
   sessionTtlMs: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   maxSessions: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   /**

@@ -4,7 +4,7 @@
 // 1:N index of every enrolled template (their sealed records stay with the parent),
 // and the key that signs users' FaceSign credentials.
 import nacl from "tweetnacl";
-import { ApiError, challengeUserData, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../../contracts/frame-service";
+import { ApiError, challengeUserData, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type PasskeyAssertion, type ScanOutcome } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { didKey, encryptContent, issueCredential } from "../../common/credential";
 import type { DevSigner, EnclaveSettings, FaceModels, IdentityBoot, OpResult, SealedRecord } from "../../contracts/parent-enclave";
@@ -13,7 +13,9 @@ import { createDevAttestor, type Attestor } from "./attestation-document";
 import { drawChallenge } from "./challenge";
 import { FaceEngine } from "./face/engine";
 import { FaceError } from "./face/errors";
-import { Registry, type Identity, type TemplateSource } from "./identity/registry";
+import { Registry, type Identity, type NamedAccount, type TemplateSource } from "./identity/registry";
+import { passkeyPublicKey, signedAssertion, verifyPasskeySignature } from "./identity/passkey";
+import { passkeyChallenge } from "../../common/passkey-challenge";
 import { SealError, Sealer, unwrapKey, wrapKey } from "./identity/sealing";
 import { verifyLiveness, type AnalysedFrame } from "./liveness";
 import { SessionTable } from "./sessions";
@@ -81,8 +83,8 @@ export class EnclaveCore {
   async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, now: number): Promise<OpResult<"openSession">> {
     if (nonce.length !== 32 || clientPublicKey.length !== 32) throw new ApiError("malformed_request");
     const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
-    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, steps, now);
     const challengeId = nacl.randomBytes(16);
+    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challengeId, steps }, now);
     const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, steps), nonce, now });
     return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, expiresAt };
   }
@@ -99,20 +101,31 @@ export class EnclaveCore {
       case "scan": {
         // One scan per session: the challenge is spent whatever the outcome.
         if (session.pending) throw new ApiError("challenge_spent");
-        const identity = await this.scan(request, session.steps, { openedAt: session.openedAt, now });
+        const partner = request.partner ?? "";
+        const named = request.passkey && this.namedAccount(request.passkey, { challenge: passkeyChallenge(sessionId, session.challengeId, partner), partner });
+        if (named === null) {
+          this.sessions.close(sessionId);
+          return answer({ outcome: { status: "rejected", reason: "passkey_invalid" } });
+        }
+        const identity = await this.scan(request, session.steps, { openedAt: session.openedAt, now }, named);
         if (identity.status !== "new") {
           this.sessions.close(sessionId);
           return answer(this.release(identity, now));
         }
         const pending = this.sessions.propose(session, identity.vector, now);
         identity.vector.fill(0);
-        return answer({ outcome: { status: "confirm_new", token: toBase64url(pending.token), expiresAt: pending.expiresAt } });
+        return answer({ outcome: { status: "confirm_new", token: toBase64url(pending.token), expiresAt: pending.expiresAt, accountHandle: toBase64url(pending.handle) } });
       }
       case "enrol": {
         const pending = session.pending;
         if (!pending || !nacl.verify(pending.token, fromBase64url(request.token)!)) throw new ApiError("enrolment_invalid");
+        const spki = request.passkey && fromBase64url(request.passkey.publicKey);
+        const publicKey = spki && passkeyPublicKey(spki);
+        const credentialId = request.passkey && fromBase64url(request.passkey.credentialId);
+        if (request.passkey && (!publicKey || !credentialId?.length)) throw new ApiError("passkey_unsupported");
         try {
-          return answer(this.release(await this.registry.enrol(pending.vector, now).catch(rethrowTemplateError), now));
+          const account = { handle: pending.handle, ...(publicKey && credentialId ? { passkey: { publicKey, credentialId } } : {}) };
+          return answer(this.release(await this.registry.enrol(pending.vector, now, account).catch(rethrowTemplateError), now));
         } finally {
           this.sessions.close(sessionId);
         }
@@ -120,9 +133,31 @@ export class EnclaveCore {
     }
   }
 
-  /** What the user gets for an identity: their entropy and credential when known or enrolled, the bare outcome otherwise. */
+  /** The account a passkey assertion names, with the check of its signature; null when the assertion is not for this session, origin and partner. */
+  private namedAccount(assertion: PasskeyAssertion, { challenge, partner }: { challenge: Uint8Array; partner: string }): NamedAccount | null {
+    const signed = signedAssertion(assertion, { challenge, origin: this.settings.widgetOrigin, partner });
+    const credentialId = fromBase64url(assertion.credentialId);
+    if (!signed || !credentialId) return null;
+    return { handle: fromBase64url(assertion.userHandle)!, credentialId, verify: (publicKey) => verifyPasskeySignature(publicKey, signed) };
+  }
+
+  /** What the user gets for an identity: their entropy and credential when known or enrolled, the bare outcome otherwise (and any record to store). */
   private release(identity: Exclude<Identity, { status: "new" }> | Rejected, now: number): { outcome: ScanOutcome; store?: SealedRecord } {
-    if (identity.status !== "known" && identity.status !== "enrolled") return { outcome: identity };
+    switch (identity.status) {
+      case "rejected":
+      case "ambiguous":
+      case "account_needed":
+      case "locked":
+        return { outcome: identity };
+      case "passkey_unknown":
+      case "passkey_invalid":
+        return { outcome: { status: "rejected", reason: identity.status } };
+      case "mismatch":
+        return { outcome: { status: "mismatch" }, store: identity.sealed };
+      case "known":
+      case "enrolled":
+        break;
+    }
     const { userId, entropy } = identity.record;
     const outcome: ScanOutcome = {
       status: identity.status === "known" ? "known" : "new",
@@ -131,7 +166,7 @@ export class EnclaveCore {
       credential: this.issue(identity.record, now),
     };
     entropy.fill(0);
-    return { outcome, ...(identity.status === "enrolled" ? { store: identity.sealed } : {}) };
+    return { outcome, ...(identity.sealed ? { store: identity.sealed } : {}) };
   }
 
   /** The user's credential, for the keys the frame derives from this entropy, encrypted to their x25519 key. */
@@ -144,11 +179,12 @@ export class EnclaveCore {
     return { content: toBase64url(content), encryptorPublicKey: toBase64url(encryptorPublicKey), issuer: didKey(this.issuerKey.publicKey) };
   }
 
-  /** Liveness, then identity: a rejection, the policy's decision, or a proposed new user with the scan's vector. */
+  /** Liveness, then identity (1:1 for an account a passkey named, else 1:N): a rejection, the decision, or a proposed new user with the scan's vector. */
   private async scan(
     request: Extract<EnclaveRequest, { type: "scan" }>,
     steps: ChallengeStep[],
     window: { openedAt: number; now: number },
+    named: NamedAccount | undefined,
   ): Promise<Rejected | Exclude<Identity, { status: "new" }> | { status: "new"; vector: Float32Array }> {
     const frames: AnalysedFrame[] = [];
     for (const frame of request.frames) {
@@ -166,7 +202,7 @@ export class EnclaveCore {
     const verdict = verifyLiveness(frames, steps, window);
     for (const f of frames) f.face.vector.fill(0);
     if (!verdict.pass) return { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) };
-    const identity = await this.registry.identify(verdict.vector).catch(rethrowTemplateError);
+    const identity = await (named ? this.registry.identifyNamed(verdict.vector, named, window.now) : this.registry.identify(verdict.vector)).catch(rethrowTemplateError);
     if (identity.status === "new") return { status: "new", vector: verdict.vector };
     verdict.vector.fill(0);
     return identity;

@@ -13,6 +13,8 @@ import type { EnclaveSettings } from "../../contracts/parent-enclave";
 /** A new account the scan proposed, waiting for the user's yes: only in enclave memory. */
 export interface PendingEnrolment {
   token: Uint8Array;
+  /** The new account's handle, for the passkey the user may make for it. */
+  handle: Uint8Array;
   vector: Float32Array;
   expiresAt: number;
 }
@@ -23,6 +25,8 @@ export interface Session {
   openedAt: number;
   expiresAt: number;
   steps: ChallengeStep[];
+  /** The attested challenge id: with the session id, what a passkey signs (common/passkey-challenge.ts). */
+  challengeId: Uint8Array;
   pending?: PendingEnrolment;
 }
 
@@ -37,15 +41,15 @@ export class SessionTable {
 
   constructor(
     private readonly secretKey: Uint8Array,
-    private readonly settings: EnclaveSettings,
+    private readonly settings: Pick<EnclaveSettings, "sessionTtlMs" | "maxSessions">,
   ) {}
 
-  open(clientPublicKey: Uint8Array, steps: ChallengeStep[], now: number): { sessionId: Uint8Array; expiresAt: number } {
+  open(clientPublicKey: Uint8Array, challenge: { id: Uint8Array; steps: ChallengeStep[] }, now: number): { sessionId: Uint8Array; expiresAt: number } {
     this.sweep(now);
     if (this.sessions.size >= this.settings.maxSessions) throw new ApiError("enclave_busy");
     const sessionId = nacl.randomBytes(16);
     const expiresAt = now + this.settings.sessionTtlMs;
-    this.sessions.set(hex(sessionId), { sharedKey: nacl.box.before(clientPublicKey, this.secretKey), counter: 0, openedAt: now, expiresAt, steps });
+    this.sessions.set(hex(sessionId), { sharedKey: nacl.box.before(clientPublicKey, this.secretKey), counter: 0, openedAt: now, expiresAt, steps: challenge.steps, challengeId: challenge.id });
     return { sessionId, expiresAt };
   }
 
@@ -82,7 +86,7 @@ export class SessionTable {
 
   /** Keeps the scan's face vector (a copy) until the user confirms the new account, or not. */
   propose(session: Session, vector: Float32Array, now: number): PendingEnrolment {
-    session.pending = { token: nacl.randomBytes(16), vector: Float32Array.from(vector), expiresAt: Math.min(now + PENDING_ENROLMENT_MS, session.expiresAt) };
+    session.pending = { token: nacl.randomBytes(16), handle: nacl.randomBytes(16), vector: Float32Array.from(vector), expiresAt: Math.min(now + PENDING_ENROLMENT_MS, session.expiresAt) };
     return session.pending;
   }
 

@@ -32,7 +32,7 @@ export function setCommonHeaders(res: Response): void {
 export function setFrameHeaders(res: Response, policy: FramePolicy): void {
   setCommonHeaders(res);
   res.setHeader("Content-Security-Policy", frameContentSecurityPolicy(policy));
-  res.setHeader("Permissions-Policy", "camera=(self)");
+  res.setHeader("Permissions-Policy", "camera=(self), publickey-credentials-get=(self), publickey-credentials-create=(self)");
   res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
   res.setHeader("Cache-Control", "no-store");
 }

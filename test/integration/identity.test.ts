@@ -196,7 +196,7 @@ describe("identity", () => {
 
   it("seals and unseals; refuses a tampered record, a swapped one and a foreign key", () => {
     const sealer = new Sealer(nacl.randomBytes(32));
-    const record = { userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector: randomUnit(), created: 1_800_000_000_000 };
+    const record = { userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector: randomUnit(), created: 1_800_000_000_000, handle: nacl.randomBytes(16), failures: 0, lockedUntil: 0 };
     const sealed = sealer.seal(record);
     assert.match(sealed.keyHash, /^[0-9a-f]{64}$/);
     assert.ok(!Buffer.from(sealed.sealed).includes(Buffer.from(record.userId)), "the user id is not in clear");

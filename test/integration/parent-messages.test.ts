@@ -38,7 +38,7 @@ describe("parent → enclave messages", () => {
     });
     boot = {
       signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(new Uint8Array(48)), moduleId: "test" },
-      settings: { sessionTtlMs: 60_000, maxSessions: 10 },
+      settings: { widgetOrigin: "http://127.0.0.1:1", sessionTtlMs: 60_000, maxSessions: 10 },
       models: readFaceModels(),
       identity: { kek: new Uint8Array(32) },
     };

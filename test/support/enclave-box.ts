@@ -6,6 +6,7 @@ import { fromBase64url, toBase64url } from "../../common/base64url";
 
 export interface RawSession {
   sessionId: string;
+  challengeId: string;
   enclavePublicKey: Uint8Array;
   keys: nacl.BoxKeyPair;
   attestation: Uint8Array;
@@ -21,8 +22,8 @@ export async function rawSession(origin: string): Promise<RawSession> {
     body: JSON.stringify({ nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) }),
   });
   if (res.status !== 201) throw new Error(`session: HTTP ${res.status}`);
-  const body = (await res.json()) as { sessionId: string; enclavePublicKey: string; attestation: string };
-  return { sessionId: body.sessionId, enclavePublicKey: fromBase64url(body.enclavePublicKey)!, keys, attestation: fromBase64url(body.attestation)!, nonce };
+  const body = (await res.json()) as { sessionId: string; enclavePublicKey: string; attestation: string; challenge: { id: string } };
+  return { sessionId: body.sessionId, challengeId: body.challenge.id, enclavePublicKey: fromBase64url(body.enclavePublicKey)!, keys, attestation: fromBase64url(body.attestation)!, nonce };
 }
 
 export function seal(session: RawSession, plaintext: unknown, secretKey = session.keys.secretKey): Uint8Array {
@@ -43,9 +44,12 @@ export async function post(origin: string, sessionId: string, body: Uint8Array |
 
 export interface ApiScanAnswer {
   status: string;
+  reason?: string;
   userId?: string;
   entropy?: string;
   token?: string;
+  accountHandle?: string;
+  retryAt?: number;
 }
 
 /** Posts one boxed request to a session's scan route (the larger size limit) and opens the answer. */
@@ -61,16 +65,33 @@ async function scanRoute(origin: string, session: RawSession, request: unknown):
  * does, unless `confirm` is false: then the session stays open for `enrol`. The frames'
  * times come from `clock` (the parent's, when a test moves it).
  */
-export async function apiScan(origin: string, images: Uint8Array[], { confirm = true, clock = Date.now } = {}): Promise<ApiScanAnswer & { session: RawSession }> {
+export async function apiScan(
+  origin: string,
+  images: Uint8Array[],
+  {
+    confirm = true,
+    clock = Date.now,
+    signIn,
+    newPasskey,
+  }: {
+    confirm?: boolean;
+    clock?: () => number;
+    /** Fields the scan request adds for this session (a passkey assertion and its partner). */
+    signIn?: (session: RawSession) => Record<string, unknown>;
+    /** The passkey made for a new account, given the account handle the enclave drew. */
+    newPasskey?: (accountHandle: string) => Record<string, unknown>;
+  } = {},
+): Promise<ApiScanAnswer & { session: RawSession }> {
   const session = await rawSession(origin);
   const now = clock();
   const frames = images.map((image, i) => ({ t: now + i, step: null, image: toBase64url(image) }));
-  const answer = await scanRoute(origin, session, { type: "scan", counter: 1, frames });
+  const answer = await scanRoute(origin, session, { type: "scan", counter: 1, frames, ...signIn?.(session) });
   if (answer.status !== "confirm_new" || !confirm) return { ...answer, session };
-  const enrolled = await enrol(origin, session, answer.token!);
+  const enrolled = await enrol(origin, session, answer.token!, 2, newPasskey?.(answer.accountHandle!));
   if (!enrolled.bytes) throw new Error(`enrol: HTTP ${enrolled.status} ${enrolled.code}`);
   return { ...(open(session, enrolled.bytes) as ApiScanAnswer), session };
 }
 
 /** Confirms the new account a scan proposed (the session's second request, as the frame sends it). */
-export const enrol = (origin: string, session: RawSession, token: string, counter = 2) => post(origin, session.sessionId, seal(session, { type: "enrol", counter, token }));
+export const enrol = (origin: string, session: RawSession, token: string, counter = 2, passkey?: Record<string, unknown>) =>
+  post(origin, session.sessionId, seal(session, { type: "enrol", counter, token, ...(passkey ? { passkey } : {}) }));

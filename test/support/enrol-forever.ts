@@ -12,6 +12,6 @@ const sealer = new Sealer(Uint8Array.from(Buffer.from(keyHex!, "hex")));
 const random = seededRandom(Number.parseInt(keyHex!.slice(0, 8), 16));
 for (let n = 1; ; n++) {
   const vector = Float32Array.from({ length: 512 }, () => random() - 0.5);
-  await store.put(sealer.seal({ userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector, created: Date.now() }));
+  await store.put(sealer.seal({ userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector, created: Date.now(), handle: nacl.randomBytes(16), failures: 0, lockedUntil: 0 }));
   process.stdout.write(`${n}\n`);
 }

@@ -5,7 +5,8 @@ import type { Registry } from "../../enclave-service/enclave/identity/registry";
 
 export const thresholdPolicy = (threshold: number): DecisionPolicy => ({
   floor: () => threshold,
-  decide: ({ candidates: [best] }) => (best ? { outcome: "known", row: best.row, via: "one_to_many" } : { outcome: "new" }),
+  decide: ({ candidates: [best] }) => (best ? { outcome: "known", row: best.row } : { outcome: "new" }),
+  matchesNamed: (score) => score >= threshold,
 });
 
 /** A scan as a user who always confirms: known, or enrolled when nobody is near. */

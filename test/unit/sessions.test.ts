@@ -9,6 +9,8 @@ import { FIRST_REQUEST_MS, SessionTable } from "../../enclave-service/enclave/se
 import { thrownCode } from "../support/thrown-code";
 
 const T0 = 1_800_000_000_000;
+/** A challenge without steps, under a fresh id. */
+const noSteps = () => ({ id: nacl.randomBytes(16), steps: [] });
 const refusal = (act: () => unknown): string => thrownCode(act, ApiError);
 
 function setup(settings = { sessionTtlMs: 1000, maxSessions: 2 }) {
@@ -16,7 +18,7 @@ function setup(settings = { sessionTtlMs: 1000, maxSessions: 2 }) {
   const table = new SessionTable(enclave.secretKey, settings);
   const client = nacl.box.keyPair();
   const shared = nacl.box.before(enclave.publicKey, client.secretKey);
-  const { sessionId, expiresAt } = table.open(client.publicKey, ["blink", "turn_left"], T0);
+  const { sessionId, expiresAt } = table.open(client.publicKey, { id: nacl.randomBytes(16), steps: ["blink", "turn_left"] }, T0);
   const request = (counter: number, now: number) => table.openRequest(sessionId, sealBox({ type: "ping", counter }, shared), now);
   return { table, client, shared, sessionId, expiresAt, request };
 }
@@ -73,24 +75,24 @@ describe("enclave sessions", () => {
 
   it("is busy at its cap, and sweeps expired sessions to make room", () => {
     const { table, client } = setup();
-    table.open(client.publicKey, [], T0);
+    table.open(client.publicKey, noSteps(), T0);
     assert.equal(
-      refusal(() => table.open(client.publicKey, [], T0 + 999)),
+      refusal(() => table.open(client.publicKey, noSteps(), T0 + 999)),
       "enclave_busy",
     );
-    assert.ok(table.open(client.publicKey, [], T0 + 1000).sessionId.length === 16);
+    assert.ok(table.open(client.publicKey, noSteps(), T0 + 1000).sessionId.length === 16);
   });
 
   it("reclaims a session that sends nothing within FIRST_REQUEST_MS, long before its lifetime; a used one lives on", () => {
     const { table, client, request } = setup({ sessionTtlMs: 60 * 60_000, maxSessions: 2 });
-    const silent = table.open(client.publicKey, [], T0);
+    const silent = table.open(client.publicKey, noSteps(), T0);
     request(1, T0 + 1000);
     assert.equal(
-      refusal(() => table.open(client.publicKey, [], T0 + FIRST_REQUEST_MS - 1)),
+      refusal(() => table.open(client.publicKey, noSteps(), T0 + FIRST_REQUEST_MS - 1)),
       "enclave_busy",
     );
     // The silent one is swept to make room; the one that spoke stays.
-    assert.ok(table.open(client.publicKey, [], T0 + FIRST_REQUEST_MS).sessionId.length === 16);
+    assert.ok(table.open(client.publicKey, noSteps(), T0 + FIRST_REQUEST_MS).sessionId.length === 16);
     assert.equal(
       refusal(() => table.openRequest(silent.sessionId, new Uint8Array(64), T0 + FIRST_REQUEST_MS)),
       "session_unknown",

@@ -13,6 +13,7 @@ import { acceptHostPort, announcePopup, inPopup } from "./handshake";
 import type { ScanSuccess } from "./scan-session";
 import { screens } from "./screens";
 import { startTracker } from "./tracker-handle";
+import { passkeysAvailable } from "./passkey";
 import { WalletSession } from "./wallet/session";
 import { CredentialKeeper } from "./idos/credential-holder";
 
@@ -23,22 +24,28 @@ interface ScanOptions {
   onCameraProblem?: () => void;
   /** Offer the phone hand-off (not on the phone itself). */
   phone?: boolean;
+  /** The page the user came from, once the handshake has named it ("" on the phone). */
+  partner: () => string;
 }
+
+/** Where a passkey can help: it names the account when the face alone cannot. */
+const PASSKEY_HELPS: readonly string[] = ["identity_ambiguous", "account_needed", "identity_mismatch", "passkey_failed"];
 
 /**
  * The scan's code loads, and its face tracker starts (the wasm runtime and the models),
  * while the user reads the start screen. One tracker serves the retries; a tracker that
  * failed to load is replaced on the next try. The user may scan on their phone instead.
  */
-async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, phone = true }: ScanOptions = {}): Promise<ScanSuccess> {
+async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, phone = true, partner }: ScanOptions): Promise<ScanSuccess> {
   const scanning = import("./scan-session");
   let tracker = startTracker(location.origin);
-  let how = await screens.askToStart({ phone });
+  const passkey = passkeysAvailable();
+  let how = await screens.askToStart({ phone, passkey });
   const { scanOnce } = await scanning;
   try {
     for (;;) {
       try {
-        const result = how === "phone" ? await (await import("./handoff/waiting")).scanOnPhone() : await scanOnce(config, tracker);
+        const result = how === "phone" ? await (await import("./handoff/waiting")).scanOnPhone() : await scanOnce(config, tracker, { partner: partner(), passkey: how === "passkey" });
         if (result === "again") {
           how = "camera";
           continue;
@@ -58,7 +65,7 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
         }
         const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
         if (e.code.startsWith("camera_")) onCameraProblem();
-        how = (await screens.problem(e.code, e.message, { phone })) === "phone" ? "phone" : "camera";
+        how = await screens.problem(e.code, e.message, { phone, passkey: passkey && PASSKEY_HELPS.includes(e.code) });
       }
     }
   } finally {
@@ -71,8 +78,9 @@ function runFrame(config: FrameConfig): void {
   const credentials = new CredentialKeeper(config.idosUrl);
   // Each unlock puts the user's credential into their idOS profile (made on first use).
   let askForWindow = () => {};
+  let partner = "";
   const wallet = new WalletSession(
-    () => scanUntilDone(config, { onCameraProblem: () => askForWindow() }),
+    () => scanUntilDone(config, { onCameraProblem: () => askForWindow(), partner: () => partner }),
     config.signWindowMs,
     (unlocked) => void credentials.for(unlocked).catch(() => undefined),
   );
@@ -80,6 +88,7 @@ function runFrame(config: FrameConfig): void {
   addEventListener("pagehide", () => wallet.lock());
 
   void acceptHostPort({ partnerOrigins: config.partnerOrigins }).then(({ port, hostOrigin }) => {
+    partner = hostOrigin;
     expose(createFrameApi(hostOrigin, wallet, credentials), guardedEndpoint(port, frameMethods()));
     const ready: HandshakeReply = { type: "facesign:ready" };
     port.postMessage(ready);
@@ -99,7 +108,7 @@ function runFrame(config: FrameConfig): void {
 /** The phone's end of a hand-off: scan here, answer the computer, keep nothing. */
 function runPhone(config: FrameConfig): void {
   screens.onPhone();
-  answerFromPhone(() => scanUntilDone(config, { phone: false })).then(
+  answerFromPhone(() => scanUntilDone(config, { phone: false, partner: () => "" })).then(
     () => screens.handedOff(),
     (error: unknown) => {
       const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");

@@ -8,6 +8,8 @@ import { compiledTrustAnchors } from "../../common/trust-anchors";
 import { openEnclaveSession } from "./enclave-client";
 import type { TrackerHandle } from "./tracker-handle";
 import { runScanFlow } from "./scan-flow";
+import { createPasskey, signInWithPasskey } from "./passkey";
+import { passkeyChallenge } from "../../common/passkey-challenge";
 import { screens } from "./screens";
 import { ScanView } from "./ui/scan-view";
 
@@ -37,6 +39,8 @@ function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { s
     case "account_needed":
     case "mismatch":
       throw new FaceSignError(UNDECIDED_ERRORS[answer.status]);
+    case "locked":
+      throw new FaceSignError("account_locked", `Try again after ${new Date(answer.retryAt).toLocaleTimeString()}.`);
     case "confirm_new":
       return answer;
     case "new":
@@ -45,14 +49,25 @@ function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { s
   }
 }
 
+export interface ScanOptions {
+  /** The page the user came from ("" on the phone): bound into the passkey's challenge. */
+  partner: string;
+  /** Name the account with the user's passkey first (a 1:1 check). */
+  passkey: boolean;
+}
+
 /** One scan: the user's wallet, or "again" when they said they already have one. */
-export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Promise<ScanSuccess | "again"> {
-  const view = screens.scan();
+export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey }: ScanOptions): Promise<ScanSuccess | "again"> {
   const session = openEnclaveSession(location.origin, compiledTrustAnchors());
   session.then(
     () => (document.body.dataset.enclave = "verified"),
     () => (document.body.dataset.enclave = "refused"),
   );
+  // The passkey first: it signs this attested session's challenge, then the face is scanned.
+  const signIn = passkey
+    ? await session.then(async (s) => ({ partner, passkey: await signInWithPasskey(passkeyChallenge(fromBase64url(s.sessionId)!, fromBase64url(s.challenge.id)!, partner)) }))
+    : {};
+  const view = screens.scan();
   const captured = await runScanFlow({ view, tracker, steps: session.then((s) => s.challenge.steps), stepTimeoutMs: config.stepTimeoutMs });
   const enclave = await session;
   try {
@@ -61,7 +76,7 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Pro
     const frames = await Promise.all(captured.map(async (f) => ({ t: performance.timeOrigin + f.t, step: f.step, image: toBase64url(new Uint8Array(await f.jpeg.arrayBuffer())) })));
     document.body.dataset.captured = String(frames.length);
     performance.mark("facesign:scan-sent", { detail: { frames: frames.length, imageBytes: captured.reduce((n, f) => n + f.jpeg.size, 0) } });
-    const answer = await enclave.request({ type: "scan", frames }, () => {
+    const answer = await enclave.request({ type: "scan", frames, ...signIn }, () => {
       view.phase = "analysing";
       view.progress = 0.6;
     });
@@ -71,7 +86,9 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle): Pro
     // Nothing is stored until the user says they are new: someone who already has a
     // FaceSign scans again instead of getting a second, empty wallet.
     if ((await screens.newcomer()) === "again") return "again";
-    const enrolled = passed(await enclave.request({ type: "enrol", token: outcome.token }));
+    const newPasskey = await createPasskey(outcome.accountHandle);
+    document.body.dataset.passkey = newPasskey ? "created" : "none";
+    const enrolled = passed(await enclave.request({ type: "enrol", token: outcome.token, ...(newPasskey ? { passkey: newPasskey } : {}) }));
     if (enrolled.status === "confirm_new") throw new FaceSignError("service_error", "The enclave proposed a new account twice.");
     return enrolled;
   } finally {

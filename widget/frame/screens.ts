@@ -9,6 +9,9 @@ import { askInWindow } from "./consent-window";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
+/** How the user scans: the camera here, with their passkey naming the account, or on their phone. */
+export type ScanWay = "camera" | "passkey" | "phone";
+
 type Screen = "home" | "scan" | "newcomer" | "result" | "consent" | "problem" | "handoff";
 
 let windowControl = { show: () => {}, hide: () => {} };
@@ -20,18 +23,18 @@ function show(screen: Screen): void {
   if (screen !== "result") windowControl.show();
 }
 
-/** Shows the buttons; resolves with the value of the first one pressed (an optional second one hides again). */
-function choose<A, B = never>(first: [HTMLElement, A], second?: [HTMLElement, B]): Promise<A | B> {
-  const options: [HTMLElement, A | B][] = second ? [first, second] : [first];
+/** Shows the buttons; resolves with the value of the one pressed (the optional ones, after the first, hide again). */
+function choose<T>(...options: ([HTMLElement, T] | false)[]): Promise<T> {
+  const shown = options.filter((o) => o !== false);
   return new Promise((resolve) => {
     const controller = new AbortController();
-    for (const [button, value] of options) {
+    for (const [button, value] of shown) {
       button.hidden = false;
       button.addEventListener(
         "click",
         () => {
           controller.abort();
-          if (second) second[0].hidden = true;
+          for (const [other] of shown.slice(1)) other.hidden = true;
           resolve(value);
         },
         { signal: controller.signal },
@@ -47,6 +50,8 @@ const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> 
   identity_ambiguous: { title: "We're not sure it's you", body: "Your face is close to a FaceSign account, but not close enough to open it safely. Scan again, facing the camera in even light." },
   account_needed: { title: "Your passkey is needed", body: "This FaceSign has too many users for a face alone to open a wallet safely." },
   identity_mismatch: { title: "Not this account", body: "Your face does not match the account your passkey names. Nothing was unlocked." },
+  account_locked: { title: "Locked for now", body: "Too many scans didn't match the account your passkey names, so it is locked for a while." },
+  passkey_failed: { title: "No passkey used", body: "FaceSign didn't get a passkey. Try again, or scan your face alone." },
   enrolment_expired: { title: "Let's try that again", body: "The new account wasn't confirmed in time, so nothing was kept. Scan again to start over." },
   attestation_invalid: { title: "Stopped for your safety", body: "FaceSign's secure enclave could not be verified, so nothing was sent." },
   handoff_expired: { title: "The code expired", body: "Scanning on your phone took too long. Start again for a new code." },
@@ -74,14 +79,14 @@ export const screens = {
     document.body.dataset.state = "phone";
   },
 
-  /** Shows the home screen's start button (and, if `phone`, the phone's); resolves with the one pressed. */
-  askToStart({ label = "Scan my face", phone = false } = {}): Promise<"camera" | "phone"> {
+  /** Shows the home screen's start button (and, if offered, the passkey's and the phone's); resolves with the one pressed. */
+  askToStart({ label = "Scan my face", phone = false, passkey = false } = {}): Promise<ScanWay> {
     const start = $<HTMLButtonElement>("start");
     start.textContent = label;
     start.hidden = false;
     show("home");
     start.focus();
-    return choose([start, "camera"], phone ? [$("start-phone"), "phone"] : undefined);
+    return choose<ScanWay>([start, "camera"], passkey && [$("start-passkey"), "passkey"], phone && [$("start-phone"), "phone"]);
   },
 
   /** The phone hand-off's screen: the QR code, the link, and where the phone stands; resolves if the user cancels. */
@@ -104,7 +109,7 @@ export const screens = {
   newcomer(): Promise<"create" | "again"> {
     show("newcomer");
     $("newcomer-title").focus();
-    return choose([$("create-wallet"), "create"], [$("scan-again"), "again"]);
+    return choose<"create" | "again">([$("create-wallet"), "create"], [$("scan-again"), "again"]);
   },
 
   /** The scan passed: a new FaceSign, or a returning one. */
@@ -204,8 +209,8 @@ export const screens = {
     });
   },
 
-  /** Shows a problem; resolves with what the user chose: try again, or (if `phone`) use their phone. */
-  problem(code: ErrorCode, message: string, { phone = false } = {}): Promise<"retry" | "phone"> {
+  /** Shows a problem; resolves with what the user chose: try again, or (if offered) their passkey or their phone. */
+  problem(code: ErrorCode, message: string, { phone = false, passkey = false } = {}): Promise<ScanWay> {
     const text = PROBLEM_TEXT[code] ?? { title: "Something went wrong", body: message };
     $("problem-title").textContent = text.title;
     // The specific reason stays visible (in smaller type) for support and bug reports.
@@ -215,6 +220,6 @@ export const screens = {
     show("problem");
     const retry = $<HTMLButtonElement>("retry");
     retry.focus();
-    return choose([retry, "retry"], phone ? [$("problem-phone"), "phone"] : undefined);
+    return choose<ScanWay>([retry, "camera"], passkey && [$("problem-passkey"), "passkey"], phone && [$("problem-phone"), "phone"]);
   },
 };

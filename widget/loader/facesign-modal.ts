@@ -301,7 +301,7 @@ export class FaceSignModal extends LitElement {
               src="${this.widgetOrigin}/frame/"
               title="FaceSign: sign with your face"
               sandbox="allow-scripts allow-same-origin allow-forms allow-popups"
-              allow="camera"
+              allow="camera; publickey-credentials-get; publickey-credentials-create"
               referrerpolicy="origin"
             ></iframe>`
       }

@@ -40,29 +40,21 @@ export interface Candidate {
 }
 
 export type Decision =
-  | { outcome: "known"; row: number; via: "one_to_one" | "one_to_many" }
+  | { outcome: "known"; row: number }
   /** Nobody enrolled comes near: a new account, once the user confirms it. */
   | { outcome: "new" }
   /** Near someone, but not surely them: scan again, or use the passkey. */
   | { outcome: "ambiguous"; why: "between_thresholds" | "close_candidates" }
   /** Near someone in a gallery too large for a face alone: only the passkey can say who. */
-  | { outcome: "account_needed" }
-  /** The named account's template does not match this face (a failed 1:1 attempt). */
-  | { outcome: "mismatch" };
-
-interface DecisionInput {
-  /** Enrolled users. */
-  gallery: number;
-  /** Every candidate scoring at or above `floor(gallery)`, best first; or, for a named account, that account's template only (whatever its score). */
-  candidates: readonly Candidate[];
-  /** The account a passkey named: the decision is 1:1. */
-  named?: number;
-}
+  | { outcome: "account_needed" };
 
 export interface DecisionPolicy {
   /** Candidates below this score cannot change the decision. */
   floor(gallery: number): number;
-  decide(input: DecisionInput): Decision;
+  /** A face alone (1:N): `candidates` are every enrolled template scoring at or above `floor(gallery)`, best first. */
+  decide(input: { gallery: number; candidates: readonly Candidate[] }): Decision;
+  /** An account a passkey named (1:1): does this face match its template? At any gallery size. */
+  matchesNamed(score: number): boolean;
 }
 
 const dedupThreshold = (gallery: number) => (CALIBRATION.dedup.find((d) => gallery <= d.upTo) ?? CALIBRATION.dedup.at(-1)!).threshold;
@@ -70,16 +62,25 @@ const dedupThreshold = (gallery: number) => (CALIBRATION.dedup.find((d) => galle
 export const calibratedPolicy: DecisionPolicy = {
   floor: dedupThreshold,
 
-  decide({ gallery, candidates, named }) {
-    if (named !== undefined) {
-      const own = candidates.find((c) => c.row === named);
-      return own && own.score >= CALIBRATION.oneToOne.threshold ? { outcome: "known", row: named, via: "one_to_one" } : { outcome: "mismatch" };
-    }
+  decide({ gallery, candidates }) {
     const [best, second] = candidates;
     if (!best || best.score < dedupThreshold(gallery)) return { outcome: "new" };
     if (gallery > CALIBRATION.oneToMany.maxGallery) return { outcome: "account_needed" };
     if (best.score < CALIBRATION.oneToMany.threshold) return { outcome: "ambiguous", why: "between_thresholds" };
     if (second && second.score > best.score - MARGIN) return { outcome: "ambiguous", why: "close_candidates" };
-    return { outcome: "known", row: best.row, via: "one_to_many" };
+    return { outcome: "known", row: best.row };
   },
+
+  matchesNamed: (score) => score >= CALIBRATION.oneToOne.threshold,
 };
+
+/**
+ * Failed 1:1 attempts on one account (a face that is not the account's, with its
+ * passkey): the first two are free (a bad light, a hat); from the third, the account
+ * locks for a minute, doubling with each further failure, at most a day. An attacker
+ * holding a stolen passkey gets about a dozen tries in the first day and one a day after,
+ * and each try must also pass liveness.
+ */
+export const ATTEMPTS = { free: 2, firstLockMs: 60_000, maxLockMs: 24 * 3600_000 } as const;
+
+export const lockFor = (failures: number): number => (failures <= ATTEMPTS.free ? 0 : Math.min(ATTEMPTS.firstLockMs * 2 ** (failures - ATTEMPTS.free - 1), ATTEMPTS.maxLockMs));

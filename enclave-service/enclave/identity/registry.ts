@@ -8,7 +8,7 @@
 import nacl from "tweetnacl";
 import type { Sealer, TemplateRecord } from "./sealing";
 import type { SealedRecord } from "../../../contracts/parent-enclave";
-import { calibratedPolicy, type Candidate, type Decision, type DecisionPolicy } from "./decision-policy";
+import { calibratedPolicy, lockFor, type Candidate, type Decision, type DecisionPolicy } from "./decision-policy";
 import { dot } from "./quantize";
 import { VectorIndex } from "./vector-index";
 
@@ -24,17 +24,38 @@ export interface TemplateSource {
   fetch(keyHashes: string[]): Promise<SealedRecord[]>;
 }
 
+/** `sealed`: a record the parent must store (a new user's, or an account whose attempt count changed). */
 export type Identity =
-  | { status: "known"; record: TemplateRecord }
-  /** A new user, enrolled: the sealed record is for the parent to store. */
+  | { status: "known"; record: TemplateRecord; sealed?: SealedRecord }
   | { status: "enrolled"; record: TemplateRecord; sealed: SealedRecord }
   /** Nobody near: a new user, once confirmed (`enrol`). */
   | { status: "new" }
-  | { status: Exclude<Decision["outcome"], "known" | "new"> };
+  | { status: "ambiguous" | "account_needed" }
+  /** A failed 1:1 attempt, counted. */
+  | { status: "mismatch"; sealed: SealedRecord }
+  | { status: "locked"; retryAt: number }
+  /** The passkey names no account here, or its signature is not the account's passkey's. */
+  | { status: "passkey_unknown" | "passkey_invalid" };
+
+/** The account a passkey names, and the check of its assertion against the account's passkey key. */
+export interface NamedAccount {
+  handle: Uint8Array;
+  credentialId: Uint8Array;
+  verify(publicKey: Uint8Array): boolean;
+}
+
+/** A new account's passkey-facing parts: the handle the enclave drew, and the passkey the user made (if any). */
+export interface NewAccount {
+  handle: Uint8Array;
+  passkey?: TemplateRecord["passkey"];
+}
 
 const HASH_BYTES = 32;
 /** Records fetched per request to the parent. */
 const FETCH_BATCH = 512;
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 const wipe = (r: TemplateRecord) => {
   r.vector.fill(0);
@@ -46,6 +67,14 @@ export class Registry {
   private queue: Promise<unknown> = Promise.resolve();
   /** Row i's keyed hash at [32i, 32i + 32). */
   private hashes = new Uint8Array(HASH_BYTES * 1024);
+  /** Account handle (hex) → row: how a passkey names an account. */
+  private readonly handles = new Map<string, number>();
+  /**
+   * Failed 1:1 attempts counted since boot, by row. The sealed record keeps the count
+   * across restarts; this copy keeps a parent that hands back an older record from
+   * resetting it while the enclave runs.
+   */
+  private readonly attempts = new Map<number, { failures: number; lockedUntil: number }>();
 
   private constructor(
     private readonly index: VectorIndex,
@@ -79,7 +108,7 @@ export class Registry {
   /** A stored record joins the index (at boot); its vector and entropy are not kept. */
   load(sealed: SealedRecord): void {
     const record = this.sealer.unseal(sealed);
-    this.append(record.vector, sealed.keyHash);
+    this.append(record.vector, sealed.keyHash, record.handle);
     wipe(record);
   }
 
@@ -98,15 +127,55 @@ export class Registry {
    * Enrols a confirmed new user, deciding again first: a face enrolled since the proposal
    * (the same person scanning twice at once) makes this a known user, not a second one.
    */
-  enrol(vector: Float32Array, now: number): Promise<Exclude<Identity, { status: "new" }>> {
+  enrol(vector: Float32Array, now: number, account: NewAccount = { handle: this.random.bytes(16) }): Promise<Exclude<Identity, { status: "new" }>> {
     return this.serially(async () => {
       const { decision, records } = await this.decide(vector);
       if (decision.outcome !== "new") return this.answer(decision, records) as Exclude<Identity, { status: "new" }>;
-      const record: TemplateRecord = { userId: this.random.bytes(16), entropy: this.random.bytes(32), vector: Float32Array.from(vector), created: now };
+      const record: TemplateRecord = {
+        userId: this.random.bytes(16),
+        entropy: this.random.bytes(32),
+        vector: Float32Array.from(vector),
+        created: now,
+        handle: account.handle,
+        ...(account.passkey ? { passkey: account.passkey } : {}),
+        failures: 0,
+        lockedUntil: 0,
+      };
       const sealed = this.sealer.seal(record);
-      this.append(record.vector, sealed.keyHash);
+      this.append(record.vector, sealed.keyHash, record.handle);
       record.vector.fill(0);
       return { status: "enrolled", record, sealed };
+    });
+  }
+
+  /**
+   * The 1:1 decision for the account a passkey names: its passkey's signature first, then
+   * its lock, then this face against its template alone. Failures count toward the lock;
+   * a match clears them.
+   */
+  identifyNamed(vector: Float32Array, named: NamedAccount, now: number): Promise<Identity> {
+    return this.serially(async () => {
+      const row = this.handles.get(hex(named.handle));
+      const record = row === undefined ? undefined : (await this.fetch([row])).get(row);
+      if (row === undefined || !record) return { status: "passkey_unknown" };
+      try {
+        if (!record.passkey || !equal(record.passkey.credentialId, named.credentialId)) return { status: "passkey_unknown" };
+        if (!named.verify(record.passkey.publicKey)) return { status: "passkey_invalid" };
+        const seen = this.attempts.get(row);
+        const attempts = { failures: Math.max(record.failures, seen?.failures ?? 0), lockedUntil: Math.max(record.lockedUntil, seen?.lockedUntil ?? 0) };
+        if (now < attempts.lockedUntil) return { status: "locked", retryAt: attempts.lockedUntil };
+        if (!this.policy.matchesNamed(dot(record.vector, vector))) {
+          const failures = attempts.failures + 1;
+          const counted = { failures, lockedUntil: now + lockFor(failures) };
+          this.attempts.set(row, counted);
+          return { status: "mismatch", sealed: this.sealer.seal({ ...record, ...counted }) };
+        }
+        this.attempts.delete(row);
+        const cleared = attempts.failures > 0 ? this.sealer.seal({ ...record, failures: 0, lockedUntil: 0 }) : undefined;
+        return { status: "known", record, ...(cleared ? { sealed: cleared } : {}) };
+      } finally {
+        record.vector.fill(0);
+      }
     });
   }
 
@@ -143,8 +212,9 @@ export class Registry {
     return { status: "known", record: known! };
   }
 
-  private append(vector: Float32Array, keyHash: string): void {
+  private append(vector: Float32Array, keyHash: string, handle: Uint8Array): void {
     const row = this.index.add(vector);
+    this.handles.set(hex(handle), row);
     if ((row + 1) * HASH_BYTES > this.hashes.length) {
       const grown = new Uint8Array(this.hashes.length * 2);
       grown.set(this.hashes);
@@ -154,7 +224,7 @@ export class Registry {
   }
 
   private hashOf(row: number): string {
-    return Buffer.from(this.hashes.subarray(row * HASH_BYTES, (row + 1) * HASH_BYTES)).toString("hex");
+    return hex(this.hashes.subarray(row * HASH_BYTES, (row + 1) * HASH_BYTES));
   }
 
   /** The candidates' records, unsealed (a record that fails its checks throws SealError). */

@@ -9,13 +9,20 @@ import { FACE_VECTOR_DIM } from "./registry-types";
 import type { SealedRecord } from "../../../contracts/parent-enclave";
 import { codedErrorClass } from "../../../contracts/coded-error";
 
-const RECORD_VERSION = 1;
+const RECORD_VERSION = 2;
 
 export interface TemplateRecord {
   userId: Uint8Array;
   entropy: Uint8Array;
   vector: Float32Array;
   created: number;
+  /** The user handle of the account's passkey: random, so it says nothing of the user id or the face. */
+  handle: Uint8Array;
+  /** The account's passkey: its credential id and P-256 public key (65-byte point). */
+  passkey?: { credentialId: Uint8Array; publicKey: Uint8Array };
+  /** Failed 1:1 attempts since the last match, and the time until which the account is locked. */
+  failures: number;
+  lockedUntil: number;
 }
 
 /** Why a sealed record or a wrapped key is refused (the API reports each as template_invalid). */
@@ -27,7 +34,12 @@ const SEAL_ERRORS = {
 export class SealError extends codedErrorClass("SealError", SEAL_ERRORS) {}
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-const SIZE = 1 + 16 + 32 + 8 + FACE_VECTOR_DIM * 4;
+/** version ‖ user id ‖ entropy ‖ created (f64) ‖ vector (f32) ‖ handle ‖ failures (u32) ‖ locked until (f64) ‖ passkey key length (u8) ‖ key ‖ credential id length (u16) ‖ id */
+const FIXED = 1 + 16 + 32 + 8 + FACE_VECTOR_DIM * 4 + 16 + 4 + 8 + 1 + 2;
+const AT = { userId: 1, entropy: 17, created: 49, vector: 57, handle: 57 + FACE_VECTOR_DIM * 4 } as const;
+const AT_FAILURES = AT.handle + 16;
+const AT_LOCKED = AT_FAILURES + 4;
+const AT_KEY = AT_LOCKED + 8;
 
 export class Sealer {
   private readonly hashKey: Uint8Array;
@@ -41,13 +53,22 @@ export class Sealer {
   }
 
   seal(r: TemplateRecord): SealedRecord {
-    const plain = new Uint8Array(SIZE);
+    const key = r.passkey?.publicKey ?? new Uint8Array(0);
+    const id = r.passkey?.credentialId ?? new Uint8Array(0);
+    const plain = new Uint8Array(FIXED + key.length + id.length);
     const view = new DataView(plain.buffer);
     plain[0] = RECORD_VERSION;
-    plain.set(r.userId, 1);
-    plain.set(r.entropy, 17);
-    view.setFloat64(49, r.created, true);
-    plain.set(new Uint8Array(r.vector.buffer, r.vector.byteOffset, FACE_VECTOR_DIM * 4), 57);
+    plain.set(r.userId, AT.userId);
+    plain.set(r.entropy, AT.entropy);
+    view.setFloat64(AT.created, r.created, true);
+    plain.set(new Uint8Array(r.vector.buffer, r.vector.byteOffset, FACE_VECTOR_DIM * 4), AT.vector);
+    plain.set(r.handle, AT.handle);
+    view.setUint32(AT_FAILURES, r.failures, true);
+    view.setFloat64(AT_LOCKED, r.lockedUntil, true);
+    plain[AT_KEY] = key.length;
+    plain.set(key, AT_KEY + 1);
+    view.setUint16(AT_KEY + 1 + key.length, id.length, true);
+    plain.set(id, AT_KEY + 3 + key.length);
     const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
     const box = nacl.secretbox(plain, nonce, this.key);
     plain.fill(0);
@@ -56,14 +77,22 @@ export class Sealer {
 
   unseal({ keyHash, sealed }: SealedRecord): TemplateRecord {
     const plain = nacl.secretbox.open(sealed.subarray(nacl.secretbox.nonceLength), sealed.subarray(0, nacl.secretbox.nonceLength), this.key);
-    if (!plain || plain.length !== SIZE || plain[0] !== RECORD_VERSION) throw new SealError("record_invalid");
-    const userId = plain.slice(1, 17);
+    if (!plain || plain.length < FIXED || plain[0] !== RECORD_VERSION) throw new SealError("record_invalid");
+    const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
+    const keyLength = plain[AT_KEY]!;
+    const idLength = plain.length >= AT_KEY + 3 + keyLength ? view.getUint16(AT_KEY + 1 + keyLength, true) : -1;
+    if (plain.length !== FIXED + keyLength + idLength || (keyLength === 0) !== (idLength === 0)) throw new SealError("record_invalid");
+    const userId = plain.slice(AT.userId, AT.entropy);
     if (this.keyHash(userId) !== keyHash) throw new SealError("record_moved");
-    const record = {
+    const record: TemplateRecord = {
       userId,
-      entropy: plain.slice(17, 49),
-      created: new DataView(plain.buffer, plain.byteOffset, plain.length).getFloat64(49, true),
-      vector: new Float32Array(plain.slice(57).buffer),
+      entropy: plain.slice(AT.entropy, AT.created),
+      created: view.getFloat64(AT.created, true),
+      vector: new Float32Array(plain.slice(AT.vector, AT.handle).buffer),
+      handle: plain.slice(AT.handle, AT_FAILURES),
+      failures: view.getUint32(AT_FAILURES, true),
+      lockedUntil: view.getFloat64(AT_LOCKED, true),
+      ...(keyLength ? { passkey: { publicKey: plain.slice(AT_KEY + 1, AT_KEY + 1 + keyLength), credentialId: plain.slice(AT_KEY + 3 + keyLength) } } : {}),
     };
     plain.fill(0);
     return record;

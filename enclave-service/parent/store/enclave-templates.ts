@@ -9,7 +9,7 @@ export class EnclaveTemplates {
 
   constructor(private readonly store: TemplateStore) {}
 
-  /** Stores a new user's sealed record; resolves once it is on disk. */
+  /** Stores a sealed record (a new user's, or an account's update); resolves once it is on disk. */
   keep(record: SealedRecord): Promise<void> {
     const put = this.store.put(record);
     this.storing.add(put);

@@ -15,7 +15,7 @@ export interface TemplateStore {
   batches(size: number): AsyncGenerator<SealedRecord[]>;
   /** The records under these keyed hashes (the enclave's re-rank); absent ones are left out. */
   get(keyHashes: string[]): Promise<SealedRecord[]>;
-  /** Stores one record in its own transaction. */
+  /** Stores one record in its own transaction, replacing the one under its hash (the enclave re-seals an account when its attempt count changes). */
   put(record: SealedRecord): Promise<void>;
   getMeta(name: string): Promise<Uint8Array | undefined>;
   setMeta(name: string, value: Uint8Array): Promise<void>;
@@ -45,7 +45,7 @@ export function openSqliteStore(path: string): TemplateStore {
   db.pragma("synchronous = FULL");
   db.exec(`CREATE TABLE IF NOT EXISTS templates (key_hash TEXT PRIMARY KEY, sealed BLOB NOT NULL, stored_at INTEGER NOT NULL);
            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);`);
-  const insert = db.prepare("INSERT INTO templates (key_hash, sealed, stored_at) VALUES (?, ?, ?)");
+  const insert = db.prepare("INSERT INTO templates (key_hash, sealed, stored_at) VALUES (?, ?, ?) ON CONFLICT(key_hash) DO UPDATE SET sealed = excluded.sealed, stored_at = excluded.stored_at");
   const selectAll = db.prepare("SELECT key_hash, sealed FROM templates ORDER BY rowid");
   const selectAfter = db.prepare("SELECT rowid AS id, key_hash, sealed FROM templates WHERE rowid > ? ORDER BY rowid LIMIT ?");
   // One statement per batch size, through a JSON array: no placeholder per hash.
@@ -77,7 +77,12 @@ export async function openPostgresStore(url: string): Promise<TemplateStore> {
         (await pool.query<Row & { id: string }>("SELECT id, key_hash, sealed FROM templates WHERE id > $1 ORDER BY id LIMIT $2", [after, size])).rows.map((r) => ({ ...r, id: Number(r.id) })),
       ),
     get: async (keyHashes) => (await pool.query<Row>("SELECT key_hash, sealed FROM templates WHERE key_hash = ANY($1)", [keyHashes])).rows.map(sealedRecord),
-    put: async (r) => void (await pool.query("INSERT INTO templates (key_hash, sealed, stored_at) VALUES ($1, $2, $3)", [r.keyHash, Buffer.from(r.sealed), Date.now()])),
+    put: async (r) =>
+      void (await pool.query("INSERT INTO templates (key_hash, sealed, stored_at) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO UPDATE SET sealed = excluded.sealed, stored_at = excluded.stored_at", [
+        r.keyHash,
+        Buffer.from(r.sealed),
+        Date.now(),
+      ])),
     getMeta: async (name) => {
       const { rows } = await pool.query<{ value: Buffer }>("SELECT value FROM meta WHERE name = $1", [name]);
       return rows[0] ? new Uint8Array(rows[0].value) : undefined;

