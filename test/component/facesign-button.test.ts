@@ -88,7 +88,8 @@ describe("<facesign-button>", () => {
     const dialog = modal.shadowRoot!.querySelector("dialog")!;
     const frame = modal.shadowRoot!.querySelector("iframe")!;
     expect(frame.getAttribute("sandbox")).to.equal("allow-scripts allow-same-origin allow-forms allow-popups");
-    expect(frame.getAttribute("allow")).to.equal("camera");
+    // The camera and passkeys, and nothing else.
+    expect(frame.getAttribute("allow")).to.equal("camera; publickey-credentials-get; publickey-credentials-create");
     expect(frame.getAttribute("title")).to.match(/FaceSign/);
     expect(frame.getAttribute("referrerpolicy")).to.equal("origin");
     expect(frame.src).to.equal(`${window.FACESIGN_WIDGET_ORIGIN}/frame/`);
