@@ -168,6 +168,8 @@ export const enclaveRequestSchema = v.variant("type", [
     /** The page the user came from (the frame's pinned partner origin), bound into the passkey challenge. */
     partner: v.optional(v.pipe(v.string(), v.maxLength(512))),
     passkey: v.optional(passkeyAssertionSchema),
+    /** The account's recovery code as the user typed it: it names the account, as a passkey does. */
+    recovery: v.optional(v.pipe(v.string(), v.maxLength(64))),
   }),
   /** The user confirmed the new account the scan proposed (`confirm_new`'s token), with the passkey they made for it, if any. */
   v.strictObject({ type: v.literal("enrol"), counter, token: bytes(16), passkey: v.optional(newPasskeySchema) }),
@@ -188,6 +190,7 @@ export const SCAN_REJECTIONS = {
   spoof_suspected: { message: "The face did not look live." },
   passkey_invalid: { message: "The passkey's answer could not be verified." },
   passkey_unknown: { message: "This passkey belongs to no FaceSign account here." },
+  recovery_unknown: { message: "This recovery code belongs to no FaceSign account here." },
 } as const;
 export type ScanRejection = keyof typeof SCAN_REJECTIONS;
 
@@ -221,7 +224,9 @@ export type ScanOutcome =
   | { status: "confirm_new"; token: string; expiresAt: number; accountHandle: string }
   /** Too many failed 1:1 attempts on the account the passkey names: no face is compared before retryAt. */
   | { status: "locked"; retryAt: number }
-  | { status: "new" | "known"; userId: string; entropy: string; credential: IssuedCredential };
+  | { status: "known"; userId: string; entropy: string; credential: IssuedCredential }
+  /** A new account; its recovery code is shown to the user once, here, and never again. */
+  | { status: "new"; userId: string; entropy: string; credential: IssuedCredential; recoveryCode: string };
 
 /** What comes back inside a box: the same counter, and the answer. */
 export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number } & ScanOutcome);
@@ -265,5 +270,7 @@ export const handoffResultSchema = v.strictObject({
   userId: v.string(),
   entropy: bytes(32),
   credential: v.strictObject({ content: v.string(), encryptorPublicKey: v.string(), issuer: v.string() }),
+  /** A new account's recovery code: the computer shows it. */
+  recoveryCode: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });
 export type HandoffResult = v.InferOutput<typeof handoffResultSchema>;

@@ -13,7 +13,7 @@ import { Sealer } from "../enclave-service/enclave/identity/sealing";
 import { EnclaveTemplates } from "../enclave-service/parent/store/enclave-templates";
 import { openSqliteStore } from "../enclave-service/parent/store/template-store";
 import { arg } from "./roc";
-import { identifyOrEnrol, thresholdPolicy } from "../test/support/threshold-policy";
+import { identifyOrEnrol, thresholdPolicy } from "../test/support/registry-drivers";
 
 const imagesDir = arg("--images", "../shared/data/lfw-dev/images");
 if (!existsSync(imagesDir)) {

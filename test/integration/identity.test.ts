@@ -17,7 +17,7 @@ import pg from "pg";
 import { openPostgresStore, openSqliteStore, type TemplateStore } from "../../enclave-service/parent/store/template-store";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { seededRandom } from "../support/seeded-random";
-import { identifyOrEnrol, thresholdPolicy } from "../support/threshold-policy";
+import { freshAccount, identifyOrEnrol, thresholdPolicy } from "../support/registry-drivers";
 import { CALIBRATION, calibratedPolicy, type DecisionPolicy } from "../../enclave-service/enclave/identity/decision-policy";
 
 const THRESHOLD = 0.42;
@@ -196,7 +196,7 @@ describe("identity", () => {
 
   it("seals and unseals; refuses a tampered record, a swapped one and a foreign key", () => {
     const sealer = new Sealer(nacl.randomBytes(32));
-    const record = { userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector: randomUnit(), created: 1_800_000_000_000, handle: nacl.randomBytes(16), failures: 0, lockedUntil: 0 };
+    const record = { userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector: randomUnit(), created: 1_800_000_000_000, ...freshAccount() };
     const sealed = sealer.seal(record);
     assert.match(sealed.keyHash, /^[0-9a-f]{64}$/);
     assert.ok(!Buffer.from(sealed.sealed).includes(Buffer.from(record.userId)), "the user id is not in clear");

@@ -1,4 +1,4 @@
-// The passkey names the account; the face must match it too (1:1). Through the real
+// The passkey (or the recovery code) names the account; the face must match it too (1:1). Through the real
 // parent and enclave, with real faces, and a software passkey signing as a platform
 // authenticator would: what an attacker with a stolen passkey, a forged or replayed
 // assertion, or a rolled-back store gets is exactly a refusal.
@@ -24,7 +24,7 @@ describe("passkey: the account by name, the face 1:1", () => {
   let skipped = 0;
   const clock = () => Date.now() + skipped;
   const passkey = new SoftwarePasskey();
-  let a: { userId?: string; entropy?: string };
+  let a: { userId?: string; entropy?: string; recoveryCode?: string };
   /** A scan that signs in with `key` (A's passkey unless another is given), as this options say. */
   const scan = (images: Uint8Array[], options: Partial<AssertionOptions> = {}, key = passkey) =>
     apiScan(origin, images, { clock, signIn: (session: RawSession) => key.signIn(session, { origin, partner: PARTNER, ...options }) });
@@ -96,5 +96,18 @@ describe("passkey: the account by name, the face 1:1", () => {
     assert.deepEqual([alone.status, alone.userId, alone.entropy], ["account_needed", undefined, undefined]);
     const named = await scan(A_AGAIN());
     assert.deepEqual([named.status, named.userId], ["known", a.userId]);
+  });
+
+  it("without any passkey, the recovery code shown at enrolment names the account: A's face with it is A; B's face with it is counted; other codes name nobody", async () => {
+    assert.match(a.recoveryCode!, /^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/);
+    const withCode = (images: Uint8Array[], recovery: string) => apiScan(origin, images, { clock, signIn: () => ({ recovery }) });
+    // typed the way people type: lower case, spaces for dashes
+    const back = await withCode(A_AGAIN(), a.recoveryCode!.toLowerCase().replaceAll("-", " "));
+    assert.deepEqual([back.status, back.userId, back.entropy], ["known", a.userId, a.entropy]);
+    assert.equal((await withCode(B(), a.recoveryCode!)).status, "mismatch");
+    for (const other of ["0000-0000-0000-0000-0000-0000", "not a code"]) {
+      const refused = await withCode(A_AGAIN(), other);
+      assert.deepEqual([refused.status, refused.reason], ["rejected", "recovery_unknown"]);
+    }
   });
 });

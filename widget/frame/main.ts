@@ -28,8 +28,8 @@ interface ScanOptions {
   partner: () => string;
 }
 
-/** Where a passkey can help: it names the account when the face alone cannot. */
-const PASSKEY_HELPS: readonly string[] = ["identity_ambiguous", "account_needed", "identity_mismatch", "passkey_failed"];
+/** Where a passkey or a recovery code can help: it names the account when the face alone cannot. */
+const NAMING_HELPS: readonly string[] = ["identity_ambiguous", "account_needed", "identity_mismatch", "passkey_failed", "scan_rejected"];
 
 /**
  * The scan's code loads, and its face tracker starts (the wasm runtime and the models),
@@ -45,13 +45,21 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
   try {
     for (;;) {
       try {
-        const result = how === "phone" ? await (await import("./handoff/waiting")).scanOnPhone() : await scanOnce(config, tracker, { partner: partner(), passkey: how === "passkey" });
+        const recovery = how === "recovery" ? await screens.askRecoveryCode() : undefined;
+        if (recovery === null) {
+          how = await screens.askToStart({ phone, passkey });
+          continue;
+        }
+        const result =
+          how === "phone"
+            ? await (await import("./handoff/waiting")).scanOnPhone()
+            : await scanOnce(config, tracker, { partner: partner(), passkey: how === "passkey", ...(recovery !== undefined ? { recovery } : {}) });
         if (result === "again") {
           how = "camera";
           continue;
         }
         document.body.dataset.userId = result.userId;
-        screens.done(result.status);
+        screens.done(result.status, result.recoveryCode);
         return result;
       } catch (error) {
         if (
@@ -65,7 +73,8 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
         }
         const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");
         if (e.code.startsWith("camera_")) onCameraProblem();
-        how = await screens.problem(e.code, e.message, { phone, passkey: passkey && PASSKEY_HELPS.includes(e.code) });
+        const named = NAMING_HELPS.includes(e.code);
+        how = await screens.problem(e.code, e.message, { phone, passkey: passkey && named, recovery: named });
       }
     }
   } finally {

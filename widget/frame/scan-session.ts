@@ -17,6 +17,8 @@ customElements.define("facesign-scan", ScanView);
 
 export interface ScanSuccess {
   status: "new" | "known";
+  /** A new account's recovery code, to show the user this once. */
+  recoveryCode?: string;
   userId: string;
   entropy: Uint8Array;
   /** The credential the enclave issued with this scan, encrypted to the user's x25519 key. */
@@ -45,7 +47,13 @@ function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { s
       return answer;
     case "new":
     case "known":
-      return { status: answer.status, userId: answer.userId, entropy: fromBase64url(answer.entropy)!, credential: answer.credential };
+      return {
+        status: answer.status,
+        userId: answer.userId,
+        entropy: fromBase64url(answer.entropy)!,
+        credential: answer.credential,
+        ...(answer.status === "new" ? { recoveryCode: answer.recoveryCode } : {}),
+      };
   }
 }
 
@@ -54,10 +62,12 @@ export interface ScanOptions {
   partner: string;
   /** Name the account with the user's passkey first (a 1:1 check). */
   passkey: boolean;
+  /** Or name it with the recovery code the user typed. */
+  recovery?: string;
 }
 
 /** One scan: the user's wallet, or "again" when they said they already have one. */
-export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey }: ScanOptions): Promise<ScanSuccess | "again"> {
+export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey, recovery }: ScanOptions): Promise<ScanSuccess | "again"> {
   const session = openEnclaveSession(location.origin, compiledTrustAnchors());
   session.then(
     () => (document.body.dataset.enclave = "verified"),
@@ -66,7 +76,9 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { pa
   // The passkey first: it signs this attested session's challenge, then the face is scanned.
   const signIn = passkey
     ? await session.then(async (s) => ({ partner, passkey: await signInWithPasskey(passkeyChallenge(fromBase64url(s.sessionId)!, fromBase64url(s.challenge.id)!, partner)) }))
-    : {};
+    : recovery !== undefined
+      ? { recovery }
+      : {};
   const view = screens.scan();
   const captured = await runScanFlow({ view, tracker, steps: session.then((s) => s.challenge.steps), stepTimeoutMs: config.stepTimeoutMs });
   const enclave = await session;

@@ -10,14 +10,14 @@ import { askInWindow } from "./consent-window";
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** How the user scans: the camera here, with their passkey naming the account, or on their phone. */
-export type ScanWay = "camera" | "passkey" | "phone";
+export type ScanWay = "camera" | "passkey" | "recovery" | "phone";
 
-type Screen = "home" | "scan" | "newcomer" | "result" | "consent" | "problem" | "handoff";
+type Screen = "home" | "scan" | "newcomer" | "recovery" | "result" | "consent" | "problem" | "handoff";
 
 let windowControl = { show: () => {}, hide: () => {} };
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "newcomer", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "newcomer", "recovery", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   // Every screen but a result needs the user: the host brings the window back if it was hidden.
   if (screen !== "result") windowControl.show();
@@ -41,6 +41,15 @@ function choose<T>(...options: ([HTMLElement, T] | false)[]): Promise<T> {
       );
     }
   });
+}
+
+/** The result screen: a title and a line, focused (and no recovery code unless `done` shows one). */
+function result(title: string, body: string): void {
+  $("result-title").textContent = title;
+  $("result-body").textContent = body;
+  $("recovery-block").hidden = true;
+  show("result");
+  $("result-title").focus();
 }
 
 const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> = {
@@ -112,38 +121,54 @@ export const screens = {
     return choose<"create" | "again">([$("create-wallet"), "create"], [$("scan-again"), "again"]);
   },
 
-  /** The scan passed: a new FaceSign, or a returning one. */
-  done(status: "new" | "known"): void {
-    $("result-title").textContent = status === "new" ? "You're set up" : "Welcome back";
-    $("result-body").textContent = status === "new" ? "Your FaceSign is ready. Next time, on any device, your face is all you need." : "We recognised you. Your FaceSign is unlocked in this window.";
+  /** Asks for the recovery code; resolves with what was typed, or null for Back. */
+  askRecoveryCode(): Promise<string | null> {
+    const form = $<HTMLFormElement>("recovery");
+    const input = $<HTMLInputElement>("recovery-input");
+    input.value = "";
+    show("recovery");
+    input.focus();
+    return new Promise((resolve) => {
+      const controller = new AbortController();
+      const done = (value: string | null) => {
+        controller.abort();
+        resolve(value);
+      };
+      form.addEventListener(
+        "submit",
+        (e) => {
+          e.preventDefault();
+          done(input.value);
+        },
+        { signal: controller.signal },
+      );
+      $("recovery-cancel").addEventListener("click", () => done(null), { signal: controller.signal });
+    });
+  },
+
+  /** The scan passed: a new FaceSign (with its recovery code, shown this once), or a returning one. */
+  done(status: "new" | "known", recoveryCode?: string): void {
     document.body.dataset.status = status;
-    show("result");
-    $("result-title").focus();
+    if (status === "known") return result("Welcome back", "We recognised you. Your FaceSign is unlocked in this window.");
+    result("You're set up", "Your FaceSign is ready. Next time, on any device, your face is all you need.");
+    $("recovery-code").textContent = recoveryCode ?? "";
+    $("recovery-block").hidden = !recoveryCode;
   },
 
   /** The phone's part of a hand-off is done: the computer has the answer. */
   handedOff(): void {
-    $("result-title").textContent = "Done on this phone";
-    $("result-body").textContent = "Go back to your computer: FaceSign is unlocked there. This phone kept nothing.";
     document.body.dataset.handoff = "answered";
-    show("result");
-    $("result-title").focus();
+    result("Done on this phone", "Go back to your computer: FaceSign is unlocked there. This phone kept nothing.");
   },
 
   /** The user said no, or the screen was hidden or covered when they answered: nothing went back to the page. */
   rejected(hostOrigin: string, why = ""): void {
-    $("result-title").textContent = "Not signed";
-    $("result-body").textContent = `${why}Nothing was sent to ${new URL(hostOrigin).host}.`;
-    show("result");
-    $("result-title").focus();
+    result("Not signed", `${why}Nothing was sent to ${new URL(hostOrigin).host}.`);
   },
 
   /** A signature (or a grant) went back to the page. */
   signed(hostOrigin: string, title = "Signed", what = "Your signature was sent"): void {
-    $("result-title").textContent = title;
-    $("result-body").textContent = `${what} to ${new URL(hostOrigin).host}.`;
-    show("result");
-    $("result-title").focus();
+    result(title, `${what} to ${new URL(hostOrigin).host}.`);
   },
 
   /**
@@ -210,7 +235,7 @@ export const screens = {
   },
 
   /** Shows a problem; resolves with what the user chose: try again, or (if offered) their passkey or their phone. */
-  problem(code: ErrorCode, message: string, { phone = false, passkey = false } = {}): Promise<ScanWay> {
+  problem(code: ErrorCode, message: string, { phone = false, passkey = false, recovery = false } = {}): Promise<ScanWay> {
     const text = PROBLEM_TEXT[code] ?? { title: "Something went wrong", body: message };
     $("problem-title").textContent = text.title;
     // The specific reason stays visible (in smaller type) for support and bug reports.
@@ -220,6 +245,6 @@ export const screens = {
     show("problem");
     const retry = $<HTMLButtonElement>("retry");
     retry.focus();
-    return choose<ScanWay>([retry, "camera"], passkey && [$("problem-passkey"), "passkey"], phone && [$("problem-phone"), "phone"]);
+    return choose<ScanWay>([retry, "camera"], passkey && [$("problem-passkey"), "passkey"], recovery && [$("problem-recovery"), "recovery"], phone && [$("problem-phone"), "phone"]);
   },
 };

@@ -34,19 +34,19 @@ export type Identity =
   /** A failed 1:1 attempt, counted. */
   | { status: "mismatch"; sealed: SealedRecord }
   | { status: "locked"; retryAt: number }
-  /** The passkey names no account here, or its signature is not the account's passkey's. */
-  | { status: "passkey_unknown" | "passkey_invalid" };
+  /** The passkey or recovery code names no account here, or the signature is not the account's passkey's. */
+  | { status: "passkey_unknown" | "passkey_invalid" | "recovery_unknown" };
 
-/** The account a passkey names, and the check of its assertion against the account's passkey key. */
-export interface NamedAccount {
-  handle: Uint8Array;
-  credentialId: Uint8Array;
-  verify(publicKey: Uint8Array): boolean;
-}
+/**
+ * What names an account for a 1:1 check: its passkey (by user handle, with the check of
+ * the assertion against the account's key), or its recovery code (by keyed hash).
+ */
+export type NamedAccount = { by: "passkey"; handle: Uint8Array; credentialId: Uint8Array; verify(publicKey: Uint8Array): boolean } | { by: "recovery"; codeHash: Uint8Array };
 
-/** A new account's passkey-facing parts: the handle the enclave drew, and the passkey the user made (if any). */
+/** A new account's naming parts: the handle the enclave drew, its recovery code's keyed hash, and the passkey the user made (if any). */
 export interface NewAccount {
   handle: Uint8Array;
+  recovery: Uint8Array;
   passkey?: TemplateRecord["passkey"];
 }
 
@@ -67,8 +67,9 @@ export class Registry {
   private queue: Promise<unknown> = Promise.resolve();
   /** Row i's keyed hash at [32i, 32i + 32). */
   private hashes = new Uint8Array(HASH_BYTES * 1024);
-  /** Account handle (hex) → row: how a passkey names an account. */
+  /** Account handle (hex) → row, and recovery code hash (hex) → row: how an account is named. */
   private readonly handles = new Map<string, number>();
+  private readonly recoveries = new Map<string, number>();
   /**
    * Failed 1:1 attempts counted since boot, by row. The sealed record keeps the count
    * across restarts; this copy keeps a parent that hands back an older record from
@@ -108,7 +109,7 @@ export class Registry {
   /** A stored record joins the index (at boot); its vector and entropy are not kept. */
   load(sealed: SealedRecord): void {
     const record = this.sealer.unseal(sealed);
-    this.append(record.vector, sealed.keyHash, record.handle);
+    this.append(record, sealed.keyHash);
     wipe(record);
   }
 
@@ -127,7 +128,7 @@ export class Registry {
    * Enrols a confirmed new user, deciding again first: a face enrolled since the proposal
    * (the same person scanning twice at once) makes this a known user, not a second one.
    */
-  enrol(vector: Float32Array, now: number, account: NewAccount = { handle: this.random.bytes(16) }): Promise<Exclude<Identity, { status: "new" }>> {
+  enrol(vector: Float32Array, now: number, account: NewAccount): Promise<Exclude<Identity, { status: "new" }>> {
     return this.serially(async () => {
       const { decision, records } = await this.decide(vector);
       if (decision.outcome !== "new") return this.answer(decision, records) as Exclude<Identity, { status: "new" }>;
@@ -137,30 +138,33 @@ export class Registry {
         vector: Float32Array.from(vector),
         created: now,
         handle: account.handle,
+        recovery: account.recovery,
         ...(account.passkey ? { passkey: account.passkey } : {}),
         failures: 0,
         lockedUntil: 0,
       };
       const sealed = this.sealer.seal(record);
-      this.append(record.vector, sealed.keyHash, record.handle);
+      this.append(record, sealed.keyHash);
       record.vector.fill(0);
       return { status: "enrolled", record, sealed };
     });
   }
 
   /**
-   * The 1:1 decision for the account a passkey names: its passkey's signature first, then
-   * its lock, then this face against its template alone. Failures count toward the lock;
-   * a match clears them.
+   * The 1:1 decision for the account a passkey or recovery code names: the passkey's
+   * signature first, then the account's lock, then this face against its template alone.
+   * Failures count toward the lock (one count for both ways in); a match clears them.
    */
   identifyNamed(vector: Float32Array, named: NamedAccount, now: number): Promise<Identity> {
     return this.serially(async () => {
-      const row = this.handles.get(hex(named.handle));
+      const row = named.by === "passkey" ? this.handles.get(hex(named.handle)) : this.recoveries.get(hex(named.codeHash));
       const record = row === undefined ? undefined : (await this.fetch([row])).get(row);
-      if (row === undefined || !record) return { status: "passkey_unknown" };
+      if (row === undefined || !record) return { status: named.by === "passkey" ? "passkey_unknown" : "recovery_unknown" };
       try {
-        if (!record.passkey || !equal(record.passkey.credentialId, named.credentialId)) return { status: "passkey_unknown" };
-        if (!named.verify(record.passkey.publicKey)) return { status: "passkey_invalid" };
+        if (named.by === "passkey") {
+          if (!record.passkey || !equal(record.passkey.credentialId, named.credentialId)) return { status: "passkey_unknown" };
+          if (!named.verify(record.passkey.publicKey)) return { status: "passkey_invalid" };
+        }
         const seen = this.attempts.get(row);
         const attempts = { failures: Math.max(record.failures, seen?.failures ?? 0), lockedUntil: Math.max(record.lockedUntil, seen?.lockedUntil ?? 0) };
         if (now < attempts.lockedUntil) return { status: "locked", retryAt: attempts.lockedUntil };
@@ -212,9 +216,10 @@ export class Registry {
     return { status: "known", record: known! };
   }
 
-  private append(vector: Float32Array, keyHash: string, handle: Uint8Array): void {
+  private append({ vector, handle, recovery }: TemplateRecord, keyHash: string): void {
     const row = this.index.add(vector);
     this.handles.set(hex(handle), row);
+    this.recoveries.set(hex(recovery), row);
     if ((row + 1) * HASH_BYTES > this.hashes.length) {
       const grown = new Uint8Array(this.hashes.length * 2);
       grown.set(this.hashes);

@@ -18,6 +18,8 @@ export interface TemplateRecord {
   created: number;
   /** The user handle of the account's passkey: random, so it says nothing of the user id or the face. */
   handle: Uint8Array;
+  /** The keyed hash of the account's recovery code (Sealer.recoveryHash): the code itself is only ever shown to the user. */
+  recovery: Uint8Array;
   /** The account's passkey: its credential id and P-256 public key (65-byte point). */
   passkey?: { credentialId: Uint8Array; publicKey: Uint8Array };
   /** Failed 1:1 attempts since the last match, and the time until which the account is locked. */
@@ -34,22 +36,30 @@ const SEAL_ERRORS = {
 export class SealError extends codedErrorClass("SealError", SEAL_ERRORS) {}
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-/** version ‖ user id ‖ entropy ‖ created (f64) ‖ vector (f32) ‖ handle ‖ failures (u32) ‖ locked until (f64) ‖ passkey key length (u8) ‖ key ‖ credential id length (u16) ‖ id */
-const FIXED = 1 + 16 + 32 + 8 + FACE_VECTOR_DIM * 4 + 16 + 4 + 8 + 1 + 2;
+/** version ‖ user id ‖ entropy ‖ created (f64) ‖ vector (f32) ‖ handle ‖ recovery hash ‖ failures (u32) ‖ locked until (f64) ‖ passkey key length (u8) ‖ key ‖ credential id length (u16) ‖ id */
+const FIXED = 1 + 16 + 32 + 8 + FACE_VECTOR_DIM * 4 + 16 + 32 + 4 + 8 + 1 + 2;
 const AT = { userId: 1, entropy: 17, created: 49, vector: 57, handle: 57 + FACE_VECTOR_DIM * 4 } as const;
-const AT_FAILURES = AT.handle + 16;
+const AT_RECOVERY = AT.handle + 16;
+const AT_FAILURES = AT_RECOVERY + 32;
 const AT_LOCKED = AT_FAILURES + 4;
 const AT_KEY = AT_LOCKED + 8;
 
 export class Sealer {
   private readonly hashKey: Uint8Array;
+  private readonly recoveryKey: Uint8Array;
 
   constructor(private readonly key: Uint8Array) {
     this.hashKey = hmac(sha256, key, new TextEncoder().encode("facesign/v1/user-id-hash"));
+    this.recoveryKey = hmac(sha256, key, new TextEncoder().encode("facesign/v1/recovery-code-hash"));
   }
 
   keyHash(userId: Uint8Array): string {
     return hex(hmac(sha256, this.hashKey, userId));
+  }
+
+  /** What a record keeps of a recovery code: a hash under a key only the enclave holds, so a stolen store cannot test guesses. */
+  recoveryHash(code: Uint8Array): Uint8Array {
+    return hmac(sha256, this.recoveryKey, code);
   }
 
   seal(r: TemplateRecord): SealedRecord {
@@ -63,6 +73,7 @@ export class Sealer {
     view.setFloat64(AT.created, r.created, true);
     plain.set(new Uint8Array(r.vector.buffer, r.vector.byteOffset, FACE_VECTOR_DIM * 4), AT.vector);
     plain.set(r.handle, AT.handle);
+    plain.set(r.recovery, AT_RECOVERY);
     view.setUint32(AT_FAILURES, r.failures, true);
     view.setFloat64(AT_LOCKED, r.lockedUntil, true);
     plain[AT_KEY] = key.length;
@@ -89,7 +100,8 @@ export class Sealer {
       entropy: plain.slice(AT.entropy, AT.created),
       created: view.getFloat64(AT.created, true),
       vector: new Float32Array(plain.slice(AT.vector, AT.handle).buffer),
-      handle: plain.slice(AT.handle, AT_FAILURES),
+      handle: plain.slice(AT.handle, AT_RECOVERY),
+      recovery: plain.slice(AT_RECOVERY, AT_FAILURES),
       failures: view.getUint32(AT_FAILURES, true),
       lockedUntil: view.getFloat64(AT_LOCKED, true),
       ...(keyLength ? { passkey: { publicKey: plain.slice(AT_KEY + 1, AT_KEY + 1 + keyLength), credentialId: plain.slice(AT_KEY + 3 + keyLength) } } : {}),

@@ -29,7 +29,17 @@ export async function answerFromPhone(scan: () => Promise<ScanSuccess>): Promise
   const { claimToken } = await handoffApi.claim(id);
   const result = await scan();
   try {
-    const answer = sealAnswer({ handoffId: id, status: result.status, userId: result.userId, entropy: toBase64url(result.entropy), credential: result.credential }, waitingKey);
+    const answer = sealAnswer(
+      {
+        handoffId: id,
+        status: result.status,
+        userId: result.userId,
+        entropy: toBase64url(result.entropy),
+        credential: result.credential,
+        ...(result.recoveryCode ? { recoveryCode: result.recoveryCode } : {}),
+      },
+      waitingKey,
+    );
     await handoffApi.answer(id, { claimToken, answer });
   } finally {
     result.entropy.fill(0);

@@ -26,7 +26,13 @@ export async function scanOnPhone(): Promise<ScanSuccess> {
       const status = await handoffApi.status(id, waitToken, after);
       if (status.state === "answered") {
         const result = openAnswer(status.answer, keys.secretKey, id);
-        return { status: result.status, userId: result.userId, entropy: fromBase64url(result.entropy)!, credential: result.credential };
+        return {
+          status: result.status,
+          userId: result.userId,
+          entropy: fromBase64url(result.entropy)!,
+          credential: result.credential,
+          ...(result.recoveryCode ? { recoveryCode: result.recoveryCode } : {}),
+        };
       }
       if (status.state === "claimed") view.status("Scan in progress on your phone…");
       after = status.state;
