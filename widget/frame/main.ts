@@ -6,14 +6,14 @@ import { FaceSignError, frameMethods, installErrorTransfer, type HandshakeReply,
 import { createFrameApi } from "./api";
 import type { FrameConfig } from "../../contracts/frame-service";
 import { readFrameConfig } from "./config";
-import { isConsentWindow, runConsentWindow } from "./consent-window";
+import { helperWindowKind, runInWindow } from "./helper-window";
 import { answerFromPhone, isHandoffPhone } from "./handoff/phone";
 import { guardedEndpoint } from "./guarded-endpoint";
 import { acceptHostPort, announcePopup, inPopup } from "./handshake";
 import type { ScanSuccess } from "./scan-session";
 import { screens } from "./screens";
 import { startTracker } from "./tracker-handle";
-import { passkeysAvailable } from "./passkey";
+import { createPasskey, passkeysAvailable } from "./passkey";
 import { WalletSession } from "./wallet/session";
 import { CredentialKeeper } from "./idos/credential-holder";
 
@@ -126,8 +126,10 @@ function runPhone(config: FrameConfig): void {
   );
 }
 
-// The same document serves as the consent window (consent-window.ts) and as the phone's
-// end of a hand-off (handoff/phone.ts), and then only as that.
-if (isConsentWindow()) runConsentWindow((request) => screens.consent(request));
+// The same document serves as a helper window (helper-window.ts: consent, or making a
+// passkey) and as the phone's end of a hand-off (handoff/phone.ts), and then only as that.
+const helper = helperWindowKind();
+if (helper === "consent") runInWindow<"consent">((request) => screens.consent(request));
+else if (helper === "passkey") runInWindow<"passkey">(async ({ accountHandle }) => ((await screens.savePasskey()) ? ((await createPasskey(accountHandle)) ?? null) : null));
 else if (isHandoffPhone()) runPhone(readFrameConfig());
 else runFrame(readFrameConfig());

@@ -5,6 +5,7 @@
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { FaceSignError } from "../../contracts/page-frame";
 import type { NewPasskey, PasskeyAssertion } from "../../contracts/frame-service";
+import { askInWindow } from "./helper-window";
 
 const ES256 = -7;
 const TIMEOUT_MS = 120_000;
@@ -13,9 +14,27 @@ export const passkeysAvailable = (): boolean => typeof PublicKeyCredential !== "
 
 const b64 = (buffer: ArrayBuffer) => toBase64url(new Uint8Array(buffer));
 
-/** A new passkey for this account, or undefined when the user declines it or the browser cannot make one here. */
-export async function createPasskey(accountHandle: string): Promise<NewPasskey | undefined> {
+/**
+ * Whether this document may create a passkey. Top level, always; embedded, only where the
+ * page delegates publickey-credentials-create and the browser says so (Chromium's
+ * featurePolicy). Safari never lets a cross-origin frame create one, and Firefox does not
+ * say: there the frame creates it in a window of its own.
+ */
+function canCreateHere(): boolean {
+  if (window.top === window) return true;
+  const policy = (document as Document & { featurePolicy?: { allowsFeature(feature: string): boolean } }).featurePolicy;
+  return policy?.allowsFeature("publickey-credentials-create") ?? false;
+}
+
+/** A new passkey for this account, made here or (from the user's click) in a window of FaceSign's own; undefined when the user declines it or no browser window can make one. */
+export async function makePasskey(accountHandle: string): Promise<NewPasskey | undefined> {
   if (!passkeysAvailable()) return undefined;
+  if (canCreateHere()) return createPasskey(accountHandle);
+  return (await askInWindow("passkey", { accountHandle }, null)) ?? undefined;
+}
+
+/** Creates the passkey in this document; undefined when the user declines it or the browser refuses. */
+export async function createPasskey(accountHandle: string): Promise<NewPasskey | undefined> {
   try {
     const credential = (await navigator.credentials.create({
       publicKey: {

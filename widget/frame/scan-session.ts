@@ -8,7 +8,7 @@ import { compiledTrustAnchors } from "../../common/trust-anchors";
 import { openEnclaveSession } from "./enclave-client";
 import type { TrackerHandle } from "./tracker-handle";
 import { runScanFlow } from "./scan-flow";
-import { createPasskey, signInWithPasskey } from "./passkey";
+import { makePasskey, signInWithPasskey } from "./passkey";
 import { passkeyChallenge } from "../../common/passkey-challenge";
 import { screens } from "./screens";
 import { ScanView } from "./ui/scan-view";
@@ -98,7 +98,7 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { pa
     // Nothing is stored until the user says they are new: someone who already has a
     // FaceSign scans again instead of getting a second, empty wallet.
     if ((await screens.newcomer()) === "again") return "again";
-    const newPasskey = await createPasskey(outcome.accountHandle);
+    const newPasskey = await makePasskey(outcome.accountHandle);
     document.body.dataset.passkey = newPasskey ? "created" : "none";
     const enrolled = passed(await enclave.request({ type: "enrol", token: outcome.token, ...(newPasskey ? { passkey: newPasskey } : {}) }));
     if (enrolled.status === "confirm_new") throw new FaceSignError("service_error", "The enclave proposed a new account twice.");

@@ -5,19 +5,19 @@ import { CAMERA_ERROR_TEXT } from "./ui/copy";
 import type { ScanView } from "./ui/scan-view";
 import { canProveVisibility, guardConsent } from "./consent-guard";
 import type { ConsentAnswer, ConsentRequest } from "./consent-request";
-import { askInWindow } from "./consent-window";
+import { askInWindow } from "./helper-window";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** How the user scans: the camera here, with their passkey naming the account, or on their phone. */
 export type ScanWay = "camera" | "passkey" | "recovery" | "phone";
 
-type Screen = "home" | "scan" | "newcomer" | "recovery" | "result" | "consent" | "problem" | "handoff";
+type Screen = "home" | "scan" | "newcomer" | "save-passkey" | "recovery" | "result" | "consent" | "problem" | "handoff";
 
 let windowControl = { show: () => {}, hide: () => {} };
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "newcomer", "recovery", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "newcomer", "save-passkey", "recovery", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   // Every screen but a result needs the user: the host brings the window back if it was hidden.
   if (screen !== "result") windowControl.show();
@@ -121,6 +121,13 @@ export const screens = {
     return choose<"create" | "again">([$("create-wallet"), "create"], [$("scan-again"), "again"]);
   },
 
+  /** The passkey window's one question (its button is the user's gesture for the browser's dialog). */
+  savePasskey(): Promise<boolean> {
+    show("save-passkey");
+    $("save-passkey-title").focus();
+    return choose([$("save-passkey-button"), true], [$("skip-passkey"), false]);
+  },
+
   /** Asks for the recovery code; resolves with what was typed, or null for Back. */
   askRecoveryCode(): Promise<string | null> {
     const form = $<HTMLFormElement>("recovery");
@@ -215,7 +222,7 @@ export const screens = {
         const verdict = guard.verdict(performance.now());
         if (verdict === "too_soon") return;
         if (verdict === "obscured" || !inWindow) return decide(verdict === "accept" ? "approved" : "obscured");
-        const answer = askInWindow(request);
+        const answer = askInWindow("consent", request, "rejected");
         if (!answer) return decide("rejected");
         // Only the window's answer counts now; these buttons wait with it.
         const waiting = (on: boolean) => {
