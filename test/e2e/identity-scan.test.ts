@@ -46,6 +46,8 @@ describe("face scan, identity (test mode: no active steps)", () => {
       await frame.locator("#start:not([hidden])").click();
       const newcomer = frame.locator("body[data-screen=newcomer] #newcomer-title");
       await newcomer.waitFor({ timeout: 90_000 });
+      // The device has a platform authenticator: "use my passkey" is offered too.
+      await frame.locator("#newcomer-passkey:not([hidden])").waitFor();
       await frame.locator("#scan-again").click();
       await frame.locator("body[data-screen=scan]").waitFor();
       await newcomer.waitFor({ timeout: 90_000 });

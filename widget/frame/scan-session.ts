@@ -8,9 +8,9 @@ import { compiledTrustAnchors } from "../../common/trust-anchors";
 import { openEnclaveSession } from "./enclave-client";
 import type { TrackerHandle } from "./tracker-handle";
 import { runScanFlow } from "./scan-flow";
-import { makePasskey, signInWithPasskey } from "./passkey";
+import { makePasskey, passkeysAvailable, signInWithPasskey } from "./passkey";
 import { passkeyChallenge } from "../../common/passkey-challenge";
-import { screens } from "./screens";
+import { screens, type ScanWay } from "./screens";
 import { ScanView } from "./ui/scan-view";
 
 customElements.define("facesign-scan", ScanView);
@@ -66,8 +66,8 @@ export interface ScanOptions {
   recovery?: string;
 }
 
-/** One scan: the user's wallet, or "again" when they said they already have one. */
-export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey, recovery }: ScanOptions): Promise<ScanSuccess | "again"> {
+/** One scan: the user's wallet, or, when they said they already have one, how they will try again. */
+export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey, recovery }: ScanOptions): Promise<ScanSuccess | { retry: ScanWay }> {
   const session = openEnclaveSession(location.origin, compiledTrustAnchors());
   session.then(
     () => (document.body.dataset.enclave = "verified"),
@@ -97,7 +97,8 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { pa
     if (outcome.status !== "confirm_new") return outcome;
     // Nothing is stored until the user says they are new: someone who already has a
     // FaceSign scans again instead of getting a second, empty wallet.
-    if ((await screens.newcomer()) === "again") return "again";
+    const choice = await screens.newcomer({ passkey: passkeysAvailable() });
+    if (choice !== "create") return { retry: choice };
     const newPasskey = await makePasskey(outcome.accountHandle);
     document.body.dataset.passkey = newPasskey ? "created" : "none";
     const enrolled = passed(await enclave.request({ type: "enrol", token: outcome.token, ...(newPasskey ? { passkey: newPasskey } : {}) }));

@@ -114,11 +114,11 @@ export const screens = {
     return $<ScanView>("scan");
   },
 
-  /** Nobody enrolled has this face: create an account, or scan again (the user may have one). */
-  newcomer(): Promise<"create" | "again"> {
+  /** Nobody enrolled has this face: create an account, or (the user may have one) scan again or use their passkey. */
+  newcomer({ passkey = false } = {}): Promise<"create" | "camera" | "passkey"> {
     show("newcomer");
     $("newcomer-title").focus();
-    return choose<"create" | "again">([$("create-wallet"), "create"], [$("scan-again"), "again"]);
+    return choose<"create" | "camera" | "passkey">([$("create-wallet"), "create"], [$("scan-again"), "camera"], passkey && [$("newcomer-passkey"), "passkey"]);
   },
 
   /** The passkey window's one question (its button is the user's gesture for the browser's dialog). */
