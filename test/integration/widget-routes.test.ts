@@ -19,7 +19,7 @@ describe("widget origin headers", () => {
     // Its own origin and the user's idOS node: nothing else.
     assert.equal(/connect-src ([^;]*)/.exec(csp)?.[1], `'self' ${stack.config.idosOrigin}`);
     assert.match(csp, /default-src 'none'/);
-    assert.equal(res.headers.get("permissions-policy"), "camera=(self)");
+    assert.equal(res.headers.get("permissions-policy"), "camera=(self), publickey-credentials-get=(self), publickey-credentials-create=(self)");
     assert.equal(res.headers.get("x-content-type-options"), "nosniff");
     const html = await res.text();
     assert.doesNotMatch(html, /<script>(?!<)/, "no inline script");
