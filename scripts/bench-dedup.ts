@@ -76,7 +76,7 @@ const sweep = [];
 for (const t of [0.42, 0.5, SHIPPED, 0.55, 0.6, 0.65, 0.7]) sweep.push(await run(t));
 for (const r of sweep)
   console.log(
-    `threshold ${r.threshold.toFixed(2)}${r.threshold === SHIPPED ? " (1:N release)" : ""}: right person ${(100 * r.knownRate).toFixed(2)}%, wrong person ${(100 * r.wrongPersonRate).toFixed(3)}%, duplicate id ${(100 * r.duplicateRate).toFixed(2)}%, strangers matched at enrolment ${r.enrolmentFalseMatches}`,
+    `threshold ${r.threshold.toFixed(3)}${r.threshold === SHIPPED ? " (1:N release)" : ""}: right person ${(100 * r.knownRate).toFixed(2)}%, wrong person ${(100 * r.wrongPersonRate).toFixed(3)}%, duplicate id ${(100 * r.duplicateRate).toFixed(2)}%, strangers matched at enrolment ${r.enrolmentFalseMatches}`,
   );
 const shipped = sweep.find((r) => r.threshold === SHIPPED) ?? (await run(SHIPPED));
 console.log(JSON.stringify({ people: people.length, scans: later.length, ...shipped }));
