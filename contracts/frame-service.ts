@@ -60,12 +60,13 @@ const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.pickli
 export type Challenge = v.InferOutput<typeof challengeSchema>;
 
 /**
- * The session attestation's user_data: session id (16) ‖ challenge id (16) ‖ one byte per
- * step (its index in CHALLENGE_STEPS). The enclave attests it; the frame compares it, so
- * the parent can swap neither the session nor its challenge.
+ * The session attestation's user_data: mode (1: test mode, a fixed challenge; 0: drawn at
+ * random) ‖ session id (16) ‖ challenge id (16) ‖ one byte per step (its index in
+ * CHALLENGE_STEPS). The enclave attests it; the frame compares it, so the parent can swap
+ * neither the session nor its challenge, nor hide that the enclave runs in test mode.
  */
-export const challengeUserData = (sessionId: Uint8Array, challengeId: Uint8Array, steps: readonly ChallengeStep[]): Uint8Array =>
-  new Uint8Array([...sessionId, ...challengeId, ...steps.map((step) => CHALLENGE_STEPS.indexOf(step))]);
+export const challengeUserData = (sessionId: Uint8Array, challengeId: Uint8Array, steps: readonly ChallengeStep[], testMode: boolean): Uint8Array =>
+  new Uint8Array([testMode ? 1 : 0, ...sessionId, ...challengeId, ...steps.map((step) => CHALLENGE_STEPS.indexOf(step))]);
 
 // --- GET /frame/: the frame's configuration, in a <meta name="facesign-config"> tag ---------
 
@@ -122,6 +123,8 @@ export const createSessionResponseSchema = v.object({
   /** The enclave's x25519 key for this boot; must equal the attested public_key. */
   enclavePublicKey: bytes(32),
   challenge: challengeSchema,
+  /** The enclave runs in test mode (fixed challenges): a production frame refuses it. Attested in user_data. */
+  testMode: v.boolean(),
   expiresAt: v.number(),
 });
 export type CreateSessionResponse = v.InferOutput<typeof createSessionResponseSchema>;

@@ -88,6 +88,7 @@ const ENCLAVE_OPS = {
       enclavePublicKey: bytes(32),
       challengeId: bytes(16),
       steps: v.array(v.picklist(CHALLENGE_STEPS)),
+      testMode: v.boolean(),
       expiresAt: time,
     }),
   },

@@ -85,11 +85,12 @@ export class EnclaveCore {
 
   async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, now: number): Promise<OpResult<"openSession">> {
     if (nonce.length !== 32 || clientPublicKey.length !== 32) throw new ApiError("malformed_request");
+    const testMode = this.settings.testChallenge !== undefined;
     const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
     const challengeId = nacl.randomBytes(16);
     const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challengeId, steps }, now);
-    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, steps), nonce, now });
-    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, expiresAt };
+    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, steps, testMode), nonce, now });
+    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, testMode, expiresAt };
   }
 
   async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<OpResult<"sessionRequest">> {

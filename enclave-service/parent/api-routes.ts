@@ -52,6 +52,7 @@ export function apiRoutes(enclave: EnclaveHost, now: () => number, limits: ApiLi
       attestation: toBase64url(r.attestation),
       enclavePublicKey: toBase64url(r.enclavePublicKey),
       challenge: { id: toBase64url(r.challengeId), steps: r.steps },
+      testMode: r.testMode,
       expiresAt: r.expiresAt,
     };
     setCommonHeaders(res);

@@ -9,6 +9,7 @@ import {
   type Challenge,
   createSessionResponseSchema,
   type CreateSessionRequest,
+  type CreateSessionResponse,
   type EnclaveRequest,
   type EnclaveResponse,
 } from "../../contracts/frame-service";
@@ -37,7 +38,18 @@ async function serviceError(res: Response): Promise<FaceSignError> {
   return new FaceSignError("service_error", body.success ? `${body.output.error.code}: ${body.output.error.message}` : `HTTP ${res.status}`);
 }
 
-export async function openEnclaveSession(serviceOrigin: string, anchors: TrustAnchors, now: () => number = Date.now): Promise<EnclaveSession> {
+/**
+ * The attested user_data must name this session, its challenge and its mode, so the
+ * parent can swap none of them; a production frame refuses an enclave in test mode
+ * (fixed challenges), whatever the parent says.
+ */
+export function checkSessionBinding(session: Pick<CreateSessionResponse, "sessionId" | "challenge" | "testMode">, userData: Uint8Array, build: "development" | "production"): void {
+  if (session.testMode && build === "production") throw new FaceSignError("attestation_invalid", "Attestation rejected: test_mode.");
+  const expected = challengeUserData(fromBase64url(session.sessionId)!, fromBase64url(session.challenge.id)!, session.challenge.steps, session.testMode);
+  if (!equalBytes(expected, userData)) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
+}
+
+export async function openEnclaveSession(serviceOrigin: string, anchors: TrustAnchors & { build: "development" | "production" }, now: () => number = Date.now): Promise<EnclaveSession> {
   const keys = nacl.box.keyPair();
   const nonce = nacl.randomBytes(32);
   const request: CreateSessionRequest = { nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) };
@@ -51,9 +63,7 @@ export async function openEnclaveSession(serviceOrigin: string, anchors: TrustAn
   const enclave = await verifyAttestation(document, anchors, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! }).catch((error: unknown) => {
     throw error instanceof AttestationError ? new FaceSignError("attestation_invalid", `Attestation rejected: ${error.code}.`) : error;
   });
-  // The attested user_data names this session and its challenge: the parent cannot swap either.
-  const expected = challengeUserData(fromBase64url(session.sessionId)!, fromBase64url(session.challenge.id)!, session.challenge.steps);
-  if (!equalBytes(expected, enclave.userData)) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
+  checkSessionBinding(session, enclave.userData, anchors.build);
   const sharedKey = nacl.box.before(enclave.publicKey, keys.secretKey);
   keys.secretKey.fill(0);
   let counter = 0;
