@@ -53,8 +53,10 @@ const bytes = (length: number) =>
     v.check((s) => fromBase64url(s)?.length === length, `must be ${length} bytes, base64url without padding`),
   );
 
-/** What a liveness challenge can ask for; the enclave draws 2 to 4 of them per session. */
+/** What a liveness challenge can ask for; the enclave draws MIN_CHALLENGE_STEPS to 4 of them per session. */
 export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down", "blink", "move_closer"] as const;
+/** Fewer steps than this is no challenge: the frame refuses it outside test mode. */
+export const MIN_CHALLENGE_STEPS = 2;
 export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
 const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4)) });
 export type Challenge = v.InferOutput<typeof challengeSchema>;

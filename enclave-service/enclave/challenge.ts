@@ -1,7 +1,7 @@
 // The liveness challenge: 2 to 4 different steps in a random order, drawn from the
 // CSPRNG inside the enclave, so that no recording made before the session can match.
 import nacl from "tweetnacl";
-import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
+import { CHALLENGE_STEPS, MIN_CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
 
 /** A uniform integer in [0, n) without modulo bias. */
 function uniform(n: number): number {
@@ -14,7 +14,7 @@ function uniform(n: number): number {
 
 export function drawChallenge(): ChallengeStep[] {
   const pool = [...CHALLENGE_STEPS];
-  const count = 2 + uniform(3);
+  const count = MIN_CHALLENGE_STEPS + uniform(5 - MIN_CHALLENGE_STEPS);
   // Fisher–Yates on the first `count` places.
   for (let i = 0; i < count; i++) {
     const j = i + uniform(pool.length - i);

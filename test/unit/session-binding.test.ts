@@ -1,18 +1,20 @@
 // What the frame accepts of a session's attested user_data: this session, its challenge
-// and its mode. Test mode (fixed challenges) is refused by a production frame, and a
-// parent cannot hide it, or invent it, without breaking the binding.
+// and its mode. Test mode (fixed challenges) is refused by a production frame, a parent
+// cannot hide it, or invent it, without breaking the binding, and outside it no frame
+// takes a challenge too short to prove anything.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import nacl from "tweetnacl";
 import { toBase64url } from "../../common/base64url";
-import { challengeUserData } from "../../contracts/frame-service";
+import { challengeUserData, type ChallengeStep } from "../../contracts/frame-service";
 import { FaceSignError } from "../../contracts/page-frame";
 import { checkSessionBinding } from "../../widget/frame/enclave-client";
 import { thrownCode } from "../support/thrown-code";
 
 const [sessionId, challengeId] = [nacl.randomBytes(16), nacl.randomBytes(16)];
-const session = (testMode: boolean) => ({ sessionId: toBase64url(sessionId), challenge: { id: toBase64url(challengeId), steps: ["blink" as const] }, testMode });
-const attested = (testMode: boolean) => challengeUserData(sessionId, challengeId, ["blink"], testMode);
+const STEPS: ChallengeStep[] = ["blink", "turn_left"];
+const session = (testMode: boolean, steps = STEPS) => ({ sessionId: toBase64url(sessionId), challenge: { id: toBase64url(challengeId), steps }, testMode });
+const attested = (testMode: boolean, steps = STEPS) => challengeUserData(sessionId, challengeId, steps, testMode);
 const refusal = (act: () => void) => {
   try {
     act();
@@ -28,6 +30,19 @@ describe("session binding", () => {
       (["development", "production"] as const).flatMap((build) => [false, true].map((testMode) => refusal(() => checkSessionBinding(session(testMode), attested(testMode), build)))),
       ["accepted", "accepted", "accepted", "Attestation rejected: test_mode."],
     );
+  });
+
+  it("outside test mode, a challenge of fewer than two steps is refused even when the enclave attests it", () => {
+    for (const steps of [[], ["blink"]] as ChallengeStep[][]) {
+      assert.equal(
+        refusal(() => checkSessionBinding(session(false, steps), attested(false, steps), "development")),
+        "Attestation rejected: challenge.",
+      );
+      assert.equal(
+        refusal(() => checkSessionBinding(session(true, steps), attested(true, steps), "development")),
+        "accepted",
+      );
+    }
   });
 
   it("a parent that hides test mode, or claims it, breaks the binding", () => {

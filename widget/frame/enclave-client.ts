@@ -10,6 +10,7 @@ import {
   createSessionResponseSchema,
   type CreateSessionRequest,
   type CreateSessionResponse,
+  MIN_CHALLENGE_STEPS,
   type EnclaveRequest,
   type EnclaveResponse,
 } from "../../contracts/frame-service";
@@ -41,10 +42,13 @@ async function serviceError(res: Response): Promise<FaceSignError> {
 /**
  * The attested user_data must name this session, its challenge and its mode, so the
  * parent can swap none of them; a production frame refuses an enclave in test mode
- * (fixed challenges), whatever the parent says.
+ * (fixed challenges), whatever the parent says, and no frame takes a challenge of fewer
+ * than MIN_CHALLENGE_STEPS steps outside it.
  */
 export function checkSessionBinding(session: Pick<CreateSessionResponse, "sessionId" | "challenge" | "testMode">, userData: Uint8Array, build: "development" | "production"): void {
   if (session.testMode && build === "production") throw new FaceSignError("attestation_invalid", "Attestation rejected: test_mode.");
+  // Outside test mode, a challenge too short to prove anything is refused before the camera starts.
+  if (!session.testMode && session.challenge.steps.length < MIN_CHALLENGE_STEPS) throw new FaceSignError("attestation_invalid", "Attestation rejected: challenge.");
   const expected = challengeUserData(fromBase64url(session.sessionId)!, fromBase64url(session.challenge.id)!, session.challenge.steps, session.testMode);
   if (!equalBytes(expected, userData)) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
 }
