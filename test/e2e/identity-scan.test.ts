@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { driveScan } from "../support/scan-driver";
+import { createWallet, driveScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 
 describe("face scan, identity (test mode: no active steps)", () => {
@@ -52,7 +52,7 @@ describe("face scan, identity (test mode: no active steps)", () => {
       await frame.locator("body[data-screen=scan]").waitFor();
       await newcomer.waitFor({ timeout: 90_000 });
       assert.equal((await stack.store.all()).length, enrolled);
-      await frame.locator("#create-wallet").click();
+      await createWallet(frame);
       await frame.locator("body[data-status=new]").waitFor();
       assert.equal((await stack.store.all()).length, enrolled + 1);
     } finally {

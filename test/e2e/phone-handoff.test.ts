@@ -14,7 +14,7 @@ import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { verifyMessage } from "viem";
 import { fakeCameraFlags, KEEP_NAMES_SHIM, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
-import { approveConnect, startScan } from "../support/scan-driver";
+import { approveConnect, saveRecoveryCode, startScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 
 type Hex = `0x${string}`;
@@ -76,6 +76,9 @@ describe("phone hand-off", () => {
     await startScan(onPhone);
     await onPhone.locator("body[data-handoff=answered]").waitFor({ timeout: 90_000 });
     await onPhone.screenshot({ path: ".cache/reports/handoff-phone-done.png" });
+    // The phone leaves the new account's recovery code to the computer, which shows it first.
+    assert.equal(await onPhone.locator("#recovery-code").textContent(), "");
+    assert.match(await saveRecoveryCode(frame), /^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/);
 
     await approveConnect(frame);
     const address = (await accounts)[0]!;

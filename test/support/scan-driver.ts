@@ -50,11 +50,30 @@ export const personalSign = (page: Page, address: Hex, text: string) =>
     [address, text] as const,
   );
 
-/** Starts the scan; when the frame asks "New to FaceSign?", answers "Create my wallet", as a new user does. */
+/** Reads the new account's recovery code off its screen and says it is saved; returns the code. */
+export async function saveRecoveryCode(frame: Pick<FrameLocator, "locator">, timeout = 30_000): Promise<string> {
+  await frame.locator("body[data-screen=recovery-code-screen] #recovery-saved").waitFor({ timeout });
+  const code = (await frame.locator("#recovery-code").textContent())!;
+  await frame.locator("#recovery-saved").click();
+  return code;
+}
+
+/**
+ * Answers "New to FaceSign?" with "Create my wallet", as a new user does, then saves the
+ * recovery code; returns the code (null if the enrolment ended otherwise, or, on a phone,
+ * handed the code to the computer).
+ */
+export async function createWallet(frame: Pick<FrameLocator, "locator">, timeout = 90_000): Promise<string | null> {
+  await frame.locator("body[data-screen=newcomer] #create-wallet").click({ timeout });
+  await frame.locator("body[data-screen=recovery-code-screen], body[data-problem], body[data-status], body[data-handoff=answered]").waitFor({ timeout: 30_000 });
+  return (await frame.locator("body").getAttribute("data-screen")) === "recovery-code-screen" ? saveRecoveryCode(frame) : null;
+}
+
+/** Starts the scan; a new face creates its wallet (createWallet). */
 export async function startScan(frame: Pick<FrameLocator, "locator">, timeout = 90_000): Promise<void> {
   await frame.locator("#start:not([hidden])").click();
   await frame.locator("body[data-screen=newcomer], body[data-status], body[data-problem], body[data-consent]").waitFor({ timeout });
-  if ((await frame.locator("body").getAttribute("data-screen")) === "newcomer") await frame.locator("#create-wallet").click();
+  if ((await frame.locator("body").getAttribute("data-screen")) === "newcomer") await createWallet(frame);
 }
 
 export const approveConnect = (frame: Pick<FrameLocator, "locator">) => frame.locator("body[data-consent='connect'] #approve[aria-disabled='false']").click({ timeout: 120_000 });

@@ -26,6 +26,8 @@ interface ScanOptions {
   phone?: boolean;
   /** The page the user came from, once the handshake has named it ("" on the phone). */
   partner: () => string;
+  /** Show a new account's recovery code here (the phone leaves it to the computer it answers). */
+  showRecoveryCode?: boolean;
 }
 
 /** Where a passkey or a recovery code can help: it names the account when the face alone cannot. */
@@ -36,7 +38,7 @@ const NAMING_HELPS: readonly string[] = ["identity_ambiguous", "account_needed",
  * while the user reads the start screen. One tracker serves the retries; a tracker that
  * failed to load is replaced on the next try. The user may scan on their phone instead.
  */
-async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, phone = true, partner }: ScanOptions): Promise<ScanSuccess> {
+async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, phone = true, partner, showRecoveryCode = true }: ScanOptions): Promise<ScanSuccess> {
   const scanning = import("./scan-session");
   let tracker = startTracker(location.origin);
   const passkey = passkeysAvailable();
@@ -59,7 +61,9 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
           continue;
         }
         document.body.dataset.userId = result.userId;
-        screens.done(result.status, result.recoveryCode);
+        // The recovery code first: a page waiting to connect must not take the screen before it is saved.
+        if (result.recoveryCode && showRecoveryCode) await screens.recoveryCode(result.recoveryCode);
+        screens.done(result.status);
         return result;
       } catch (error) {
         if (
@@ -117,7 +121,7 @@ function runFrame(config: FrameConfig): void {
 /** The phone's end of a hand-off: scan here, answer the computer, keep nothing. */
 function runPhone(config: FrameConfig): void {
   screens.onPhone();
-  answerFromPhone(() => scanUntilDone(config, { phone: false, partner: () => "" })).then(
+  answerFromPhone(() => scanUntilDone(config, { phone: false, partner: () => "", showRecoveryCode: false })).then(
     () => screens.handedOff(),
     (error: unknown) => {
       const e = error instanceof FaceSignError ? error : new FaceSignError("internal_error");

@@ -12,12 +12,12 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 /** How the user scans: the camera here, with their passkey naming the account, or on their phone. */
 export type ScanWay = "camera" | "passkey" | "recovery" | "phone";
 
-type Screen = "home" | "scan" | "newcomer" | "save-passkey" | "recovery" | "result" | "consent" | "problem" | "handoff";
+type Screen = "home" | "scan" | "newcomer" | "recovery-code-screen" | "save-passkey" | "recovery" | "result" | "consent" | "problem" | "handoff";
 
 let windowControl = { show: () => {}, hide: () => {} };
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "newcomer", "save-passkey", "recovery", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "newcomer", "recovery-code-screen", "save-passkey", "recovery", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   // Every screen but a result needs the user: the host brings the window back if it was hidden.
   if (screen !== "result") windowControl.show();
@@ -43,11 +43,10 @@ function choose<T>(...options: ([HTMLElement, T] | false)[]): Promise<T> {
   });
 }
 
-/** The result screen: a title and a line, focused (and no recovery code unless `done` shows one). */
+/** The result screen: a title and a line, focused. */
 function result(title: string, body: string): void {
   $("result-title").textContent = title;
   $("result-body").textContent = body;
-  $("recovery-block").hidden = true;
   show("result");
   $("result-title").focus();
 }
@@ -153,13 +152,21 @@ export const screens = {
     });
   },
 
-  /** The scan passed: a new FaceSign (with its recovery code, shown this once), or a returning one. */
-  done(status: "new" | "known", recoveryCode?: string): void {
+  /** A new account's recovery code, shown this once; resolves when the user says it is saved (nothing else may take the screen before). */
+  recoveryCode(code: string): Promise<void> {
+    $("recovery-code").textContent = code;
+    show("recovery-code-screen");
+    $("recovery-code-title").focus();
+    return choose([$("recovery-saved"), undefined]).then(() => {
+      $("recovery-code").textContent = "";
+    });
+  },
+
+  /** The scan passed: a new FaceSign, or a returning one. */
+  done(status: "new" | "known"): void {
     document.body.dataset.status = status;
-    if (status === "known") return result("Welcome back", "We recognised you. Your FaceSign is unlocked in this window.");
-    result("You're set up", "Your FaceSign is ready. Next time, on any device, your face is all you need.");
-    $("recovery-code").textContent = recoveryCode ?? "";
-    $("recovery-block").hidden = !recoveryCode;
+    if (status === "known") result("Welcome back", "We recognised you. Your FaceSign is unlocked in this window.");
+    else result("You're set up", "Your FaceSign is ready. Next time, on any device, your face is all you need.");
   },
 
   /** The phone's part of a hand-off is done: the computer has the answer. */
