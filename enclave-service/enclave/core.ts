@@ -103,8 +103,9 @@ export class EnclaveCore {
       case "ping":
         return { reply: seal({ type: "pong", counter: request.counter, expiresAt: session.expiresAt }) };
       case "scan": {
-        // One scan per session: the challenge is spent whatever the outcome.
-        if (session.pending) throw new ApiError("challenge_spent");
+        // One scan per session: the challenge is spent whatever the outcome, even a failure of the service.
+        if (session.scanned) throw new ApiError("challenge_spent");
+        session.scanned = true;
         const named = this.namedAccount(request, passkeyChallenge(sessionId, session.challengeId, request.partner ?? ""));
         if (named && "status" in named) {
           this.sessions.close(sessionId);

@@ -27,6 +27,8 @@ export interface Session {
   steps: ChallengeStep[];
   /** The attested challenge id: with the session id, what a passkey signs (common/passkey-challenge.ts). */
   challengeId: Uint8Array;
+  /** Its one scan has been received: the challenge is spent, whatever came of it. */
+  scanned: boolean;
   pending?: PendingEnrolment;
 }
 
@@ -49,7 +51,15 @@ export class SessionTable {
     if (this.sessions.size >= this.settings.maxSessions) throw new ApiError("enclave_busy");
     const sessionId = nacl.randomBytes(16);
     const expiresAt = now + this.settings.sessionTtlMs;
-    this.sessions.set(hex(sessionId), { sharedKey: nacl.box.before(clientPublicKey, this.secretKey), counter: 0, openedAt: now, expiresAt, steps: challenge.steps, challengeId: challenge.id });
+    this.sessions.set(hex(sessionId), {
+      sharedKey: nacl.box.before(clientPublicKey, this.secretKey),
+      counter: 0,
+      openedAt: now,
+      expiresAt,
+      steps: challenge.steps,
+      challengeId: challenge.id,
+      scanned: false,
+    });
     return { sessionId, expiresAt };
   }
 
