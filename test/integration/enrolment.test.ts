@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { toBase64url } from "../../common/base64url";
 import nacl from "tweetnacl";
 import { PENDING_ENROLMENT_MS } from "../../enclave-service/enclave/sessions";
-import { apiScan, enrol, open, post, seal } from "../support/enclave-box";
+import { apiScan, enrol, open, post, rawSession, seal } from "../support/enclave-box";
 import { startTestStack, type TestStack } from "../support/stack";
 import { videoFrames } from "../support/video-frames";
 
@@ -53,5 +53,21 @@ describe("new-account confirmation", () => {
     const other = open(second.session, (await enrol(origin, second.session, second.token!)).bytes!) as { status: string; userId: string; entropy: string };
     assert.deepEqual([other.status, other.userId, other.entropy], ["known", made.userId, made.entropy]);
     assert.equal((await stack.store.all()).length, 1);
+  });
+
+  it("a scan the service fails to finish still spends the session's challenge: the same session cannot try again", async () => {
+    assert.equal((await apiScan(origin, A(), { clock })).status, "known");
+    const session = await rawSession(origin);
+    const scan = (counter: number) => post(origin, session.sessionId, seal(session, { type: "scan", counter, frames: [{ t: clock(), step: null, image: toBase64url(A()[0]!) }] }));
+    // the store fails the re-rank's read: the enclave cannot decide
+    const get = stack.store.get;
+    stack.store.get = () => Promise.reject(new Error("disk gone"));
+    try {
+      assert.deepEqual(await scan(1), { status: 503, code: "template_store_unavailable" });
+    } finally {
+      stack.store.get = get;
+    }
+    // with the store back, the session is still open, but its challenge was used
+    assert.deepEqual(await scan(2), { status: 409, code: "challenge_spent" });
   });
 });

@@ -15,14 +15,8 @@ const [sessionId, challengeId] = [nacl.randomBytes(16), nacl.randomBytes(16)];
 const STEPS: ChallengeStep[] = ["blink", "turn_left"];
 const session = (testMode: boolean, steps = STEPS) => ({ sessionId: toBase64url(sessionId), challenge: { id: toBase64url(challengeId), steps }, testMode });
 const attested = (testMode: boolean, steps = STEPS) => challengeUserData(sessionId, challengeId, steps, testMode);
-const refusal = (act: () => void) => {
-  try {
-    act();
-    return "accepted";
-  } catch (error) {
-    return error instanceof FaceSignError ? error.message : String(error);
-  }
-};
+/** Every refusal here is attestation_invalid: the message says which check refused. */
+const refusal = (act: () => void) => thrownCode(act, FaceSignError, (error) => error.message);
 
 describe("session binding", () => {
   it("a random challenge is accepted by every frame; test mode only by a development frame", () => {

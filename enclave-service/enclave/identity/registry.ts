@@ -120,7 +120,7 @@ export class Registry {
   identify(vector: Float32Array): Promise<Identity> {
     return this.serially(async () => {
       const { decision, records } = await this.decide(vector);
-      return this.answer(decision, records);
+      return this.answer(decision, records) ?? { status: "new" };
     });
   }
 
@@ -131,7 +131,8 @@ export class Registry {
   enrol(vector: Float32Array, now: number, account: NewAccount): Promise<Exclude<Identity, { status: "new" }>> {
     return this.serially(async () => {
       const { decision, records } = await this.decide(vector);
-      if (decision.outcome !== "new") return this.answer(decision, records) as Exclude<Identity, { status: "new" }>;
+      const decided = this.answer(decision, records);
+      if (decided) return decided;
       const record: TemplateRecord = {
         userId: this.random.bytes(16),
         entropy: this.random.bytes(32),
@@ -206,11 +207,11 @@ export class Registry {
     return { decision: this.policy.decide({ gallery: this.index.size, candidates }), records };
   }
 
-  /** The decision as the caller gets it: a known user's record, every other record wiped. */
-  private answer(decision: Decision, records: Map<number, TemplateRecord>): Identity {
+  /** The decision as the caller gets it, every record but a known user's wiped: undefined for new (the caller proposes or enrols). */
+  private answer(decision: Decision, records: Map<number, TemplateRecord>): Exclude<Identity, { status: "new" }> | undefined {
     const known = decision.outcome === "known" ? records.get(decision.row)! : undefined;
     for (const r of records.values()) if (r !== known) wipe(r);
-    if (decision.outcome === "new") return { status: "new" };
+    if (decision.outcome === "new") return undefined;
     if (decision.outcome !== "known") return { status: decision.outcome };
     known!.vector.fill(0);
     return { status: "known", record: known! };
