@@ -6,6 +6,7 @@
 // schemas before it acts on it, and the parent parses every result the same way.
 import * as v from "valibot";
 import { API_ERRORS, CHALLENGE_STEPS, LIMITS, type ApiErrorCode } from "./frame-service";
+import { MAX_INSTANCES } from "../common/instance-route";
 
 const bytes = (min: number, max = min) =>
   v.pipe(
@@ -46,6 +47,8 @@ const enclaveSettingsSchema = v.strictObject({
   widgetOrigin: v.pipe(v.string(), v.url()),
   sessionTtlMs: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   maxSessions: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  /** Which instance of the service this is: the first character of every session id it opens (common/instance-route.ts). */
+  instance: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_INSTANCES - 1)),
   /**
    * Test mode only: every session gets this challenge instead of a random one, so a
    * recorded video can be checked by the real stack. A production build refuses it.
@@ -54,7 +57,7 @@ const enclaveSettingsSchema = v.strictObject({
 });
 export type EnclaveSettings = v.InferOutput<typeof enclaveSettingsSchema>;
 
-/** What the enclave needs to hold its users: a key-encryption key (KMS in production) and its wrapped keys. The sealed templates follow in `loadTemplates` batches. */
+/** What the enclave needs to hold its users: a key-encryption key (KMS in production) and its wrapped keys. The sealed templates follow through `catchUp`. */
 const identityBootSchema = v.strictObject({
   kek: bytes(32),
   wrappedKey: v.optional(bytes(1, 1024)),
@@ -63,7 +66,7 @@ const identityBootSchema = v.strictObject({
 });
 export type IdentityBoot = v.InferOutput<typeof identityBootSchema>;
 
-/** Sealed templates per `loadTemplates` message at most. */
+/** Sealed templates per store reply at most. */
 export const LOAD_BATCH_MAX = 4096;
 
 /** Each request the parent makes, its arguments and its result: the one table both sides read. */
@@ -94,15 +97,16 @@ const ENCLAVE_OPS = {
   },
   sessionRequest: {
     args: v.strictObject({ sessionId: bytes(16), body: bytes(1, LIMITS.scanBody), now: time }),
-    /** A boxed reply for the client, and a new sealed template to store before the reply is sent. */
+    /** A boxed reply for the client, and an account's re-sealed record (its attempt count) to store before the reply is sent. New users' records are stored by `commit`. */
     result: v.strictObject({ reply: bytes(1, LIMITS.scanBody), store: v.optional(sealedRecordSchema) }),
   },
   attestIssuer: {
     args: v.strictObject({ nonce: bytes(32), now: time }),
     result: v.strictObject({ issuer: v.pipe(v.string(), v.maxLength(256)), attestation: bytes(1, 64 * 1024) }),
   },
-  loadTemplates: {
-    args: v.strictObject({ records: v.pipe(v.array(sealedRecordSchema), v.maxLength(LOAD_BATCH_MAX)) }),
+  /** Reads what the store holds that the enclave has not loaded (at boot: everything; later: users enrolled by other instances). */
+  catchUp: {
+    args: v.strictObject({}),
     /** How many users the enclave holds now. */
     result: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   },
@@ -122,38 +126,49 @@ const requestSchema = v.variant(
 export type ParentToEnclave = { [Op in EnclaveOp]: { id: number; op: Op; args: OpArgs<Op> } }[EnclaveOp];
 
 /**
- * The one request the enclave makes of the parent: the sealed records under these keyed
- * hashes, to re-rank its index's candidates. The parent answers after every record it
- * was given to store is stored, so a user enrolled a moment ago is found.
+ * What the enclave asks of the parent's store, each answered by a `StoreReply` with the
+ * same `call` number:
+ * - `fetch`: the sealed records under these keyed hashes, to re-rank the index's
+ *   candidates (answered after every record given to store is stored);
+ * - `next`: the next records stored since the last ones given (at most LOAD_BATCH_MAX;
+ *   fewer means caught up): users enrolled by this or another instance;
+ * - `lock`: take the enrolment lock every instance shares (answered once held);
+ * - `commit`: store a new user's record under the lock, then release it (answered once
+ *   durable);
+ * - `release`: release the lock, storing nothing.
  */
-export interface TemplateFetch {
-  fetch: number;
-  keyHashes: string[];
-}
-const templateFetchReplySchema = v.union([
-  v.strictObject({ fetch: requestId, records: v.pipe(v.array(sealedRecordSchema), v.maxLength(LOAD_BATCH_MAX)) }),
-  v.strictObject({ fetch: requestId, failed: v.literal(true) }),
+const keyHashesSchema = v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.maxLength(LOAD_BATCH_MAX));
+const storeCallSchema = v.variant("op", [
+  v.strictObject({ call: requestId, op: v.literal("fetch"), keyHashes: keyHashesSchema }),
+  v.strictObject({ call: requestId, op: v.picklist(["next", "lock", "release"]) }),
+  v.strictObject({ call: requestId, op: v.literal("commit"), record: sealedRecordSchema }),
 ]);
-export type TemplateFetchReply = v.InferOutput<typeof templateFetchReplySchema>;
+export type StoreCall = v.InferOutput<typeof storeCallSchema>;
+const storeReplySchema = v.union([
+  /** Records for fetch and next; empty for the others. */
+  v.strictObject({ call: requestId, records: v.pipe(v.array(sealedRecordSchema), v.maxLength(LOAD_BATCH_MAX)) }),
+  v.strictObject({ call: requestId, failed: v.literal(true) }),
+]);
+export type StoreReply = v.InferOutput<typeof storeReplySchema>;
 
-/** Everything the parent sends: requests, and answers to the enclave's fetches. */
-export type ToEnclave = ParentToEnclave | TemplateFetchReply;
+/** Everything the parent sends: requests, and answers to the enclave's store calls. */
+export type ToEnclave = ParentToEnclave | StoreReply;
 
 /** Parses what arrived from the parent; null for anything malformed (the caller refuses it). */
 export function parseToEnclave(message: unknown): ToEnclave | null {
-  const isFetchReply = typeof message === "object" && message !== null && "fetch" in message;
-  const parsed = isFetchReply ? v.safeParse(templateFetchReplySchema, message) : v.safeParse(requestSchema, message);
+  const isStoreReply = typeof message === "object" && message !== null && "call" in message;
+  const parsed = isStoreReply ? v.safeParse(storeReplySchema, message) : v.safeParse(requestSchema, message);
   return parsed.success ? (parsed.output as ToEnclave) : null;
 }
 
 export type EnclaveReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; code: ApiErrorCode };
-/** Everything the enclave sends: replies, and its fetches. */
-export type FromEnclave = EnclaveReply | TemplateFetch;
+/** Everything the enclave sends: replies, and its store calls. */
+export type FromEnclave = EnclaveReply | StoreCall;
 
 const fromEnclaveSchema = v.union([
   v.strictObject({ id: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), ok: v.literal(true), result: v.unknown() }),
   v.strictObject({ id: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), ok: v.literal(false), code: v.picklist(Object.keys(API_ERRORS) as ApiErrorCode[]) }),
-  v.strictObject({ fetch: requestId, keyHashes: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.maxLength(LOAD_BATCH_MAX)) }),
+  storeCallSchema,
 ]);
 
 /** Parses what arrived from the enclave; null for anything malformed. */

@@ -38,13 +38,8 @@ const SHIPPED = CALIBRATION.oneToMany.threshold;
 
 async function run(threshold: number) {
   const store = openSqliteStore(":memory:");
-  const templates = new EnclaveTemplates(store);
-  const registry = await Registry.create({ sealer: new Sealer(nacl.randomBytes(32)), source: templates, policy: thresholdPolicy(threshold) });
-  const identify = async (vector: Float32Array) => {
-    const id = await identifyOrEnrol(registry, vector);
-    if (id.status === "enrolled") await templates.keep(id.sealed);
-    return id;
-  };
+  const registry = await Registry.create({ sealer: new Sealer(nacl.randomBytes(32)), source: new EnclaveTemplates(store), policy: thresholdPolicy(threshold) });
+  const identify = (vector: Float32Array) => identifyOrEnrol(registry, vector);
   const owner = new Map<string, string>(); // userId (hex) → person
   let enrolmentFalseMatches = 0;
   for (const [person, vector] of firsts) {

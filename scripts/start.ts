@@ -2,7 +2,7 @@
 // (enclave-service/parent/main.ts, the production entry point), the host demo and the
 // local idOS node, on different origins; prints the URLs and stops cleanly on Ctrl-C.
 import { execFileSync } from "node:child_process";
-import { readStackConfig } from "../enclave-service/parent/config";
+import { readStackConfig, type StackConfig } from "../enclave-service/parent/config";
 import { startParent, type ParentOptions } from "../enclave-service/parent/main";
 import { listen } from "../enclave-service/parent/server";
 import { readRelease } from "../enclave-service/parent/release-manifest";
@@ -11,23 +11,34 @@ import { createHostDemoApp } from "../host-demo/server";
 import { openIdosDb } from "../idos-node/idos-db";
 import { createIdosApp } from "../idos-node/server";
 
-export async function startStack(config = readStackConfig(), options: ParentOptions = {}) {
-  const parent = await startParent(config, options);
-  const { enclave, store } = parent;
+/** What runs around FaceSign's service locally: the host demo (a partner) and the local idOS node, on their own origins. */
+export async function startNeighbours(config: StackConfig) {
   const demo = await listen(createHostDemoApp({ ...config, consumerAnchors: decodeTrustAnchors(readRelease(config.distDir).trustAnchors) }), config.hostDemoHost, config.hostDemoPort);
   const idosDb = await openIdosDb(config);
   const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin }), config.idosHost, config.idosPort);
   return {
-    config,
-    enclave,
-    store,
     idosDb,
     async stop() {
       const servers = [demo.server, idos.server];
       for (const s of servers) s.closeAllConnections();
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-      await parent.stop();
       await idosDb.close();
+    },
+  };
+}
+
+export async function startStack(config = readStackConfig(), options: ParentOptions = {}) {
+  const parent = await startParent(config, options);
+  const { enclave, store } = parent;
+  const neighbours = await startNeighbours(config);
+  return {
+    config,
+    enclave,
+    store,
+    idosDb: neighbours.idosDb,
+    async stop() {
+      await neighbours.stop();
+      await parent.stop();
     },
   };
 }

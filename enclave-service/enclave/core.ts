@@ -66,14 +66,9 @@ export class EnclaveCore {
     };
   }
 
-  /** Stored records join the index, a batch at a time, after boot; returns how many users are enrolled. */
-  loadTemplates(records: SealedRecord[]): number {
-    try {
-      for (const record of records) this.registry.load(record);
-    } catch (error) {
-      throw templateError(error);
-    }
-    return this.registry.size;
+  /** Stored records join the index (at boot, and when another instance enrols someone); returns how many users are enrolled. */
+  catchUp(): Promise<number> {
+    return this.registry.catchUp().catch(rethrowTemplateError);
   }
 
   /** An attestation document whose public_key is the issuer key: what a consumer checks credentials against. */
@@ -88,7 +83,7 @@ export class EnclaveCore {
     const testMode = this.settings.testChallenge !== undefined;
     const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
     const challengeId = nacl.randomBytes(16);
-    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challengeId, steps }, now);
+    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challengeId, steps }, now, this.settings.instance);
     const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, steps, testMode), nonce, now });
     return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, testMode, expiresAt };
   }
@@ -181,7 +176,7 @@ export class EnclaveCore {
     const wallet = { userId: toBase64url(userId), entropy: toBase64url(entropy), credential: this.issue(identity.record, now) };
     const outcome: ScanOutcome = identity.status === "known" ? { status: "known", ...wallet } : { status: "new", ...wallet, recoveryCode };
     entropy.fill(0);
-    return { outcome, ...(identity.sealed ? { store: identity.sealed } : {}) };
+    return { outcome, ...(identity.status === "known" && identity.sealed ? { store: identity.sealed } : {}) };
   }
 
   /** The user's credential, for the keys the frame derives from this entropy, encrypted to their x25519 key. */

@@ -5,6 +5,7 @@
 // reclaimed then, not at the end of its lifetime: opened-and-abandoned sessions
 // cannot hold the table full.
 import nacl from "tweetnacl";
+import { routedId } from "../../common/instance-route";
 import * as v from "valibot";
 import { openBox, sealBox } from "../../common/box-framing";
 import { ApiError, enclaveRequestSchema, type ChallengeStep, type EnclaveRequest, type EnclaveResponse } from "../../contracts/frame-service";
@@ -46,10 +47,11 @@ export class SessionTable {
     private readonly settings: Pick<EnclaveSettings, "sessionTtlMs" | "maxSessions">,
   ) {}
 
-  open(clientPublicKey: Uint8Array, challenge: { id: Uint8Array; steps: ChallengeStep[] }, now: number): { sessionId: Uint8Array; expiresAt: number } {
+  /** Opens a session whose id routes to `instance` (common/instance-route.ts). */
+  open(clientPublicKey: Uint8Array, challenge: { id: Uint8Array; steps: ChallengeStep[] }, now: number, instance = 0): { sessionId: Uint8Array; expiresAt: number } {
     this.sweep(now);
     if (this.sessions.size >= this.settings.maxSessions) throw new ApiError("enclave_busy");
-    const sessionId = nacl.randomBytes(16);
+    const sessionId = routedId(nacl.randomBytes(16), instance);
     const expiresAt = now + this.settings.sessionTtlMs;
     this.sessions.set(hex(sessionId), {
       sharedKey: nacl.box.before(clientPublicKey, this.secretKey),

@@ -1,30 +1,37 @@
 // Entry of the enclave core when it runs as a worker thread (locally): one message
-// in, one reply out, correlated by id; and the enclave's own template fetches, answered
-// by the parent. Every message is parsed by its contract before it is acted on: a
+// in, one reply out, correlated by id; and the enclave's own calls on the template
+// store, answered by the parent. Every message is parsed by its contract before it is acted on: a
 // malformed one is refused with malformed_request. Errors leave as codes only.
 import { parentPort } from "node:worker_threads";
 import { ApiError } from "../../contracts/frame-service";
-import { parseToEnclave, type FromEnclave, type ParentToEnclave, type SealedRecord, type TemplateFetchReply } from "../../contracts/parent-enclave";
+import { parseToEnclave, type FromEnclave, type ParentToEnclave, type SealedRecord, type StoreCall, type StoreReply } from "../../contracts/parent-enclave";
 import { EnclaveCore } from "./core";
 import type { TemplateSource } from "./identity/registry";
 
 let core: EnclaveCore | undefined;
 const post = (msg: FromEnclave) => parentPort!.postMessage(msg);
 
-const fetches = new Map<number, { resolve: (records: SealedRecord[]) => void; reject: (error: Error) => void }>();
-let nextFetch = 1;
+const calls = new Map<number, { resolve: (records: SealedRecord[]) => void; reject: (error: Error) => void }>();
+let nextCall = 1;
+/** One store call; its answer's records (empty for all but fetch and next). */
+const storeCall = (call: DistributiveOmit<StoreCall, "call">): Promise<SealedRecord[]> =>
+  new Promise((resolve, reject) => {
+    const id = nextCall++;
+    calls.set(id, { resolve, reject });
+    post({ call: id, ...call });
+  });
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 const templates: TemplateSource = {
-  fetch: (keyHashes) =>
-    new Promise((resolve, reject) => {
-      const fetch = nextFetch++;
-      fetches.set(fetch, { resolve, reject });
-      post({ fetch, keyHashes });
-    }),
+  fetch: (keyHashes) => storeCall({ op: "fetch", keyHashes }),
+  next: () => storeCall({ op: "next" }),
+  lock: async () => void (await storeCall({ op: "lock" })),
+  commit: async (record) => void (await storeCall({ op: "commit", record })),
+  release: async () => void (await storeCall({ op: "release" })),
 };
 
-function settleFetch(reply: TemplateFetchReply): void {
-  const waiting = fetches.get(reply.fetch);
-  fetches.delete(reply.fetch);
+function settleCall(reply: StoreReply): void {
+  const waiting = calls.get(reply.call);
+  calls.delete(reply.call);
   if ("records" in reply) waiting?.resolve(reply.records);
   else waiting?.reject(new ApiError("template_store_unavailable"));
 }
@@ -45,8 +52,8 @@ async function handle(msg: ParentToEnclave): Promise<unknown> {
       return core.handleRequest(msg.args.sessionId, msg.args.body, msg.args.now);
     case "attestIssuer":
       return core.attestIssuer(msg.args.nonce, msg.args.now);
-    case "loadTemplates":
-      return core.loadTemplates(msg.args.records);
+    case "catchUp":
+      return core.catchUp();
   }
 }
 
@@ -59,7 +66,7 @@ const idOf = (raw: unknown): number => {
 parentPort!.on("message", (raw: unknown) => {
   const msg = parseToEnclave(raw);
   if (!msg) return post({ id: idOf(raw), ok: false, code: "malformed_request" });
-  if ("fetch" in msg) return settleFetch(msg);
+  if ("call" in msg) return settleCall(msg);
   handle(msg).then(
     (result) => post({ id: msg.id, ok: true, result }),
     (error: unknown) => post({ id: msg.id, ok: false, code: error instanceof ApiError ? error.code : "internal_error" }),

@@ -1,6 +1,7 @@
 // Configuration of the local stack, from environment variables with development defaults.
 import { join, resolve } from "node:path";
 import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
+import { MAX_INSTANCES } from "../../common/instance-route";
 import type { RateLimit, RateLimits } from "./rate-limit";
 
 export interface StackConfig {
@@ -27,8 +28,13 @@ export interface StackConfig {
    * root in the frame). Its own file, outside dataDir and distDir; unused by a real Nitro parent.
    */
   devCaFile: string;
-  /** postgres://… to keep templates in PostgreSQL instead of SQLite under dataDir. */
+  /** postgres://… to keep templates in PostgreSQL instead of SQLite under dataDir (required for several instances). */
   databaseUrl?: string;
+  /**
+   * This instance's number (0–63) among those serving one API: the first character of
+   * every session and hand-off id it opens, which a load balancer routes on.
+   */
+  instance: number;
   /** The ONNX models fetched from npm (scripts/fetch-models.mjs). */
   modelsDir: string;
   /** The built enclave core, run in a worker thread (scan-shard.js beside it); see measurement.ts for what PCR0 covers. */
@@ -61,6 +67,11 @@ function parseTestChallenge(env: NodeJS.ProcessEnv): ChallengeStep[] | undefined
 }
 
 const origin = (value: string): string => new URL(value).origin;
+function parseInstance(value = "0"): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n >= MAX_INSTANCES) throw new Error(`FACESIGN_INSTANCE must be 0 to ${MAX_INSTANCES - 1}, not ${value}`);
+  return n;
+}
 /** `n` a minute, all at once if need be. */
 const perMinute = (value: string | undefined, fallback: number): RateLimit => {
   const n = Number(value || fallback);
@@ -101,6 +112,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     dataDir: resolve(env.FACESIGN_DATA_DIR ?? ".data"),
     devCaFile: resolve(env.FACESIGN_DEV_CA ?? ".dev-ca/ca.json"),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    instance: parseInstance(env.FACESIGN_INSTANCE),
     modelsDir: resolve(env.FACESIGN_MODELS_DIR ?? "models"),
     enclaveBundle: resolve(env.FACESIGN_ENCLAVE_BUNDLE ?? join(env.FACESIGN_DIST_DIR ?? "dist", "service", "enclave.js")),
     sessionTtlMs: Number(env.FACESIGN_SESSION_TTL_MS ?? 10 * 60_000),

@@ -1,15 +1,16 @@
 // The parent's side of the enclave: starts the core from its built bundle in a
 // worker thread (the boundary a Nitro Enclave's vsock would be), boots it with the
-// dev attestation signer, streams it the stored templates, and turns calls into
-// correlated messages. It stores each new user's sealed template before the call that
-// made it returns, and answers the enclave's template fetches from the store.
+// dev attestation signer, lets it read the stored templates, and turns calls into
+// correlated messages. It answers the enclave's store calls (contracts/parent-enclave.ts,
+// StoreCall), and wakes it to catch up when another instance enrols someone.
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ApiError } from "../../contracts/frame-service";
-import { LOAD_BATCH_MAX, parseFromEnclave, parseResult, type EnclaveOp, type EnclaveSettings, type OpArgs, type OpResult, type TemplateFetch, type ToEnclave } from "../../contracts/parent-enclave";
+import { parseFromEnclave, parseResult, type EnclaveOp, type EnclaveSettings, type OpArgs, type OpResult, type SealedRecord, type StoreCall, type ToEnclave } from "../../contracts/parent-enclave";
 import { devChain } from "./dev-attestation-chain";
 import { readFaceModels } from "./model-files";
 import { devKeyEncryptionKey } from "./dev-kms";
+import { log } from "./log";
 import { enclavePcrs, measureEnclaveImage } from "./measurement";
 import { EnclaveTemplates } from "./store/enclave-templates";
 import type { TemplateStore } from "./store/template-store";
@@ -54,18 +55,34 @@ export async function startEnclave({ bundlePath, dataDir, devCaFile, modelsDir, 
     if (result.store) await templates.keep(result.store);
     return result;
   };
-  const answerFetch = async ({ fetch, keyHashes }: TemplateFetch) => {
-    try {
-      post({ fetch, records: await templates.fetch(keyHashes) });
-    } catch {
-      post({ fetch, failed: true });
+  const answer = async (call: StoreCall): Promise<SealedRecord[]> => {
+    switch (call.op) {
+      case "fetch":
+        return templates.fetch(call.keyHashes);
+      case "next":
+        return templates.next();
+      case "lock":
+        await templates.lock();
+        return [];
+      case "commit":
+        await templates.commit(call.record);
+        log("info", "user_enrolled");
+        return [];
+      case "release":
+        await templates.release();
+        return [];
     }
   };
+  const answerCall = (call: StoreCall) =>
+    answer(call).then(
+      (records) => post({ call: call.call, records }),
+      () => post({ call: call.call, failed: true }),
+    );
 
   worker.on("message", (raw: unknown) => {
     const msg = parseFromEnclave(raw);
     if (!msg) return;
-    if ("fetch" in msg) return void answerFetch(msg);
+    if ("call" in msg) return void answerCall(msg);
     const p = pending.get(msg.id);
     pending.delete(msg.id);
     if (!p) return;
@@ -78,9 +95,30 @@ export async function startEnclave({ bundlePath, dataDir, devCaFile, modelsDir, 
   });
   worker.on("error", (error) => {
     dead = error;
+    void templates.release().catch(() => undefined);
     for (const p of pending.values()) p.reject(new ApiError("enclave_unavailable"));
     pending.clear();
   });
+
+  // Another instance enrolled someone: the enclave reads them now, not at its next
+  // decision (which would catch up anyway). Wakes that come while one runs make one more.
+  let waking: Promise<void> | undefined;
+  let again = false;
+  function wake(): void {
+    if (waking) {
+      again = true;
+      return;
+    }
+    again = false;
+    waking = send("catchUp", {}).then(
+      (size) => log("info", "templates_caught_up", { enrolled: size }),
+      (error: unknown) => log("warn", "templates_catch_up_failed", { code: error instanceof ApiError ? error.code : "internal_error" }),
+    );
+    void waking.finally(() => {
+      waking = undefined;
+      if (again && !dead) wake();
+    });
+  }
 
   const send = <Op extends EnclaveOp>(op: Op, args: OpArgs<Op>): Promise<OpResult<Op>> => {
     if (dead) return Promise.reject(new ApiError("enclave_unavailable"));
@@ -91,25 +129,34 @@ export async function startEnclave({ bundlePath, dataDir, devCaFile, modelsDir, 
     });
   };
 
-  const wrappedKey = await store.getMeta(WRAPPED_KEY);
-  const wrappedIssuerKey = await store.getMeta(WRAPPED_ISSUER_KEY);
-  let enrolled = 0;
-  const booted = await (async () => {
+  // The enclave that finds no keys makes them, and its parent stores them: instances
+  // sharing a store take turns while that happens, so they all get the same keys.
+  const boot = async () => {
+    const wrappedKey = await store.getMeta(WRAPPED_KEY);
+    const wrappedIssuerKey = await store.getMeta(WRAPPED_ISSUER_KEY);
     const result = await send("boot", {
       signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(pcr0), moduleId: "facesign-dev-enclave" },
       settings,
       models,
       identity: { kek: devKeyEncryptionKey(dataDir), ...(wrappedKey ? { wrappedKey } : {}), ...(wrappedIssuerKey ? { wrappedIssuerKey } : {}) },
     });
-    for await (const records of store.batches(LOAD_BATCH_MAX)) enrolled = await send("loadTemplates", { records });
+    if (result.wrappedKey) await store.setMeta(WRAPPED_KEY, result.wrappedKey);
+    if (result.wrappedIssuerKey) await store.setMeta(WRAPPED_ISSUER_KEY, result.wrappedIssuerKey);
+    return result;
+  };
+  const keysMade = (await store.getMeta(WRAPPED_KEY)) && (await store.getMeta(WRAPPED_ISSUER_KEY));
+  let enrolled = 0;
+  let stopWaking: () => Promise<void> = async () => undefined;
+  const booted = await (async () => {
+    const result = await (keysMade ? boot() : store.exclusive(boot));
+    enrolled = await send("catchUp", {});
+    stopWaking = await store.onEnrolment(wake);
     return result;
   })().catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
   });
   chain.leafKey.fill(0);
-  if (booted.wrappedKey) await store.setMeta(WRAPPED_KEY, booted.wrappedKey);
-  if (booted.wrappedIssuerKey) await store.setMeta(WRAPPED_ISSUER_KEY, booted.wrappedIssuerKey);
 
   return {
     call: send,
@@ -118,6 +165,7 @@ export async function startEnclave({ bundlePath, dataDir, devCaFile, modelsDir, 
     issuer: booted.issuer,
     enrolled,
     async stop() {
+      await stopWaking();
       await worker.terminate();
     },
   };

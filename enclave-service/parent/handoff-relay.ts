@@ -5,6 +5,7 @@
 // expired records are swept. Waiters (long polls) hear every change.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { ApiError, type HandoffStatus } from "../../contracts/frame-service";
+import { routedId } from "../../common/instance-route";
 
 type State = "waiting" | "claimed" | "answered" | "delivered" | "cancelled";
 
@@ -22,6 +23,8 @@ export interface HandoffRelayOptions {
   now: () => number;
   /** At most this many live hand-offs: memory stays bounded whatever the traffic. */
   maxRecords: number;
+  /** This instance's number: the first character of every hand-off id (common/instance-route.ts). */
+  instance?: number;
 }
 
 const same = (a: Buffer | undefined, b: Buffer) => a !== undefined && a.length === b.length && timingSafeEqual(a, b);
@@ -33,7 +36,7 @@ export class HandoffRelay {
   create(): { id: Buffer; waitToken: Buffer; expiresAt: number } {
     this.sweep();
     if (this.records.size >= this.options.maxRecords) throw new ApiError("rate_limited");
-    const id = randomBytes(16);
+    const id = Buffer.from(routedId(randomBytes(16), this.options.instance ?? 0));
     const waitToken = randomBytes(32);
     const expiresAt = this.options.now() + this.options.ttlMs;
     this.records.set(id.toString("hex"), { waitToken, state: "waiting", expiresAt, waiters: new Set() });

@@ -20,7 +20,13 @@ export async function startParent(config: StackConfig, { now = Date.now }: Paren
     dataDir: config.dataDir,
     devCaFile: config.devCaFile,
     modelsDir: config.modelsDir,
-    settings: { widgetOrigin: config.widgetOrigin, sessionTtlMs: config.sessionTtlMs, maxSessions: config.maxSessions, ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}) },
+    settings: {
+      widgetOrigin: config.widgetOrigin,
+      sessionTtlMs: config.sessionTtlMs,
+      maxSessions: config.maxSessions,
+      instance: config.instance,
+      ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}),
+    },
     store,
   }).catch(async (error: unknown) => {
     await store.close();

@@ -44,7 +44,7 @@ export function createParentApp(config: StackConfig, enclave: EnclaveHost, now: 
   app.use(widgetRoutes(config));
   const limits = config.rateLimits;
   const limiter = (limit: RateLimit) => new RateLimiter(limit, now);
-  const handoffs = new HandoffRelay({ ttlMs: config.handoffTtlMs, now, maxRecords: 10_000 });
+  const handoffs = new HandoffRelay({ ttlMs: config.handoffTtlMs, now, maxRecords: 10_000, instance: config.instance });
   app.use(handoffRoutes(handoffs, clientThenAll(limiter(limits.handoffs))));
   app.use(apiRoutes(enclave, now, { sessions: clientThenAll(limiter(limits.sessions), limiter(limits.allSessions)), scans: clientThenAll(limiter(limits.scans), limiter(limits.allScans)) }));
   app.use(apiErrorHandler);

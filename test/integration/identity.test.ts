@@ -15,7 +15,7 @@ import { EnclaveTemplates } from "../../enclave-service/parent/store/enclave-tem
 import { CANDIDATE_CAPACITY } from "../../enclave-service/enclave/identity/scan-kernel";
 import pg from "pg";
 import { openPostgresStore, openSqliteStore, type TemplateStore } from "../../enclave-service/parent/store/template-store";
-import { startPostgres, type TestPostgres } from "../support/postgres";
+import { startPostgres, type LocalPostgres } from "../../scripts/postgres";
 import { seededRandom } from "../support/seeded-random";
 import { freshAccount, identifyOrEnrol, thresholdPolicy } from "../support/registry-drivers";
 import { CALIBRATION, calibratedPolicy, type DecisionPolicy } from "../../enclave-service/enclave/identity/decision-policy";
@@ -44,7 +44,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), "facesign-identity-"));
  */
 async function enclaveRegistry(
   t: TestContext,
-  { store, source, policy = thresholdPolicy(THRESHOLD) }: { store?: TemplateStore; source?: (templates: EnclaveTemplates) => TemplateSource; policy?: DecisionPolicy } = {},
+  { store, fetch, policy = thresholdPolicy(THRESHOLD) }: { store?: TemplateStore; fetch?: (keyHashes: string[], templates: EnclaveTemplates) => Promise<SealedRecord[]>; policy?: DecisionPolicy } = {},
 ) {
   if (!store) {
     const own = openSqliteStore(":memory:");
@@ -53,11 +53,17 @@ async function enclaveRegistry(
   }
   const sealer = new Sealer(nacl.randomBytes(32));
   const templates = new EnclaveTemplates(store);
-  const registry = await Registry.create({ sealer, source: source ? source(templates) : templates, policy });
+  const source: TemplateSource = {
+    fetch: (keyHashes) => (fetch ? fetch(keyHashes, templates) : templates.fetch(keyHashes)),
+    next: () => templates.next(),
+    lock: () => templates.lock(),
+    commit: (record) => templates.commit(record),
+    release: () => templates.release(),
+  };
+  const registry = await Registry.create({ sealer, source, policy });
   t.after(() => registry.close());
   const identify = async (vector: Float32Array) => {
     const id = await identifyOrEnrol(registry, vector);
-    if (id.status === "enrolled") await templates.keep(id.sealed);
     return { status: id.status, userId: hex(id.record.userId), entropy: hex(id.record.entropy), bytes: id.record };
   };
   return { registry, identify, sealer, store };
@@ -143,13 +149,11 @@ describe("identity", () => {
     let asked: string[] = [];
     let tamper: ((records: SealedRecord[]) => SealedRecord[]) | undefined;
     const { identify, store } = await enclaveRegistry(t, {
-      source: (templates) => ({
-        fetch: async (keyHashes) => {
-          asked.push(...keyHashes);
-          const records = await templates.fetch(keyHashes);
-          return tamper ? tamper(records) : records;
-        },
-      }),
+      fetch: async (keyHashes, templates) => {
+        asked.push(...keyHashes);
+        const records = await templates.fetch(keyHashes);
+        return tamper ? tamper(records) : records;
+      },
     });
     const people = Array.from({ length: 300 }, randomUnit);
     const ids = [];
@@ -216,7 +220,7 @@ describe("identity", () => {
 for (const backend of ["sqlite", "postgres"] as const) {
   describe(`template store (${backend})`, () => {
     let dir: string;
-    let pgServer: TestPostgres | undefined;
+    let pgServer: LocalPostgres | undefined;
     let fresh = 0;
     before(async () => {
       dir = tmp();
@@ -253,15 +257,13 @@ for (const backend of ["sqlite", "postgres"] as const) {
       t.after(() => reopened.close());
       assert.deepEqual(await reopened.getMeta("wrapped_sealing_key"), new Uint8Array([1, 2, 3]));
       assert.equal(await reopened.getMeta("nothing"), undefined);
-      // The restarted enclave loads the store in batches, as the parent streams it at boot.
+      // The store pages by sequence number; a restarted enclave reads it all, as at boot.
+      const pages = [];
+      for (let page = await reopened.since(0, 3); page.records.length; page = await reopened.since(page.last, 3)) pages.push(page.records.length);
+      assert.deepEqual(pages, [3, 3, 3, 1]);
       const rebuilt = await Registry.create({ sealer, source: new EnclaveTemplates(reopened) });
       t.after(() => rebuilt.close());
-      let batches = 0;
-      for await (const batch of reopened.batches(3)) {
-        batches++;
-        for (const r of batch) rebuilt.load(r);
-      }
-      assert.deepEqual([rebuilt.size, batches], [10, 4]);
+      assert.equal(await rebuilt.catchUp(), 10);
       for (const p of people) {
         const probe = near(p, 0.8);
         const before = first[people.indexOf(p)]!;

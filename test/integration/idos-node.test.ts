@@ -14,7 +14,7 @@ import { idosCall } from "../../common/idos-call";
 import { IdosError, signingMessage, walletPossessionMessage, type IdosAction, type IdosAuth, type IdosParams } from "../../contracts/idos";
 import { createIdosApp } from "../../idos-node/server";
 import { listen } from "../../enclave-service/parent/server";
-import { startPostgres, type TestPostgres } from "../support/postgres";
+import { startPostgres, type LocalPostgres } from "../../scripts/postgres";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
@@ -50,7 +50,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
     let url: string;
     let db: IdosDb;
     let stop: () => Promise<void>;
-    let pgServer: TestPostgres | undefined;
+    let pgServer: LocalPostgres | undefined;
     const dir = mkdtempSync(join(tmpdir(), "facesign-idos-"));
     before(async () => {
       if (backend === "postgres") {

@@ -38,7 +38,7 @@ describe("parent → enclave messages", () => {
     });
     boot = {
       signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(new Uint8Array(48)), moduleId: "test" },
-      settings: { widgetOrigin: "http://127.0.0.1:1", sessionTtlMs: 60_000, maxSessions: 10 },
+      settings: { widgetOrigin: "http://127.0.0.1:1", sessionTtlMs: 60_000, maxSessions: 10, instance: 0 },
       models: readFaceModels(),
       identity: { kek: new Uint8Array(32) },
     };
@@ -70,8 +70,9 @@ describe("parent → enclave messages", () => {
       ["extra field", { id: 14, op: "openSession", args: { nonce: new Uint8Array(32), clientPublicKey: new Uint8Array(32), now, steps: [] } }],
       ["time not a number", { id: 15, op: "attestIssuer", args: { nonce: new Uint8Array(32), now: "now" } }],
       ["session id of 15 bytes", { id: 16, op: "sessionRequest", args: { sessionId: new Uint8Array(15), body: new Uint8Array(64), now } }],
-      ["record with a forged hash", { id: 17, op: "loadTemplates", args: { records: [{ keyHash: "../../etc", sealed: new Uint8Array(10) }] } }],
-      ["too many records", { id: 18, op: "loadTemplates", args: { records: Array.from({ length: 4097 }, () => ({ keyHash: "0".repeat(64), sealed: new Uint8Array(1) })) } }],
+      ["store reply with a forged hash", { call: 17, records: [{ keyHash: "../../etc", sealed: new Uint8Array(10) }] }],
+      ["store reply with too many records", { call: 18, records: Array.from({ length: 4097 }, () => ({ keyHash: "0".repeat(64), sealed: new Uint8Array(1) })) }],
+      ["catch-up with records pushed into it", { id: 18, op: "catchUp", args: { records: [] } }],
       ["id not an integer", { id: 19.5, op: "openSession", args: {} }],
     ];
     for (const [what, message] of hostile) {
@@ -92,7 +93,7 @@ describe("parent → enclave messages", () => {
             ? { id: 1000 + i, op: "sessionRequest", args: { sessionId: seededBytes(random, 16), body: seededBytes(random, 80), now: 1 } }
             : pick === 2
               ? null
-              : { fetch: i + 1, records: "x" };
+              : { call: i + 1, records: "x" };
       const id = pick === 1 ? 1000 + i : 0;
       const reply = await exchange(message, id);
       assert.equal(reply.ok, false, `message ${i}`);

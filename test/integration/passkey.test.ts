@@ -73,7 +73,7 @@ describe("passkey: the account by name, the face 1:1", () => {
     assert.equal(locked.status, "locked");
     assert.ok(Math.abs(locked.retryAt! - (clock() + lockFor(ATTEMPTS.free + 1))) < 5_000);
     // the parent puts back A's record from before the failures: the enclave still remembers them
-    for (const r of before) await stack.store.put(r);
+    for (const r of before) await stack.store.update(r);
     assert.equal((await scan(A_AGAIN())).status, "locked");
     skipped += lockFor(ATTEMPTS.free + 1);
     const back = await scan(A_AGAIN());

@@ -13,6 +13,6 @@ const sealer = new Sealer(Uint8Array.from(Buffer.from(keyHex!, "hex")));
 const random = seededRandom(Number.parseInt(keyHex!.slice(0, 8), 16));
 for (let n = 1; ; n++) {
   const vector = Float32Array.from({ length: 512 }, () => random() - 0.5);
-  await store.put(sealer.seal({ userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector, created: Date.now(), ...freshAccount() }));
+  await (await store.lockEnrolment()).commit(sealer.seal({ userId: nacl.randomBytes(16), entropy: nacl.randomBytes(32), vector, created: Date.now(), ...freshAccount() }));
   process.stdout.write(`${n}\n`);
 }

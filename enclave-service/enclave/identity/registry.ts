@@ -7,7 +7,7 @@
 // queue), so two scans of the same new face cannot both miss and make two ids.
 import nacl from "tweetnacl";
 import type { Sealer, TemplateRecord } from "./sealing";
-import type { SealedRecord } from "../../../contracts/parent-enclave";
+import { LOAD_BATCH_MAX, type SealedRecord } from "../../../contracts/parent-enclave";
 import { calibratedPolicy, lockFor, type Candidate, type Decision, type DecisionPolicy } from "./decision-policy";
 import { dot } from "./quantize";
 import { VectorIndex } from "./vector-index";
@@ -18,16 +18,28 @@ export interface RandomSource {
 }
 const csprng: RandomSource = { bytes: (n) => nacl.randomBytes(n) };
 
-/** The parent's store as the enclave sees it. The parent answers only after every record it was given to store is stored. */
+/**
+ * The parent's store as the enclave sees it (contracts/parent-enclave.ts, StoreCall),
+ * shared with the other instances of the service when there are several.
+ */
 export interface TemplateSource {
   /** The sealed records stored under these keyed hashes; a hash with no record is left out. */
   fetch(keyHashes: string[]): Promise<SealedRecord[]>;
+  /** The next records stored since the last ones given (fewer than LOAD_BATCH_MAX: caught up). */
+  next(): Promise<SealedRecord[]>;
+  /** Takes the enrolment lock that every instance shares. */
+  lock(): Promise<void>;
+  /** Stores a new user's record under the lock and releases it. */
+  commit(record: SealedRecord): Promise<void>;
+  /** Releases the lock, storing nothing. */
+  release(): Promise<void>;
 }
 
 /** `sealed`: a record the parent must store (a new user's, or an account whose attempt count changed). */
 export type Identity =
   | { status: "known"; record: TemplateRecord; sealed?: SealedRecord }
-  | { status: "enrolled"; record: TemplateRecord; sealed: SealedRecord }
+  /** A new user, whose record is stored. */
+  | { status: "enrolled"; record: TemplateRecord }
   /** Nobody near: a new user, once confirmed (`enrol`). */
   | { status: "new" }
   | { status: "ambiguous" | "account_needed" }
@@ -76,6 +88,8 @@ export class Registry {
    * resetting it while the enclave runs.
    */
   private readonly attempts = new Map<number, { failures: number; lockedUntil: number }>();
+  /** Keyed hashes of users this registry enrolled, until the store's sequence gives them back (they are indexed already). */
+  private readonly own = new Set<string>();
 
   private constructor(
     private readonly index: VectorIndex,
@@ -106,11 +120,15 @@ export class Registry {
     return this.index.size;
   }
 
-  /** A stored record joins the index (at boot); its vector and entropy are not kept. */
-  load(sealed: SealedRecord): void {
-    const record = this.sealer.unseal(sealed);
-    this.append(record, sealed.keyHash);
-    wipe(record);
+  /**
+   * Loads every record the store holds that this registry has not (at boot, all of them;
+   * later, users enrolled elsewhere); each decision does the same first. Returns the size.
+   */
+  catchUp(): Promise<number> {
+    return this.serially(async () => {
+      await this.pull();
+      return this.size;
+    });
   }
 
   /**
@@ -119,36 +137,54 @@ export class Registry {
    */
   identify(vector: Float32Array): Promise<Identity> {
     return this.serially(async () => {
+      await this.pull();
       const { decision, records } = await this.decide(vector);
       return this.answer(decision, records) ?? { status: "new" };
     });
   }
 
   /**
-   * Enrols a confirmed new user, deciding again first: a face enrolled since the proposal
-   * (the same person scanning twice at once) makes this a known user, not a second one.
+   * Enrols a confirmed new user under the store's enrolment lock, deciding again first,
+   * after reading every user stored until then: a face enrolled since the proposal (the
+   * same person scanning twice at once, here or through another instance) makes this a
+   * known user, not a second one. The record is stored before it joins the index.
    */
   enrol(vector: Float32Array, now: number, account: NewAccount): Promise<Exclude<Identity, { status: "new" }>> {
     return this.serially(async () => {
-      const { decision, records } = await this.decide(vector);
-      const decided = this.answer(decision, records);
-      if (decided) return decided;
-      const record: TemplateRecord = {
-        userId: this.random.bytes(16),
-        entropy: this.random.bytes(32),
-        vector: Float32Array.from(vector),
-        created: now,
-        handle: account.handle,
-        recovery: account.recovery,
-        ...(account.passkey ? { passkey: account.passkey } : {}),
-        failures: 0,
-        lockedUntil: 0,
-      };
-      const sealed = this.sealer.seal(record);
-      this.append(record, sealed.keyHash);
-      record.vector.fill(0);
-      return { status: "enrolled", record, sealed };
+      await this.source.lock();
+      let stored = false;
+      try {
+        await this.pull();
+        const { decision, records } = await this.decide(vector);
+        const decided = this.answer(decision, records);
+        if (decided) return decided;
+        const record = this.newRecord(vector, now, account);
+        const sealed = this.sealer.seal(record);
+        await this.source.commit(sealed);
+        stored = true;
+        this.own.add(sealed.keyHash);
+        this.append(record, sealed.keyHash);
+        record.vector.fill(0);
+        return { status: "enrolled", record };
+      } finally {
+        // A failed release leaves the lock to the store's own limits; the caller hears of the first failure.
+        if (!stored) await this.source.release().catch(() => undefined);
+      }
     });
+  }
+
+  private newRecord(vector: Float32Array, now: number, account: NewAccount): TemplateRecord {
+    return {
+      userId: this.random.bytes(16),
+      entropy: this.random.bytes(32),
+      vector: Float32Array.from(vector),
+      created: now,
+      handle: account.handle,
+      recovery: account.recovery,
+      ...(account.passkey ? { passkey: account.passkey } : {}),
+      failures: 0,
+      lockedUntil: 0,
+    };
   }
 
   /**
@@ -158,6 +194,7 @@ export class Registry {
    */
   identifyNamed(vector: Float32Array, named: NamedAccount, now: number): Promise<Identity> {
     return this.serially(async () => {
+      await this.pull();
       const row = named.by === "passkey" ? this.handles.get(hex(named.handle)) : this.recoveries.get(hex(named.codeHash));
       const record = row === undefined ? undefined : (await this.fetch([row])).get(row);
       if (row === undefined || !record) return { status: named.by === "passkey" ? "passkey_unknown" : "recovery_unknown" };
@@ -186,6 +223,20 @@ export class Registry {
 
   async close(): Promise<void> {
     await this.index.close();
+  }
+
+  /** Indexes what the store gives since the last pull, skipping this registry's own enrolments. */
+  private async pull(): Promise<void> {
+    for (;;) {
+      const records = await this.source.next();
+      for (const sealed of records) {
+        if (this.own.delete(sealed.keyHash)) continue;
+        const record = this.sealer.unseal(sealed);
+        this.append(record, sealed.keyHash);
+        wipe(record);
+      }
+      if (records.length < LOAD_BATCH_MAX) return;
+    }
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {
