@@ -6,7 +6,7 @@
 // local idOS node run beside it, so the demo works against the cluster.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { routePrefix } from "../common/instance-route";
 import { readStackConfig } from "../enclave-service/parent/config";
@@ -186,7 +186,7 @@ export async function startCluster({ instances: count, dataDir, keepPostgres = f
   };
 }
 
-const isMain = process.argv[1]?.endsWith("cluster.ts");
+const isMain = basename(process.argv[1] ?? "") === "cluster.ts";
 if (isMain) {
   const flag = process.argv.indexOf("--instances");
   const instances = flag > 0 ? Number(process.argv[flag + 1]) : 3;
