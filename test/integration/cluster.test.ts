@@ -11,7 +11,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { startCluster, type Instance } from "../../scripts/cluster";
 import { apiScan, type ApiScanAnswer } from "../support/enclave-box";
-import { UNLIMITED } from "../support/stack";
+import { freeNeighbourPorts, UNLIMITED } from "../support/stack";
 
 const LFW = "../shared/data/lfw-dev/images";
 const PEOPLE = 10;
@@ -48,7 +48,7 @@ describe("a cluster of 3 instances on one PostgreSQL", () => {
   const faces = photos();
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "facesign-cluster-"));
-    cluster = await startCluster({ instances: 3, dataDir, env: { ...UNLIMITED, FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_LOG: "silent" } });
+    cluster = await startCluster({ instances: 3, dataDir, env: { ...UNLIMITED, ...(await freeNeighbourPorts()), FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_LOG: "silent" } });
     db = new pg.Client({ connectionString: cluster.postgresUrl });
     await db.connect();
   });

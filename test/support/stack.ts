@@ -25,9 +25,12 @@ export const builtFrameCode = (distDir = "dist") =>
  */
 export const UNLIMITED = { FACESIGN_SESSIONS_PER_MINUTE: "1000000", FACESIGN_SCANS_PER_MINUTE: "1000000", FACESIGN_ALL_SESSIONS_PER_SECOND: "100000", FACESIGN_ALL_SCANS_PER_SECOND: "100000" };
 
+/** Free ports for the host demo and the idOS node (what runs beside the service). */
+export const freeNeighbourPorts = async () => ({ FACESIGN_HOST_DEMO_PORT: String(await freePort("127.0.0.1")), FACESIGN_IDOS_PORT: String(await freePort("127.0.0.1")) });
+
 /** A stack on free ports with its own fresh data directory (an empty store, a new dev KMS key) and the build's dev CA. */
 export async function startTestStack(env: Record<string, string> = {}, options: ParentOptions = {}): Promise<TestStack> {
-  const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), FACESIGN_HOST_DEMO_PORT: String(await freePort("127.0.0.1")), FACESIGN_IDOS_PORT: String(await freePort("127.0.0.1")) };
+  const ports = { FACESIGN_WIDGET_PORT: String(await freePort("127.0.0.1")), ...(await freeNeighbourPorts()) };
   process.env.FACESIGN_LOG ??= "silent";
   const dataDir = mkdtempSync(join(tmpdir(), "facesign-test-"));
   const stack = await startStack(readStackConfig({ ...process.env, ...UNLIMITED, FACESIGN_DATA_DIR: dataDir, ...ports, ...env }), options);
