@@ -44,13 +44,17 @@ describe("face scan, identity (test mode: no active steps)", () => {
       await page.click("facesign-button");
       const frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
       await frame.locator("#start:not([hidden])").click();
-      const newcomer = frame.locator("body[data-screen=newcomer] #newcomer-title");
-      await newcomer.waitFor({ timeout: 90_000 });
+      // The question, or the problem that came instead (named, so a failure says which).
+      const asked = async () => {
+        await frame.locator("body[data-screen=newcomer] #newcomer-title, body[data-problem]").first().waitFor({ timeout: 90_000 });
+        assert.equal(await frame.locator("body").getAttribute("data-problem"), null, (await frame.locator("#problem-body").textContent()) ?? "");
+      };
+      await asked();
       // The device has a platform authenticator: "use my passkey" is offered too.
       await frame.locator("#newcomer-passkey:not([hidden])").waitFor();
       await frame.locator("#scan-again").click();
       await frame.locator("body[data-screen=scan]").waitFor();
-      await newcomer.waitFor({ timeout: 90_000 });
+      await asked();
       assert.equal((await stack.store.all()).length, enrolled);
       await createWallet(frame);
       await frame.locator("body[data-status=new]").waitFor();
