@@ -192,7 +192,6 @@ export const SCAN_REJECTIONS = {
   step_not_performed: { message: "A challenge step was not performed." },
   out_of_order: { message: "The challenge steps were not performed in order." },
   outside_session: { message: "The frames were not captured during this session." },
-  spoof_suspected: { message: "The face did not look live." },
   passkey_invalid: { message: "The passkey's answer could not be verified." },
   passkey_unknown: { message: "This passkey belongs to no FaceSign account here." },
   recovery_unknown: { message: "This recovery code belongs to no FaceSign account here." },
@@ -233,8 +232,12 @@ export type ScanOutcome =
   /** A new account; its recovery code is shown to the user once, here, and never again. */
   | { status: "new"; userId: string; entropy: string; credential: IssuedCredential; recoveryCode: string };
 
-/** What comes back inside a box: the same counter, and the answer. */
-export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number } & ScanOutcome);
+/**
+ * What comes back inside a box: the same counter, and the answer. A scan's answer carries
+ * the passive anti-spoof model's score when its frames were analysed: advice for the
+ * user's own frame (the demo shows it), never a reason for the outcome.
+ */
+export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number; passiveLiveness?: number } & ScanOutcome);
 
 // --- Phone hand-off: /v1/handoffs -----------------------------------------------------------
 // A frame without a usable camera opens a hand-off and shows a QR code for

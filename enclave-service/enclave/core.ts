@@ -18,7 +18,7 @@ import { passkeyPublicKey, signedAssertion, verifyPasskeySignature } from "./ide
 import { formatRecoveryCode, parseRecoveryCode, RECOVERY_CODE_BYTES } from "./identity/recovery-code";
 import { passkeyChallenge } from "../../common/passkey-challenge";
 import { SealError, Sealer, unwrapKey, wrapKey } from "./identity/sealing";
-import { verifyLiveness, type AnalysedFrame } from "./liveness";
+import { passiveScore, verifyLiveness, type AnalysedFrame } from "./liveness";
 import { SessionTable } from "./sessions";
 
 /** Set by esbuild for `FACESIGN_BUILD=production` builds (see esbuild.config.mjs). */
@@ -90,8 +90,8 @@ export class EnclaveCore {
 
   async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<OpResult<"sessionRequest">> {
     const { request, seal, session } = this.sessions.openRequest(sessionId, body, now);
-    const answer = ({ outcome, store }: { outcome: ScanOutcome; store?: SealedRecord | undefined }) => ({
-      reply: seal({ type: "scan_result", counter: request.counter, ...outcome }),
+    const answer = ({ outcome, store }: { outcome: ScanOutcome; store?: SealedRecord | undefined }, passiveLiveness?: number) => ({
+      reply: seal({ type: "scan_result", counter: request.counter, ...outcome, ...(passiveLiveness !== undefined ? { passiveLiveness } : {}) }),
       ...(store ? { store } : {}),
     });
     switch (request.type) {
@@ -106,14 +106,14 @@ export class EnclaveCore {
           this.sessions.close(sessionId);
           return answer({ outcome: named });
         }
-        const identity = await this.scan(request, session.steps, { openedAt: session.openedAt, now }, named);
+        const { identity, passive } = await this.scan(request, session.steps, { openedAt: session.openedAt, now }, named);
         if (identity.status !== "new") {
           this.sessions.close(sessionId);
-          return answer(this.release(identity, now));
+          return answer(this.release(identity, now), passive);
         }
         const pending = this.sessions.propose(session, identity.vector, now);
         identity.vector.fill(0);
-        return answer({ outcome: { status: "confirm_new", token: toBase64url(pending.token), expiresAt: pending.expiresAt, accountHandle: toBase64url(pending.handle) } });
+        return answer({ outcome: { status: "confirm_new", token: toBase64url(pending.token), expiresAt: pending.expiresAt, accountHandle: toBase64url(pending.handle) } }, passive);
       }
       case "enrol": {
         const pending = session.pending;
@@ -189,32 +189,38 @@ export class EnclaveCore {
     return { content: toBase64url(content), encryptorPublicKey: toBase64url(encryptorPublicKey), issuer: didKey(this.issuerKey.publicKey) };
   }
 
-  /** Liveness, then identity (1:1 for an account a passkey named, else 1:N): a rejection, the decision, or a proposed new user with the scan's vector. */
+  /**
+   * Liveness, then identity (1:1 for an account a passkey named, else 1:N): a rejection,
+   * the decision, or a proposed new user with the scan's vector; and the passive score
+   * once every frame was analysed.
+   */
   private async scan(
     request: Extract<EnclaveRequest, { type: "scan" }>,
     steps: ChallengeStep[],
     window: { openedAt: number; now: number },
     named: NamedAccount | undefined,
-  ): Promise<Rejected | Exclude<Identity, { status: "new" }> | { status: "new"; vector: Float32Array }> {
+  ): Promise<{ identity: Rejected | Exclude<Identity, { status: "new" }> | { status: "new"; vector: Float32Array }; passive?: number }> {
     const frames: AnalysedFrame[] = [];
     for (const frame of request.frames) {
       const image = fromBase64url(frame.image);
-      if (!image) return { status: "rejected", reason: "image_invalid" };
+      if (!image) return { identity: { status: "rejected", reason: "image_invalid" } };
       try {
         frames.push({ t: frame.t, step: frame.step, face: await this.engine.analyze(image) });
       } catch (error) {
         if (!(error instanceof FaceError)) throw error;
-        return { status: "rejected", reason: error.code, ...(frame.step !== null ? { step: frame.step } : {}) };
+        return { identity: { status: "rejected", reason: error.code, ...(frame.step !== null ? { step: frame.step } : {}) } };
       } finally {
         image.fill(0);
       }
     }
     const verdict = verifyLiveness(frames, steps, window);
+    const passive = frames.length ? passiveScore(frames) : undefined;
+    const advised = <T>(identity: T) => ({ identity, ...(passive !== undefined ? { passive } : {}) });
     for (const f of frames) f.face.vector.fill(0);
-    if (!verdict.pass) return { status: "rejected", reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) };
+    if (!verdict.pass) return advised({ status: "rejected" as const, reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) });
     const identity = await (named ? this.registry.identifyNamed(verdict.vector, named, window.now) : this.registry.identify(verdict.vector)).catch(rethrowTemplateError);
-    if (identity.status === "new") return { status: "new", vector: verdict.vector };
+    if (identity.status === "new") return advised({ status: "new" as const, vector: verdict.vector });
     verdict.vector.fill(0);
-    return identity;
+    return advised(identity);
   }
 }

@@ -1,6 +1,7 @@
 // The enclave's liveness rules on its own analysis of real frames: person A's
 // measured head movements pass in order; a photo cannot pass 20 random challenges;
-// another person, a reordered or an out-of-session scan are refused by name.
+// another person, a reordered or an out-of-session scan are refused by name; the passive
+// anti-spoof score is advice, never a reason.
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import sharp from "sharp";
@@ -8,7 +9,7 @@ import type { ChallengeStep } from "../../contracts/frame-service";
 import { drawChallenge } from "../../enclave-service/enclave/challenge";
 import { FaceEngine } from "../../enclave-service/enclave/face/engine";
 import { readFaceModels } from "../../enclave-service/parent/model-files";
-import { verifyLiveness, type AnalysedFrame } from "../../enclave-service/enclave/liveness";
+import { passiveScore, verifyLiveness, type AnalysedFrame } from "../../enclave-service/enclave/liveness";
 import { frameAt } from "../support/video-frames";
 
 describe("liveness verification", () => {
@@ -35,6 +36,10 @@ describe("liveness verification", () => {
     const frames = await analyse([...a.neutral.map((image) => ({ image, step: null })), ...steps.map((s, i) => ({ image: a[s as keyof typeof a] as Uint8Array, step: i }))]);
     const verdict = verifyLiveness(frames, steps, session);
     assert.equal(verdict.pass, true, JSON.stringify(verdict));
+    // The passive model is advice: the same frames scored "not live" pass all the same, and the score is reported.
+    const doubted = frames.map((f) => ({ ...f, face: { ...f.face, liveness: 0.01 } }));
+    assert.equal(verifyLiveness(doubted, steps, session).pass, true);
+    assert.equal(passiveScore(doubted), 0.01);
   });
 
   it("refuses the same frames presented for another order of steps", async () => {

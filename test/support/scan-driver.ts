@@ -22,6 +22,8 @@ export interface ScanOutcome {
   userId: string | null;
   /** Click on the partner's button → outcome shown. */
   ms: number;
+  /** The passive anti-spoof score the enclave sent with its answer: advice, never the reason for the outcome. */
+  passiveLiveness?: number;
 }
 
 export interface ScanDrive {
@@ -91,8 +93,10 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     await frame.locator("body[data-status], body[data-problem]").waitFor({ timeout: timeoutMs });
     const ms = Date.now() - started;
     const status = await body.getAttribute("data-status");
+    const passive = await body.getAttribute("data-passive-liveness");
+    const advice = passive === null ? {} : { passiveLiveness: Number(passive) };
     if (status === "new" || status === "known") {
-      let outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms };
+      let outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms, ...advice };
       if (sign !== undefined) {
         // The button's own connect() waits on the connect screen: approving it answers both.
         const connecting = page.evaluate(async () => (await window.FaceSign.connect()).connect());
@@ -116,7 +120,7 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     }
     const rejection = await body.getAttribute("data-rejection");
     return rejection
-      ? { status: "rejected", rejectedBy: "enclave", reason: rejection, userId: null, ms }
+      ? { status: "rejected", rejectedBy: "enclave", reason: rejection, userId: null, ms, ...advice }
       : { status: "rejected", rejectedBy: "frame", reason: await body.getAttribute("data-problem"), userId: null, ms };
   } finally {
     await context.close();

@@ -31,6 +31,8 @@ const UNDECIDED_ERRORS = { ambiguous: "identity_ambiguous", account_needed: "acc
 function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { status: "confirm_new" }> {
   if (answer.type !== "scan_result") throw new FaceSignError("service_error");
   document.body.dataset.identity = answer.status;
+  // Advice only (the enclave decided without it): for the demo's and the CLI's record.
+  if (answer.passiveLiveness !== undefined) document.body.dataset.passiveLiveness = String(answer.passiveLiveness);
   switch (answer.status) {
     case "rejected": {
       document.body.dataset.rejection = answer.reason;

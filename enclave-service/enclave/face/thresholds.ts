@@ -3,9 +3,6 @@
 /** Two frames of one scan show the same person (the pose varies inside a scan). */
 export const SAME_PERSON_THRESHOLD = 0.5;
 
-/** Mean fr_liveness "live" probability over a scan's frames below which it is refused (a weak signal: see README). */
-export const LIVENESS_THRESHOLD = 0.5;
-
 /**
  * What counts as a challenge step performed, measured by the enclave against the
  * scan's neutral frames. A little more lenient than the iframe's pacing rules
