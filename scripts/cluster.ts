@@ -80,19 +80,19 @@ function haproxyConfig(port: number, instances: Instance[]): string {
   ].join("\n");
 }
 
+/** Resolves once GET `url` answers 2xx (asked every 100 ms). */
+async function answered(url: string): Promise<void> {
+  const ok = () =>
+    fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+  while (!(await ok())) await new Promise((r) => setTimeout(r, 100));
+}
+
 async function waitUntilReady(instance: Instance): Promise<void> {
   const exited = new Promise<never>((_, reject) => instance.process.once("exit", (code) => reject(new Error(`instance ${instance.number} exited while starting (${code})`))));
-  const ready = (async () => {
-    for (;;) {
-      const ok = await fetch(`${instance.url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  await Promise.race([ready, exited]);
+  await Promise.race([answered(`${instance.url}/readyz`), exited]);
 }
 
 export async function startCluster({ instances: count, dataDir, keepPostgres = false, port, env = {}, onLog }: ClusterOptions) {
@@ -111,14 +111,9 @@ export async function startCluster({ instances: count, dataDir, keepPostgres = f
     writeFileSync(configFile, haproxyConfig(frontPort, members));
     const previous = front;
     front = spawn("haproxy", ["-db", "-f", configFile, ...(previous?.pid ? ["-sf", String(previous.pid)] : [])], { stdio: ["ignore", "ignore", "inherit"] });
-    for (;;) {
-      const up = await fetch(`${config.widgetOrigin}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Until the old one has gone, some requests would still take its routes.
+    if (previous && previous.exitCode === null && previous.signalCode === null) await new Promise((r) => previous.once("exit", r));
+    await answered(`${config.widgetOrigin}/healthz`);
   };
 
   /** Starts instance `number` (a new one joins the routes). */
