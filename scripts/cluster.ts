@@ -192,10 +192,12 @@ if (isMain) {
   console.log(`FaceSign widget origin: ${cluster.config.widgetOrigin} (HAProxy in front of ${instances} instances: ${cluster.instances.map((i) => `${routePrefix(i.number)} → ${i.url}`).join(", ")})`);
   console.log(`PostgreSQL: ${cluster.postgresUrl}`);
   console.log(`Host demo (partner site): ${cluster.config.hostDemoOrigin}/`);
-  const shutdown = async () => {
-    await cluster.stop();
-    process.exit(0);
+  // Ctrl-C reaches this process more than once (from the terminal and through tsx):
+  // later signals must not cut the stop short and leave PostgreSQL running.
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= cluster.stop().then(() => process.exit(0));
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
 }
