@@ -19,7 +19,8 @@ export interface HelperWindows {
 }
 type Kind = keyof HelperWindows;
 
-type ToWindow<K extends Kind> = { type: "facesign:window-request"; request: HelperWindows[K]["request"] };
+/** `received`: the frame has the answer, so the window may close (closing first could read as "no"). */
+type ToWindow<K extends Kind> = { type: "facesign:window-request"; request: HelperWindows[K]["request"] } | { type: "facesign:window-received" };
 type FromWindow<K extends Kind> = { type: "facesign:window-ready" } | { type: "facesign:window-answer"; answer: HelperWindows[K]["answer"] };
 
 /** The kind of helper window this document is, opened by a frame of this origin; null when it is not one. */
@@ -42,7 +43,10 @@ export function askInWindow<K extends Kind>(kind: K, request: HelperWindows[K]["
     const onMessage = (event: MessageEvent<FromWindow<K>>) => {
       if (event.source !== popup || event.origin !== location.origin) return;
       if (event.data.type === "facesign:window-ready") popup.postMessage({ type: "facesign:window-request", request } satisfies ToWindow<K>, location.origin);
-      else if (event.data.type === "facesign:window-answer") finish(event.data.answer);
+      else if (event.data.type === "facesign:window-answer") {
+        popup.postMessage({ type: "facesign:window-received" } satisfies ToWindow<K>, location.origin);
+        finish(event.data.answer);
+      }
     };
     const onLeave = () => popup.close();
     const watch = setInterval(() => popup.closed && finish(closed), WATCH_MS);
@@ -51,16 +55,16 @@ export function askInWindow<K extends Kind>(kind: K, request: HelperWindows[K]["
   });
 }
 
-/** Window side: asks the opener for its request, answers it with `handle`, sends the answer back and closes. */
+/** Window side: asks the opener for its request, answers it with `handle`, sends the answer back and closes once the opener has it. */
 export function runInWindow<K extends Kind>(handle: (request: HelperWindows[K]["request"]) => Promise<HelperWindows[K]["answer"]>): void {
   const opener = window.opener as Window;
+  let asked = false;
   const onMessage = (event: MessageEvent<ToWindow<K>>) => {
-    if (event.source !== opener || event.origin !== location.origin || event.data.type !== "facesign:window-request") return;
-    removeEventListener("message", onMessage);
-    void handle(event.data.request).then((answer) => {
-      opener.postMessage({ type: "facesign:window-answer", answer } satisfies FromWindow<K>, location.origin);
-      window.close();
-    });
+    if (event.source !== opener || event.origin !== location.origin) return;
+    if (event.data.type === "facesign:window-received") return window.close();
+    if (asked) return;
+    asked = true;
+    void handle(event.data.request).then((answer) => opener.postMessage({ type: "facesign:window-answer", answer } satisfies FromWindow<K>, location.origin));
   };
   addEventListener("message", onMessage);
   // The frame that asked is gone (its modal closed): nothing here can count any more.
