@@ -53,22 +53,22 @@ const bytes = (length: number) =>
     v.check((s) => fromBase64url(s)?.length === length, `must be ${length} bytes, base64url without padding`),
   );
 
-/** What a liveness challenge can ask for; the enclave draws MIN_CHALLENGE_STEPS to 4 of them per session. */
+/** What a liveness challenge can ask for; the enclave draws MIN_CHALLENGE_STEPS to 4 of them per session and reveals each only when it begins. */
 export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down", "blink", "move_closer"] as const;
-/** Fewer steps than this is no challenge: the frame refuses it outside test mode. */
+/** Fewer steps than this is no challenge: the enclave never draws fewer outside test mode. */
 export const MIN_CHALLENGE_STEPS = 2;
 export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
-const challengeSchema = v.object({ id: bytes(16), steps: v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4)) });
+/** A session's challenge as it opens: only its id. Its steps stay in the enclave until each begins (`pace`). */
+const challengeSchema = v.object({ id: bytes(16) });
 export type Challenge = v.InferOutput<typeof challengeSchema>;
 
 /**
  * The session attestation's user_data: mode (1: test mode, a fixed challenge; 0: drawn at
- * random) ‖ session id (16) ‖ challenge id (16) ‖ one byte per step (its index in
- * CHALLENGE_STEPS). The enclave attests it; the frame compares it, so the parent can swap
- * neither the session nor its challenge, nor hide that the enclave runs in test mode.
+ * random) ‖ session id (16) ‖ challenge id (16). The enclave attests it; the frame
+ * compares it, so the parent can swap neither the session nor its challenge, nor hide
+ * that the enclave runs in test mode.
  */
-export const challengeUserData = (sessionId: Uint8Array, challengeId: Uint8Array, steps: readonly ChallengeStep[], testMode: boolean): Uint8Array =>
-  new Uint8Array([testMode ? 1 : 0, ...sessionId, ...challengeId, ...steps.map((step) => CHALLENGE_STEPS.indexOf(step))]);
+export const challengeUserData = (sessionId: Uint8Array, challengeId: Uint8Array, testMode: boolean): Uint8Array => new Uint8Array([testMode ? 1 : 0, ...sessionId, ...challengeId]);
 
 // --- GET /frame/: the frame's configuration, in a <meta name="facesign-config"> tag ---------
 
@@ -131,16 +131,17 @@ export const createSessionResponseSchema = v.object({
 });
 export type CreateSessionResponse = v.InferOutput<typeof createSessionResponseSchema>;
 
-// --- POST /v1/sessions/:id/requests: body and response are nonce(24) ‖ nacl.box (common/box-framing.ts)
-export const LIMITS = { smallBody: 64 * 1024, scanBody: 8 * 1024 * 1024, scanFrames: 12 } as const;
+// --- POST /v1/sessions/:id/{requests,stream,scan}: body and response are nonce(24) ‖ nacl.box (common/box-framing.ts)
+// `frames` go to /stream (the larger size limit), `scan` to /scan (rate-limited), the rest to /requests.
+/** streamBatch: camera frames per `frames` request at most; streamBody: its size limit (8 frames of 256 KiB as base64url, and the box). */
+export const LIMITS = { smallBody: 64 * 1024, streamBody: 3 * 1024 * 1024, streamBatch: 8, frameImage: 350_000 } as const;
 
 const counter = v.pipe(v.number(), v.integer(), v.minValue(1));
 
-/** One captured camera frame: epoch ms, the challenge step it shows (null: the neutral face), JPEG/WebP bytes. */
-const scanFrameSchema = v.strictObject({
-  t: v.number(),
-  step: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3))),
-  image: v.pipe(v.string(), v.maxLength(2_000_000)),
+/** One camera frame of the stream: the device's capture time (epoch ms: a hint the enclave checks against its own clock) and JPEG/WebP bytes, base64url. */
+const streamFrameSchema = v.strictObject({
+  t: v.pipe(v.number(), v.finite()),
+  image: v.pipe(v.string(), v.maxLength(LIMITS.frameImage)),
 });
 
 const b64url = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9_-]*$/, "must be base64url without padding"));
@@ -163,13 +164,15 @@ export type PasskeyAssertion = v.InferOutput<typeof passkeyAssertionSchema>;
 const newPasskeySchema = v.strictObject({ credentialId: b64url(1400), publicKey: b64url(200) });
 export type NewPasskey = v.InferOutput<typeof newPasskeySchema>;
 
-/** What the iframe sends inside a box. `counter` starts at 1 and goes up by one per request. */
+/** What the iframe sends inside a box. `counter` starts at 1 and goes up by one per request, so requests go one at a time. */
 export const enclaveRequestSchema = v.variant("type", [
   v.strictObject({ type: v.literal("ping"), counter }),
+  /** The next frames of the camera stream, from the face's placement until the challenge is done: the enclave answers with `pace`. */
+  v.strictObject({ type: v.literal("frames"), counter, frames: v.pipe(v.array(streamFrameSchema), v.minLength(1), v.maxLength(LIMITS.streamBatch)) }),
+  /** The challenge is done: decide who this is, with the account a passkey or a recovery code names, if any. */
   v.strictObject({
     type: v.literal("scan"),
     counter,
-    frames: v.pipe(v.array(scanFrameSchema), v.minLength(1), v.maxLength(LIMITS.scanFrames)),
     /** The page the user came from (the frame's pinned partner origin), bound into the passkey challenge. */
     partner: v.optional(v.pipe(v.string(), v.maxLength(512))),
     passkey: v.optional(passkeyAssertionSchema),
@@ -187,11 +190,15 @@ export const SCAN_REJECTIONS = {
   image_too_large: { message: "A frame is too large." },
   no_face: { message: "A frame shows no face." },
   multiple_faces: { message: "A frame shows more than one face." },
-  too_few_frames: { message: "The scan is missing frames." },
+  too_few_frames: { message: "The challenge was not completed." },
   different_person: { message: "The frames do not all show the same person." },
-  step_not_performed: { message: "A challenge step was not performed." },
-  out_of_order: { message: "The challenge steps were not performed in order." },
-  outside_session: { message: "The frames were not captured during this session." },
+  step_not_performed: { message: "A challenge step was not performed in time." },
+  unexpected_movement: { message: "The face made another movement than the one asked." },
+  no_steady_face: { message: "The face was not held still in front of the camera." },
+  frozen_stream: { message: "The camera sent the same picture twice: a still image, not a live face." },
+  implausible_motion: { message: "The face jumped between frames, as no live face moves." },
+  stream_gap: { message: "The camera stream stopped for too long." },
+  stream_clock: { message: "The frames' times do not follow the real time they arrived in." },
   passkey_invalid: { message: "The passkey's answer could not be verified." },
   passkey_unknown: { message: "This passkey belongs to no FaceSign account here." },
   recovery_unknown: { message: "This recovery code belongs to no FaceSign account here." },
@@ -237,7 +244,15 @@ export type ScanOutcome =
  * the passive anti-spoof model's score when its frames were analysed: advice for the
  * user's own frame (the demo shows it), never a reason for the outcome.
  */
-export type EnclaveResponse = { type: "pong"; counter: number; expiresAt: number } | ({ type: "scan_result"; counter: number; passiveLiveness?: number } & ScanOutcome);
+export type EnclaveResponse =
+  { type: "pong"; counter: number; expiresAt: number } | ({ type: "pace"; counter: number } & Pace) | ({ type: "scan_result"; counter: number; passiveLiveness?: number } & ScanOutcome);
+
+/**
+ * The challenge's state after a batch of frames, as the enclave paces it: hold the face
+ * still, facing the camera (before the first step and between steps); perform `step`,
+ * which begins now; or done (send `scan`). `done` steps of `of` are performed.
+ */
+export type Pace = { stage: "hold" | "done"; done: number; of: number } | { stage: "step"; done: number; of: number; step: ChallengeStep };
 
 // --- Phone hand-off: /v1/handoffs -----------------------------------------------------------
 // A frame without a usable camera opens a hand-off and shows a QR code for

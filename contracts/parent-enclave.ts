@@ -54,6 +54,8 @@ const enclaveSettingsSchema = v.strictObject({
    * recorded video can be checked by the real stack. A production build refuses it.
    */
   testChallenge: v.optional(v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4))),
+  /** How long the user has for each challenge step (and each hold between steps); the enclave caps it at STEP_MS_MAX. */
+  stepTimeoutMs: v.pipe(v.number(), v.safeInteger(), v.minValue(1000)),
 });
 export type EnclaveSettings = v.InferOutput<typeof enclaveSettingsSchema>;
 
@@ -90,15 +92,14 @@ const ENCLAVE_OPS = {
       attestation: bytes(1, 64 * 1024),
       enclavePublicKey: bytes(32),
       challengeId: bytes(16),
-      steps: v.array(v.picklist(CHALLENGE_STEPS)),
       testMode: v.boolean(),
       expiresAt: time,
     }),
   },
   sessionRequest: {
-    args: v.strictObject({ sessionId: bytes(16), body: bytes(1, LIMITS.scanBody), now: time }),
+    args: v.strictObject({ sessionId: bytes(16), body: bytes(1, LIMITS.streamBody), now: time }),
     /** A boxed reply for the client, and an account's re-sealed record (its attempt count) to store before the reply is sent. New users' records are stored by `commit`. */
-    result: v.strictObject({ reply: bytes(1, LIMITS.scanBody), store: v.optional(sealedRecordSchema) }),
+    result: v.strictObject({ reply: bytes(1, LIMITS.smallBody), store: v.optional(sealedRecordSchema) }),
   },
   attestIssuer: {
     args: v.strictObject({ nonce: bytes(32), now: time }),

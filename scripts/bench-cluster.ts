@@ -7,11 +7,12 @@
 // instances' own logs); and how fast an instance reads a large store at boot (in process:
 // the store's paged reads, the unseal and the index append of each record). The last line
 // is one JSON object.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, type LogEvent } from "./cluster";
 import { apiScan } from "../test/support/enclave-box";
+import { lfwFrames } from "../test/support/lfw-frames";
 import { UNLIMITED } from "../test/support/stack";
 import { median } from "./stats";
 import Database from "better-sqlite3";
@@ -23,20 +24,11 @@ import { openSqliteStore } from "../enclave-service/parent/store/template-store"
 import { freshAccount } from "../test/support/registry-drivers";
 import { seededRandom } from "../test/support/seeded-random";
 
-const LFW = "../shared/data/lfw-dev/images";
 const PEOPLE = 10;
 const SCANS = 60;
 const VISIBILITY_SAMPLES = 20;
 const CATCH_UP_USERS = 100_000;
 const env = { ...UNLIMITED, FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" };
-
-const lfw = readdirSync(LFW).sort();
-/** Person i's first photo, twice (the test challenge has no steps). */
-const face = (i: number): Uint8Array[] => {
-  const dir = join(LFW, lfw[i]!);
-  const photo = new Uint8Array(readFileSync(join(dir, readdirSync(dir).sort()[0]!)));
-  return [photo, photo];
-};
 
 async function withCluster<T>(instances: number, run: (cluster: Awaited<ReturnType<typeof startCluster>>, logs: { instance: number; event: LogEvent }[]) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), "facesign-bench-cluster-"));
@@ -55,12 +47,12 @@ const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc
 const scansPerSecond: Record<string, number> = {};
 for (const n of [1, 2, 3]) {
   await withCluster(n, async (cluster) => {
-    for (let p = 0; p < PEOPLE; p++) await apiScan(cluster.config.widgetOrigin, face(p));
+    for (let p = 0; p < PEOPLE; p++) await apiScan(cluster.config.widgetOrigin, await lfwFrames(p));
     let next = 0;
     const client = async () => {
       while (next < SCANS) {
         const p = next++ % PEOPLE;
-        const answer = await apiScan(cluster.config.widgetOrigin, face(p));
+        const answer = await apiScan(cluster.config.widgetOrigin, await lfwFrames(p));
         if (answer.status !== "known") throw new Error(`person ${p}: ${answer.status}`);
       }
     };
@@ -74,7 +66,7 @@ for (const n of [1, 2, 3]) {
 
 // The concurrent run uses the people the throughput runs enrolled (fresh clusters each time): their photos are known to scan.
 const { identities, visibility } = await withCluster(3, async (cluster, logs) => {
-  const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => apiScan(cluster.config.widgetOrigin, face(i % PEOPLE))));
+  const answers = await Promise.all(Array.from({ length: 50 }, async (_, i) => apiScan(cluster.config.widgetOrigin, await lfwFrames(i % PEOPLE))));
   const identities = new Set(answers.map((a) => a.userId)).size;
   console.log(`concurrent run: 50 enrolment scans of ${PEOPLE} people over 3 instances → ${identities} users`);
   // One new user at a time through instance 0; the others log each catch-up with the count they hold.
@@ -82,7 +74,7 @@ const { identities, visibility } = await withCluster(3, async (cluster, logs) =>
   const [first, ...others] = cluster.instances;
   for (let person = PEOPLE, enrolled = identities; visibility.length < VISIBILITY_SAMPLES * others.length; person++) {
     // Some LFW photos are refused (no usable face): the next person, then.
-    if ((await apiScan(first!.url, face(person))).status !== "new") continue;
+    if ((await apiScan(first!.url, await lfwFrames(person))).status !== "new") continue;
     enrolled++;
     const committed = logs.filter((l) => l.instance === first!.number && l.event.event === "user_enrolled").at(-1)!;
     for (const other of others) {

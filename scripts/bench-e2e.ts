@@ -2,7 +2,7 @@
 // headless Chromium with a real video as the camera (test mode: the neutral baseline,
 // no active steps). Each run enrols a new user (a fresh stack: an empty store) on a new
 // browser profile, then signs a message. Reports medians of --runs (10):
-// click → camera live, challenge done → signature (scan upload, enclave, unlock, the
+// click → camera live, challenge done → signature (the enclave's decision, unlock, the
 // consent screen, signing), and click → enrolled. Last line: one JSON object.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,7 +58,7 @@ for (let i = 0; i < runs; i++) {
     const signedAt = await Promise.race([signed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no signature within 60 s")), 60_000).unref())]);
     const marks = await frame.locator("body").evaluate(() => Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, performance.timeOrigin + m.startTime])));
     clickToCamera.push(marks["facesign:camera-live"]! - clicked);
-    challengeToSignature.push(signedAt - marks["facesign:scan-sent"]!);
+    challengeToSignature.push(signedAt - marks["facesign:challenge-done"]!);
     enrolment.push(enrolledAt - clicked);
     console.log(
       `run ${i + 1}: click → camera live ${(clickToCamera.at(-1)! / 1000).toFixed(2)} s, challenge done → signature ${(challengeToSignature.at(-1)! / 1000).toFixed(2)} s, click → enrolled ${(enrolment.at(-1)! / 1000).toFixed(2)} s`,

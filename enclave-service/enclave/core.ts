@@ -1,10 +1,11 @@
 // The enclave core: everything that would run inside the Nitro Enclave. No file
-// system, no sockets, no clock but the `now` each message carries, no logging of
-// payloads or keys. It holds a fresh x25519 key pair per boot, the face engine, the
+// system, no sockets, no logging of payloads or keys; sessions expire by the `now` each
+// message carries, but the camera stream is timed by the enclave's own monotonic clock,
+// which the parent cannot set. It holds a fresh x25519 key pair per boot, the face engine, the
 // 1:N index of every enrolled template (their sealed records stay with the parent),
 // and the key that signs users' FaceSign credentials.
 import nacl from "tweetnacl";
-import { ApiError, challengeUserData, ISSUER_USER_DATA, type ChallengeStep, type EnclaveRequest, type IssuedCredential, type ScanOutcome } from "../../contracts/frame-service";
+import { ApiError, challengeUserData, ISSUER_USER_DATA, type EnclaveRequest, type IssuedCredential, type Pace, type ScanOutcome } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { didKey, encryptContent, issueCredential } from "../../common/credential";
 import type { DevSigner, EnclaveSettings, FaceModels, IdentityBoot, OpResult, SealedRecord } from "../../contracts/parent-enclave";
@@ -18,7 +19,7 @@ import { passkeyPublicKey, signedAssertion, verifyPasskeySignature } from "./ide
 import { formatRecoveryCode, parseRecoveryCode, RECOVERY_CODE_BYTES } from "./identity/recovery-code";
 import { passkeyChallenge } from "../../common/passkey-challenge";
 import { SealError, Sealer, unwrapKey, wrapKey } from "./identity/sealing";
-import { passiveScore, verifyLiveness, type AnalysedFrame } from "./liveness";
+import { LiveChallenge, STEP_MS_MAX, type Refusal, type StreamFrame } from "./liveness";
 import { SessionTable } from "./sessions";
 
 /** Set by esbuild for `FACESIGN_BUILD=production` builds (see esbuild.config.mjs). */
@@ -35,6 +36,8 @@ const rethrowTemplateError = (error: unknown): never => {
 export class EnclaveCore {
   private readonly keys = nacl.box.keyPair();
   private readonly sessions: SessionTable;
+  /** The enclave's monotonic clock, ms: what the camera stream is timed by. */
+  private readonly clock = () => performance.now();
 
   private constructor(
     private readonly attestor: Attestor,
@@ -83,12 +86,14 @@ export class EnclaveCore {
     const testMode = this.settings.testChallenge !== undefined;
     const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
     const challengeId = nacl.randomBytes(16);
-    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challengeId, steps }, now, this.settings.instance);
-    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, steps, testMode), nonce, now });
-    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, steps, testMode, expiresAt };
+    const live = new LiveChallenge(steps, Math.min(this.settings.stepTimeoutMs, STEP_MS_MAX));
+    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challengeId, live }, now, this.settings.instance);
+    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, testMode), nonce, now });
+    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, testMode, expiresAt };
   }
 
   async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<OpResult<"sessionRequest">> {
+    const receivedAt = this.clock();
     const { request, seal, session } = this.sessions.openRequest(sessionId, body, now);
     const answer = ({ outcome, store }: { outcome: ScanOutcome; store?: SealedRecord | undefined }, passiveLiveness?: number) => ({
       reply: seal({ type: "scan_result", counter: request.counter, ...outcome, ...(passiveLiveness !== undefined ? { passiveLiveness } : {}) }),
@@ -97,16 +102,30 @@ export class EnclaveCore {
     switch (request.type) {
       case "ping":
         return { reply: seal({ type: "pong", counter: request.counter, expiresAt: session.expiresAt }) };
+      case "frames": {
+        if (session.spent) throw new ApiError("challenge_spent");
+        const paced = await this.stream(session.challenge, request.frames, receivedAt);
+        if (!("reason" in paced)) return { reply: seal({ type: "pace", counter: request.counter, ...paced }) };
+        const passive = session.challenge.passive();
+        session.spent = true;
+        this.sessions.close(sessionId);
+        return answer({ outcome: { status: "rejected", ...paced } }, passive);
+      }
       case "scan": {
         // One scan per session: the challenge is spent whatever the outcome, even a failure of the service.
-        if (session.scanned) throw new ApiError("challenge_spent");
-        session.scanned = true;
+        if (session.spent) throw new ApiError("challenge_spent");
+        session.spent = true;
         const named = this.namedAccount(request, passkeyChallenge(sessionId, session.challengeId, request.partner ?? ""));
         if (named && "status" in named) {
           this.sessions.close(sessionId);
           return answer({ outcome: named });
         }
-        const { identity, passive } = await this.scan(request, session.steps, { openedAt: session.openedAt, now }, named);
+        if (!session.challenge.finished) {
+          this.sessions.close(sessionId);
+          return answer({ outcome: { status: "rejected", reason: "too_few_frames" } });
+        }
+        const passive = session.challenge.passive();
+        const identity = await this.identify(session.challenge.template(), named, now);
         if (identity.status !== "new") {
           this.sessions.close(sessionId);
           return answer(this.release(identity, now), passive);
@@ -190,37 +209,45 @@ export class EnclaveCore {
   }
 
   /**
-   * Liveness, then identity (1:1 for an account a passkey named, else 1:N): a rejection,
-   * the decision, or a proposed new user with the scan's vector; and the passive score
-   * once every frame was analysed.
+   * Checks a batch of the camera stream and feeds its frames, analysed here, to the
+   * session's challenge: what the user does next, or the refusal that ends the challenge.
+   * Images and face vectors are wiped as soon as each frame is judged.
    */
-  private async scan(
-    request: Extract<EnclaveRequest, { type: "scan" }>,
-    steps: ChallengeStep[],
-    window: { openedAt: number; now: number },
-    named: NamedAccount | undefined,
-  ): Promise<{ identity: Rejected | Exclude<Identity, { status: "new" }> | { status: "new"; vector: Float32Array }; passive?: number }> {
-    const frames: AnalysedFrame[] = [];
-    for (const frame of request.frames) {
-      const image = fromBase64url(frame.image);
-      if (!image) return { identity: { status: "rejected", reason: "image_invalid" } };
-      try {
-        frames.push({ t: frame.t, step: frame.step, face: await this.engine.analyze(image) });
-      } catch (error) {
-        if (!(error instanceof FaceError)) throw error;
-        return { identity: { status: "rejected", reason: error.code, ...(frame.step !== null ? { step: frame.step } : {}) } };
-      } finally {
-        image.fill(0);
-      }
+  private async stream(live: LiveChallenge, frames: readonly { t: number; image: string }[], receivedAt: number): Promise<Pace | Refusal> {
+    const late = live.receive(
+      frames.map((f) => f.t),
+      receivedAt,
+    );
+    if (late) return late;
+    for (const frame of frames) {
+      if (live.finished) break;
+      const analysed = await this.analyse(frame);
+      if ("reason" in analysed) return analysed;
+      const refusal = live.feed(analysed);
+      if ("face" in analysed) analysed.face.vector.fill(0);
+      if (refusal) return refusal;
     }
-    const verdict = verifyLiveness(frames, steps, window);
-    const passive = frames.length ? passiveScore(frames) : undefined;
-    const advised = <T>(identity: T) => ({ identity, ...(passive !== undefined ? { passive } : {}) });
-    for (const f of frames) f.face.vector.fill(0);
-    if (!verdict.pass) return advised({ status: "rejected" as const, reason: verdict.reason, ...(verdict.step !== undefined ? { step: verdict.step } : {}) });
-    const identity = await (named ? this.registry.identifyNamed(verdict.vector, named, window.now) : this.registry.identify(verdict.vector)).catch(rethrowTemplateError);
-    if (identity.status === "new") return advised({ status: "new" as const, vector: verdict.vector });
-    verdict.vector.fill(0);
-    return advised(identity);
+    return live.pace(this.clock());
+  }
+
+  private async analyse(frame: { t: number; image: string }): Promise<StreamFrame | Refusal> {
+    const image = fromBase64url(frame.image);
+    if (!image) return { reason: "image_invalid" };
+    try {
+      return { t: frame.t, face: await this.engine.analyze(image) };
+    } catch (error) {
+      if (!(error instanceof FaceError)) throw error;
+      return error.code === "no_face" || error.code === "multiple_faces" ? { t: frame.t, missing: error.code } : { reason: error.code };
+    } finally {
+      image.fill(0);
+    }
+  }
+
+  /** Identity for a live scan's template (1:1 for an account a passkey named, else 1:N): the decision, or a proposed new user with the vector. */
+  private async identify(vector: Float32Array, named: NamedAccount | undefined, now: number): Promise<Exclude<Identity, { status: "new" }> | { status: "new"; vector: Float32Array }> {
+    const identity = await (named ? this.registry.identifyNamed(vector, named, now) : this.registry.identify(vector)).catch(rethrowTemplateError);
+    if (identity.status === "new") return { status: "new", vector };
+    vector.fill(0);
+    return identity;
   }
 }

@@ -1,79 +1,265 @@
-// Verifies a scan against its session's challenge, on the enclave's own analysis of
-// every frame: one face in each, the same person throughout, each step performed in
-// order (pose, eye openness and face size measured against the neutral frames), times
-// inside the session. The answer names the failed rule and step, never a number. The
+// The live challenge, paced and judged by the enclave on a continuous camera stream.
+// The enclave reveals each step only when the previous one is done and the face is
+// back at rest, so nothing recorded or chosen before can follow it; every frame is
+// analysed here, in the order it came, and must continue the one before it
+// (stream-continuity.ts), with no gap and device times that keep pace with the enclave's
+// own clock. The answer names the failed rule and step, never a number. The
 // passive anti-spoof score is not a rule: it is at chance on the attacks we measured
 // (README), so it only travels back to the user's own frame as advice.
-import type { ChallengeStep, ScanRejection } from "../../contracts/frame-service";
-import { cosine, type FaceAnalysis } from "./face/engine";
-import { SAME_PERSON_THRESHOLD, STEP_EVIDENCE } from "./face/thresholds";
+import type { ChallengeStep, Pace, ScanRejection } from "../../contracts/frame-service";
+import type { FaceAnalysis } from "./face/engine";
+import type { FaceError } from "./face/errors";
+import { STEP_EVIDENCE } from "./face/thresholds";
+import { StreamContinuity, type Pose } from "./stream-continuity";
 
-export interface AnalysedFrame {
-  t: number;
-  step: number | null;
-  face: FaceAnalysis;
+/** The stream's rules. Times in ms: device times between frames, the enclave's clock between requests. */
+export const STREAM = {
+  /** Frames closer than this: more than about 12 a second, more than the enclave analyses. */
+  minFrameGapMs: 80,
+  /** The frame sends 6 a second; a longer silence between two frames is a cut (a loaded phone can stall for a few frames). */
+  maxFrameGapMs: 800,
+  /** Between two requests, by the enclave's clock. */
+  maxReceiveGapMs: 2500,
+  /** How much older than the freshest batch's a batch's newest frame may arrive (a client that fell behind). */
+  maxLagMs: 3000,
+  /** How far the device's clock may run ahead of the enclave's over the stream (a first request's slow connection). */
+  maxClockRunMs: 1000,
+  /** The resting face the steps are measured against: this many frames with one face, over at least baselineSpanMs. */
+  baselineFrames: 4,
+  baselineSpanMs: 400,
+  /** After the baseline, a face may be missing from the frames this long at most. */
+  maxFaceGapMs: 1000,
+  /** Frames one session may send at most (a minute and a half at 10 a second). */
+  maxFrames: 900,
+  /** Back at rest: the last step's movement below this fraction of its threshold. */
+  restBelow: 0.5,
+  /** Another movement than the one asked: the opposite one past this many thresholds, or one on the other axis past crossAxis. */
+  opposite: 1.5,
+  crossAxis: 3,
+} as const;
+/** The longest step window the enclave grants, whatever its settings say. */
+export const STEP_MS_MAX = 20_000;
+
+export type StreamFrame = { t: number; face: FaceAnalysis } | { t: number; missing: Extract<FaceError["code"], "no_face" | "multiple_faces"> };
+export interface Refusal {
+  reason: ScanRejection;
+  step?: number;
 }
 
-/** The passive model's mean "live" probability over the scan's frames, to two places: advice shown to the user's frame, never a decision. */
-export const passiveScore = (frames: readonly AnalysedFrame[]): number => Math.round((100 * frames.reduce((s, f) => s + f.face.liveness, 0)) / frames.length) / 100;
+interface Rest {
+  yaw: number;
+  pitch: number;
+  eyeOpen: number;
+  width: number;
+}
+type Stage =
+  /** Collecting the resting face. */
+  | { kind: "baseline"; since?: number }
+  /** Step `index` is next; its window opens when the enclave answers (`pace`). */
+  | { kind: "step"; index: number; issuedAt?: number; closedEyes?: boolean }
+  /** Step `index - 1` is done; waiting for the face to rest. */
+  | { kind: "rest"; index: number; since: number }
+  | { kind: "done" }
+  | { kind: "refused"; refusal: Refusal };
 
-export type LivenessVerdict = { pass: true; vector: Float32Array } | { pass: false; reason: ScanRejection; step?: number };
+const POSE_AXIS: Partial<Record<ChallengeStep, { axis: "yaw" | "pitch"; opposite: ChallengeStep }>> = {
+  turn_left: { axis: "yaw", opposite: "turn_right" },
+  turn_right: { axis: "yaw", opposite: "turn_left" },
+  look_up: { axis: "pitch", opposite: "look_down" },
+  look_down: { axis: "pitch", opposite: "look_up" },
+};
+const POSES = Object.keys(POSE_AXIS) as ChallengeStep[];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function performed(step: ChallengeStep, frames: AnalysedFrame[], base: { yaw: number; pitch: number; eyeOpen: number; width: number }): boolean {
-  const f = frames.map((x) => x.face);
+/** How far a movement has gone from rest, in thresholds (1 = performed); a blink is judged on its own. */
+function amount(step: ChallengeStep, pose: Pose, rest: Rest): number {
   switch (step) {
     case "turn_left":
-      return f.some((x) => x.yaw - base.yaw >= STEP_EVIDENCE.turnDegrees);
+      return (pose.yaw - rest.yaw) / STEP_EVIDENCE.turnDegrees;
     case "turn_right":
-      return f.some((x) => base.yaw - x.yaw >= STEP_EVIDENCE.turnDegrees);
+      return (rest.yaw - pose.yaw) / STEP_EVIDENCE.turnDegrees;
     case "look_up":
-      return f.some((x) => x.pitch - base.pitch >= STEP_EVIDENCE.pitchDegrees);
+      return (pose.pitch - rest.pitch) / STEP_EVIDENCE.pitchDegrees;
     case "look_down":
-      return f.some((x) => base.pitch - x.pitch >= STEP_EVIDENCE.pitchDegrees);
+      return (rest.pitch - pose.pitch) / STEP_EVIDENCE.pitchDegrees;
     case "move_closer":
-      return f.some((x) => x.quality.faceWidth >= base.width * STEP_EVIDENCE.closerRatio);
-    case "blink": {
-      // Closed, then open again: a photo's eyes do neither.
-      const closedAt = f.findIndex((x) => x.eyeOpen <= base.eyeOpen * STEP_EVIDENCE.blinkClosed);
-      return closedAt >= 0 && f.slice(closedAt + 1).some((x) => x.eyeOpen >= base.eyeOpen * STEP_EVIDENCE.blinkOpen);
-    }
+      return (pose.width / rest.width - 1) / (STEP_EVIDENCE.closerRatio - 1);
+    case "blink":
+      return 0;
   }
 }
 
-export function verifyLiveness(frames: AnalysedFrame[], steps: readonly ChallengeStep[], session: { openedAt: number; now: number }): LivenessVerdict {
-  const neutral = frames.filter((f) => f.step === null);
-  if (neutral.length === 0 || steps.some((_, i) => !frames.some((f) => f.step === i))) return { pass: false, reason: "too_few_frames" };
-  for (let i = 1; i < frames.length; i++) {
-    const prev = frames[i - 1]!;
-    const cur = frames[i]!;
-    if (cur.t <= prev.t || (cur.step ?? -1) < (prev.step ?? -1)) return { pass: false, reason: "out_of_order", ...(cur.step !== null ? { step: cur.step } : {}) };
-  }
-  if (frames[0]!.t < session.openedAt || frames[frames.length - 1]!.t > session.now) return { pass: false, reason: "outside_session" };
+export class LiveChallenge {
+  private stage: Stage = { kind: "baseline" };
+  private readonly baseline: { face: FaceAnalysis; vector: Float32Array; t: number }[] = [];
+  private rest: Rest | undefined;
+  private readonly continuity = new StreamContinuity();
+  private lastT: number | undefined;
+  private lastFaceT: number | undefined;
+  private frames = 0;
+  private passiveSum = 0;
+  private passiveCount = 0;
+  /** The enclave's clock minus the device's, at its smallest: device time → enclave time. */
+  private offset: number | undefined;
+  private firstLag: number | undefined;
+  private lastReceivedAt: number | undefined;
 
-  const anchor = neutral[0]!.face.vector;
-  for (const f of frames) if (cosine(anchor, f.face.vector) < SAME_PERSON_THRESHOLD) return { pass: false, reason: "different_person", ...(f.step !== null ? { step: f.step } : {}) };
+  constructor(
+    private readonly steps: readonly ChallengeStep[],
+    private readonly stepMs: number,
+  ) {}
 
-  const base = {
-    yaw: median(neutral.map((f) => f.face.yaw)),
-    pitch: median(neutral.map((f) => f.face.pitch)),
-    eyeOpen: median(neutral.map((f) => f.face.eyeOpen)),
-    width: median(neutral.map((f) => f.face.quality.faceWidth)),
-  };
-  for (let i = 0; i < steps.length; i++) {
-    if (
-      !performed(
-        steps[i]!,
-        frames.filter((f) => f.step === i),
-        base,
-      )
-    )
-      return { pass: false, reason: "step_not_performed", step: i };
+  get finished(): boolean {
+    return this.stage.kind === "done";
   }
-  // The template: the mean of the neutral frames' vectors, unit length.
-  const vector = new Float32Array(anchor.length);
-  for (const f of neutral) for (let i = 0; i < vector.length; i++) vector[i]! += f.face.vector[i]!;
-  const norm = Math.hypot(...vector);
-  return { pass: true, vector: vector.map((x) => x / norm) };
+
+  /** A batch's device times, checked against the enclave's clock when it arrived, before any image is analysed. */
+  receive(times: readonly number[], receivedAt: number): Refusal | undefined {
+    if (this.stage.kind === "refused") return this.stage.refusal;
+    this.frames += times.length;
+    if (this.frames > STREAM.maxFrames) return this.refuse("too_few_frames");
+    if (this.lastReceivedAt !== undefined && receivedAt - this.lastReceivedAt > STREAM.maxReceiveGapMs) return this.refuse("stream_gap");
+    this.lastReceivedAt = receivedAt;
+    let previous = this.lastT;
+    for (const t of times) {
+      if (previous !== undefined) {
+        if (t - previous > STREAM.maxFrameGapMs) return this.refuse("stream_gap");
+        if (t - previous < STREAM.minFrameGapMs) return this.refuse("stream_clock");
+      }
+      previous = t;
+    }
+    this.lastT = previous;
+    const lag = receivedAt - previous!;
+    this.firstLag ??= lag;
+    // A device clock that gains on the enclave's claims frames over more time than passed.
+    if (lag < this.firstLag - STREAM.maxClockRunMs) return this.refuse("stream_clock");
+    this.offset = Math.min(this.offset ?? lag, lag);
+    if (lag - this.offset > STREAM.maxLagMs) return this.refuse("stream_gap");
+    return undefined;
+  }
+
+  /** One frame of the batch, analysed, in order. */
+  feed(frame: StreamFrame): Refusal | undefined {
+    const stage = this.stage;
+    if (stage.kind === "refused") return stage.refusal;
+    if (stage.kind === "done") return undefined;
+    if ("missing" in frame) {
+      if (stage.kind === "baseline") return this.restartBaseline();
+      if (frame.missing === "multiple_faces") return this.refuse("multiple_faces", stage.index);
+      return frame.t - this.lastFaceT! > STREAM.maxFaceGapMs ? this.refuse("no_face", stage.index) : undefined;
+    }
+    const { face, t } = frame;
+    const broken = this.continuity.check(face, t);
+    if (broken) return this.refuse(broken, stage.kind === "step" || stage.kind === "rest" ? stage.index : undefined);
+    this.lastFaceT = t;
+    this.passiveSum += face.liveness;
+    this.passiveCount++;
+    switch (stage.kind) {
+      case "baseline":
+        return this.collectBaseline(stage, face, t);
+      case "step":
+        return this.judgeStep(stage, face, this.toEnclave(t));
+      case "rest":
+        if (this.toEnclave(t) - stage.since > this.stepMs) return this.refuse("no_steady_face");
+        if (amount(this.steps[stage.index - 1]!, this.continuity.current!, this.rest!) < STREAM.restBelow) this.stage = { kind: "step", index: stage.index };
+        return undefined;
+    }
+  }
+
+  /** What the user does now; a step issued here opens its window at `now` (the enclave's clock, as the answer leaves). */
+  pace(now: number): Pace | Refusal {
+    const stage = this.stage;
+    const of = this.steps.length;
+    switch (stage.kind) {
+      case "baseline":
+        return { stage: "hold", done: 0, of };
+      case "rest":
+        return { stage: "hold", done: stage.index, of };
+      case "done":
+        return { stage: "done", done: of, of };
+      case "refused":
+        return stage.refusal;
+      case "step":
+        stage.issuedAt ??= now;
+        // Frames stopped coming for this step long ago: refused without waiting for one.
+        if (now - stage.issuedAt > this.stepMs + STREAM.maxLagMs) return this.refuse("step_not_performed", stage.index);
+        return { stage: "step", done: stage.index, of, step: this.steps[stage.index]! };
+    }
+  }
+
+  /** The template: the resting face's mean vector, unit length. */
+  template(): Float32Array {
+    const vector = new Float32Array(this.baseline[0]!.vector.length);
+    for (const b of this.baseline) for (let i = 0; i < vector.length; i++) vector[i]! += b.vector[i]!;
+    const norm = Math.hypot(...vector);
+    return vector.map((x) => x / norm);
+  }
+
+  /** The passive model's mean "live" probability over the analysed frames, to two places: advice, never a decision. */
+  passive(): number | undefined {
+    return this.passiveCount ? Math.round((100 * this.passiveSum) / this.passiveCount) / 100 : undefined;
+  }
+
+  /** Forgets the faces it holds (the session ends, or the resting face starts over). */
+  wipe(): void {
+    for (const b of this.baseline) b.vector.fill(0);
+    this.baseline.length = 0;
+    this.continuity.wipe();
+  }
+
+  private refuse(reason: ScanRejection, step?: number): Refusal {
+    const refusal = step === undefined ? { reason } : { reason, step };
+    this.stage = { kind: "refused", refusal };
+    return refusal;
+  }
+
+  private toEnclave(t: number): number {
+    return t + this.offset!;
+  }
+
+  private restartBaseline(): undefined {
+    this.wipe();
+    return undefined;
+  }
+
+  private collectBaseline(stage: Extract<Stage, { kind: "baseline" }>, face: FaceAnalysis, t: number): Refusal | undefined {
+    stage.since ??= this.toEnclave(t);
+    if (this.toEnclave(t) - stage.since > this.stepMs) return this.refuse("no_steady_face");
+    this.baseline.push({ face: { ...face, vector: new Float32Array(0) }, vector: Float32Array.from(face.vector), t });
+    if (this.baseline.length < STREAM.baselineFrames || t - this.baseline[0]!.t < STREAM.baselineSpanMs) return undefined;
+    const faces = this.baseline.map((b) => b.face);
+    this.rest = {
+      yaw: median(faces.map((f) => f.yaw)),
+      pitch: median(faces.map((f) => f.pitch)),
+      eyeOpen: median(faces.map((f) => f.eyeOpen)),
+      width: median(faces.map((f) => f.quality.faceWidth)),
+    };
+    this.stage = this.steps.length ? { kind: "step", index: 0 } : { kind: "done" };
+    return undefined;
+  }
+
+  private judgeStep(stage: Extract<Stage, { kind: "step" }>, face: FaceAnalysis, at: number): Refusal | undefined {
+    // Frames taken before the user could have seen the step say nothing about it.
+    if (stage.issuedAt === undefined || at < stage.issuedAt) return undefined;
+    if (at - stage.issuedAt > this.stepMs) return this.refuse("step_not_performed", stage.index);
+    const step = this.steps[stage.index]!;
+    const rest = this.rest!;
+    const pose = POSE_AXIS[step];
+    for (const other of POSES) {
+      if (other === step) continue;
+      const limit = other === pose?.opposite ? STREAM.opposite : STREAM.crossAxis;
+      if (amount(other, this.continuity.current!, rest) >= limit) return this.refuse("unexpected_movement", stage.index);
+    }
+    if (step === "blink") {
+      // Closed, then open again: a photo's eyes do neither. (A blink is too quick to be seen on its way.)
+      if (face.eyeOpen <= rest.eyeOpen * STEP_EVIDENCE.blinkClosed) stage.closedEyes = true;
+      if (!stage.closedEyes || face.eyeOpen < rest.eyeOpen * STEP_EVIDENCE.blinkOpen) return undefined;
+    } else {
+      if (amount(step, this.continuity.current!, rest) < 1) return undefined;
+    }
+    const index = stage.index + 1;
+    this.stage = index === this.steps.length ? { kind: "done" } : { kind: "rest", index, since: at };
+    return undefined;
+  }
 }

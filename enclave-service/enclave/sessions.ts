@@ -8,8 +8,9 @@ import nacl from "tweetnacl";
 import { routedId } from "../../common/instance-route";
 import * as v from "valibot";
 import { openBox, sealBox } from "../../common/box-framing";
-import { ApiError, enclaveRequestSchema, type ChallengeStep, type EnclaveRequest, type EnclaveResponse } from "../../contracts/frame-service";
+import { ApiError, enclaveRequestSchema, type EnclaveRequest, type EnclaveResponse } from "../../contracts/frame-service";
 import type { EnclaveSettings } from "../../contracts/parent-enclave";
+import type { LiveChallenge } from "./liveness";
 
 /** A new account the scan proposed, waiting for the user's yes: only in enclave memory. */
 export interface PendingEnrolment {
@@ -25,11 +26,12 @@ export interface Session {
   counter: number;
   openedAt: number;
   expiresAt: number;
-  steps: ChallengeStep[];
+  /** The challenge this session runs, once: its steps stay here until each begins. */
+  challenge: LiveChallenge;
   /** The attested challenge id: with the session id, what a passkey signs (common/passkey-challenge.ts). */
   challengeId: Uint8Array;
-  /** Its one scan has been received: the challenge is spent, whatever came of it. */
-  scanned: boolean;
+  /** The challenge failed, or its scan was received: it is spent, whatever came of it. */
+  spent: boolean;
   pending?: PendingEnrolment;
 }
 
@@ -48,7 +50,7 @@ export class SessionTable {
   ) {}
 
   /** Opens a session whose id routes to `instance` (common/instance-route.ts). */
-  open(clientPublicKey: Uint8Array, challenge: { id: Uint8Array; steps: ChallengeStep[] }, now: number, instance = 0): { sessionId: Uint8Array; expiresAt: number } {
+  open(clientPublicKey: Uint8Array, challenge: { id: Uint8Array; live: LiveChallenge }, now: number, instance = 0): { sessionId: Uint8Array; expiresAt: number } {
     this.sweep(now);
     if (this.sessions.size >= this.settings.maxSessions) throw new ApiError("enclave_busy");
     const sessionId = routedId(nacl.randomBytes(16), instance);
@@ -58,9 +60,9 @@ export class SessionTable {
       counter: 0,
       openedAt: now,
       expiresAt,
-      steps: challenge.steps,
+      challenge: challenge.live,
       challengeId: challenge.id,
-      scanned: false,
+      spent: false,
     });
     return { sessionId, expiresAt };
   }
@@ -108,7 +110,9 @@ export class SessionTable {
   }
 
   private forget(key: string): void {
-    this.sessions.get(key)?.pending?.vector.fill(0);
+    const session = this.sessions.get(key);
+    session?.pending?.vector.fill(0);
+    session?.challenge.wipe();
     this.sessions.delete(key);
   }
 

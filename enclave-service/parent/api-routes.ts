@@ -51,7 +51,7 @@ export function apiRoutes(enclave: EnclaveHost, now: () => number, limits: ApiLi
       sessionId: toBase64url(r.sessionId),
       attestation: toBase64url(r.attestation),
       enclavePublicKey: toBase64url(r.enclavePublicKey),
-      challenge: { id: toBase64url(r.challengeId), steps: r.steps },
+      challenge: { id: toBase64url(r.challengeId) },
       testMode: r.testMode,
       expiresAt: r.expiresAt,
     };
@@ -77,7 +77,8 @@ export function apiRoutes(enclave: EnclaveHost, now: () => number, limits: ApiLi
     res.status(200).type("application/octet-stream").send(Buffer.from(reply));
   };
   router.post("/v1/sessions/:id/requests", requireType("application/octet-stream"), boxed(LIMITS.smallBody), sessionRequest);
-  router.post("/v1/sessions/:id/scan", limit(limits.scans), requireType("application/octet-stream"), boxed(LIMITS.scanBody), sessionRequest);
+  router.post("/v1/sessions/:id/stream", requireType("application/octet-stream"), boxed(LIMITS.streamBody), sessionRequest);
+  router.post("/v1/sessions/:id/scan", limit(limits.scans), requireType("application/octet-stream"), boxed(LIMITS.smallBody), sessionRequest);
 
   router.use("/v1", (_req, _res, next) => next(new ApiError("not_found")));
   return router;

@@ -25,6 +25,7 @@ export async function startParent(config: StackConfig, { now = Date.now }: Paren
       sessionTtlMs: config.sessionTtlMs,
       maxSessions: config.maxSessions,
       instance: config.instance,
+      stepTimeoutMs: config.stepTimeoutMs,
       ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}),
     },
     store,

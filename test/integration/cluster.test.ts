@@ -5,29 +5,16 @@
 // Real processes, real faces (LFW photos), the real PostgreSQL from Debian's package.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { startCluster, type Instance } from "../../scripts/cluster";
 import { apiScan, type ApiScanAnswer } from "../support/enclave-box";
+import { lfwFrames } from "../support/lfw-frames";
 import { freeNeighbourPorts, UNLIMITED } from "../support/stack";
 
-const LFW = "../shared/data/lfw-dev/images";
 const PEOPLE = 10;
-
-/** The first photo of each of the first LFW people, sent twice (the test challenge has no steps). */
-function photos(): Uint8Array[][] {
-  assert.ok(existsSync(LFW), `${LFW} is missing: this test needs ../shared/data beside the checkout`);
-  return readdirSync(LFW)
-    .sort()
-    .slice(0, PEOPLE)
-    .map((person) => {
-      const dir = join(LFW, person);
-      const photo = new Uint8Array(readFileSync(join(dir, readdirSync(dir).sort()[0]!)));
-      return [photo, photo];
-    });
-}
 
 /** A user's scan, tried again from the start when an instance dies under it (as the frame's "try again" does). */
 async function scanAsAUser(origin: string, images: Uint8Array[]): Promise<ApiScanAnswer & { sessionId: string; tries: number }> {
@@ -45,8 +32,9 @@ describe("a cluster of 3 instances on one PostgreSQL", () => {
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let db: pg.Client;
   let dataDir: string;
-  const faces = photos();
+  const faces: Uint8Array[][] = [];
   before(async () => {
+    for (let i = 0; i < PEOPLE; i++) faces.push(await lfwFrames(i));
     dataDir = mkdtempSync(join(tmpdir(), "facesign-cluster-"));
     cluster = await startCluster({ instances: 3, dataDir, env: { ...UNLIMITED, ...(await freeNeighbourPorts()), FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_LOG: "silent" } });
     db = new pg.Client({ connectionString: cluster.postgresUrl });

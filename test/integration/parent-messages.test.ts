@@ -38,7 +38,7 @@ describe("parent → enclave messages", () => {
     });
     boot = {
       signer: { leafKey: chain.leafKey, certificate: chain.leaf, cabundle: [chain.root, chain.intermediate], pcrs: enclavePcrs(new Uint8Array(48)), moduleId: "test" },
-      settings: { widgetOrigin: "http://127.0.0.1:1", sessionTtlMs: 60_000, maxSessions: 10, instance: 0 },
+      settings: { widgetOrigin: "http://127.0.0.1:1", sessionTtlMs: 60_000, maxSessions: 10, instance: 0, stepTimeoutMs: 15_000 },
       models: readFaceModels(),
       identity: { kek: new Uint8Array(32) },
     };

@@ -4,10 +4,9 @@
 // assertion, or a rolled-back store gets is exactly a refusal.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ATTEMPTS, CALIBRATION, lockFor } from "../../enclave-service/enclave/identity/decision-policy";
 import { apiScan, type RawSession } from "../support/enclave-box";
+import { lfwFrames } from "../support/lfw-frames";
 import { SoftwarePasskey, type AssertionOptions } from "../support/software-passkey";
 import { startTestStack, type TestStack } from "../support/stack";
 import { videoFrames } from "../support/video-frames";
@@ -16,7 +15,6 @@ const A = () => videoFrames("cap12_edit", 2, 2);
 const A_AGAIN = () => videoFrames("cap13_edit2", 2, 2);
 const B = () => videoFrames("franck", 3, 2);
 const PARTNER = "https://partner.example";
-const LFW = "../shared/data/lfw-dev/images";
 
 describe("passkey: the account by name, the face 1:1", () => {
   let stack: TestStack;
@@ -84,14 +82,8 @@ describe("passkey: the account by name, the face 1:1", () => {
   });
 
   it("past maxGallery a face alone gets account_needed, never a wallet; with the passkey it is A", async () => {
-    // Strangers from LFW enrol (two copies of one photo: the test challenge has no steps) until the gallery is past maxGallery.
-    assert.ok(existsSync(LFW), `${LFW} is missing: this test needs ../shared/data beside the checkout`);
-    const people = readdirSync(LFW).sort();
-    for (let i = 0; (await stack.store.all()).length <= CALIBRATION.oneToMany.maxGallery; i++) {
-      const dir = join(LFW, people[i]!);
-      const photo = new Uint8Array(readFileSync(join(dir, readdirSync(dir)[0]!)));
-      await apiScan(origin, [photo, photo], { clock });
-    }
+    // Strangers from LFW enrol (the test challenge has no steps) until the gallery is past maxGallery.
+    for (let i = 0; (await stack.store.all()).length <= CALIBRATION.oneToMany.maxGallery; i++) await apiScan(origin, await lfwFrames(i), { clock });
     const alone = await apiScan(origin, A_AGAIN(), { clock });
     assert.deepEqual([alone.status, alone.userId, alone.entropy], ["account_needed", undefined, undefined]);
     const named = await scan(A_AGAIN());

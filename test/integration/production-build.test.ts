@@ -86,7 +86,7 @@ describe("production build", () => {
       devCaFile: join(dataDir, "dev-ca.json"),
       modelsDir: "models",
       store,
-      settings: { widgetOrigin: "http://127.0.0.1:1", sessionTtlMs: 60_000, maxSessions: 10, instance: 0, ...(testChallenge ? { testChallenge } : {}) },
+      settings: { widgetOrigin: "http://127.0.0.1:1", sessionTtlMs: 60_000, maxSessions: 10, instance: 0, stepTimeoutMs: 15_000, ...(testChallenge ? { testChallenge } : {}) },
     });
 
   it("refuses to boot with a fixed test challenge", async () => {

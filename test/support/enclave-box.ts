@@ -3,6 +3,7 @@
 import nacl from "tweetnacl";
 import { openBox, sealBox } from "../../common/box-framing";
 import { fromBase64url, toBase64url } from "../../common/base64url";
+import { STREAM } from "../../enclave-service/enclave/liveness";
 
 export interface RawSession {
   sessionId: string;
@@ -42,7 +43,11 @@ export async function post(origin: string, sessionId: string, body: Uint8Array |
   return { status: res.status, code: json.error?.code ?? "" };
 }
 
+/** A scan_result's fields, or a pace's. */
 export interface ApiScanAnswer {
+  type?: string;
+  stage?: string;
+  step?: string | number;
   status: string;
   reason?: string;
   userId?: string;
@@ -52,18 +57,26 @@ export interface ApiScanAnswer {
   retryAt?: number;
 }
 
-/** Posts one boxed request to a session's scan route (the larger size limit) and opens the answer. */
-async function scanRoute(origin: string, session: RawSession, request: unknown): Promise<ApiScanAnswer> {
-  const res = await fetch(`${origin}/v1/sessions/${session.sessionId}/scan`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: seal(session, request) as BodyInit });
-  if (res.status !== 200) throw new Error(`scan: HTTP ${res.status}`);
+/** Posts one boxed request to a session's stream or scan route and opens the answer. */
+export async function boxedRoute(origin: string, session: RawSession, route: "stream" | "scan", request: unknown): Promise<ApiScanAnswer> {
+  const res = await fetch(`${origin}/v1/sessions/${session.sessionId}/${route}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: seal(session, request) as BodyInit });
+  if (res.status !== 200) throw new Error(`${route}: HTTP ${res.status}`);
   return open(session, new Uint8Array(await res.arrayBuffer())) as ApiScanAnswer;
 }
 
+/** The session's first request: these images streamed as the resting face (cycled to STREAM.baselineFrames, 1/6 s apart by the device's clock, in one batch). */
+export function streamRest(origin: string, session: RawSession, images: Uint8Array[], now = Date.now()): Promise<ApiScanAnswer> {
+  const count = Math.max(images.length, STREAM.baselineFrames);
+  const frames = Array.from({ length: count }, (_, i) => ({ t: now - (count - i) * 167, image: toBase64url(images[i % images.length]!) }));
+  return boxedRoute(origin, session, "stream", { type: "frames", counter: 1, frames });
+}
+
 /**
- * One boxed scan of these JPEG frames through the API (neutral only: for a test challenge
- * without steps). A proposed new account is confirmed, as a user who says "I'm new"
- * does, unless `confirm` is false: then the session stays open for `enrol`. The frames'
- * times come from `clock` (the parent's, when a test moves it).
+ * One boxed scan of these JPEG frames through the API, for a test challenge without
+ * steps: the frames stream as the resting face (streamRest), then the scan. A proposed new account is
+ * confirmed, as a user who says "I'm new" does, unless `confirm` is false: then the
+ * session stays open for `enrol`. The frames' times come from `clock` (the parent's,
+ * when a test moves it: the enclave only compares them with each other and its own clock).
  */
 export async function apiScan(
   origin: string,
@@ -83,15 +96,16 @@ export async function apiScan(
   } = {},
 ): Promise<ApiScanAnswer & { session: RawSession }> {
   const session = await rawSession(origin);
-  const now = clock();
-  const frames = images.map((image, i) => ({ t: now + i, step: null, image: toBase64url(image) }));
-  const answer = await scanRoute(origin, session, { type: "scan", counter: 1, frames, ...signIn?.(session) });
+  const paced = await streamRest(origin, session, images, clock());
+  if (paced.status === "rejected") return { ...paced, session };
+  // Done or not: a scan before the challenge is done gets the enclave's own refusal.
+  const answer = await boxedRoute(origin, session, "scan", { type: "scan", counter: 2, ...signIn?.(session) });
   if (answer.status !== "confirm_new" || !confirm) return { ...answer, session };
-  const enrolled = await enrol(origin, session, answer.token!, 2, newPasskey?.(answer.accountHandle!));
+  const enrolled = await enrol(origin, session, answer.token!, 3, newPasskey?.(answer.accountHandle!));
   if (!enrolled.bytes) throw new Error(`enrol: HTTP ${enrolled.status} ${enrolled.code}`);
   return { ...(open(session, enrolled.bytes) as ApiScanAnswer), session };
 }
 
-/** Confirms the new account a scan proposed (the session's second request, as the frame sends it). */
-export const enrol = (origin: string, session: RawSession, token: string, counter = 2, passkey?: Record<string, unknown>) =>
+/** Confirms the new account a scan proposed (the session's third request, after the stream and the scan, as the frame sends it). */
+export const enrol = (origin: string, session: RawSession, token: string, counter = 3, passkey?: Record<string, unknown>) =>
   post(origin, session.sessionId, seal(session, { type: "enrol", counter, token, ...(passkey ? { passkey } : {}) }));

@@ -6,11 +6,12 @@ import nacl from "tweetnacl";
 import { openBox, sealBox } from "../../common/box-framing";
 import { ApiError } from "../../contracts/frame-service";
 import { FIRST_REQUEST_MS, SessionTable } from "../../enclave-service/enclave/sessions";
+import { LiveChallenge } from "../../enclave-service/enclave/liveness";
 import { thrownCode } from "../support/thrown-code";
 
 const T0 = 1_800_000_000_000;
 /** A challenge without steps, under a fresh id. */
-const noSteps = () => ({ id: nacl.randomBytes(16), steps: [] });
+const noSteps = () => ({ id: nacl.randomBytes(16), live: new LiveChallenge([], 15_000) });
 const refusal = (act: () => unknown): string => thrownCode(act, ApiError);
 
 function setup(settings = { sessionTtlMs: 1000, maxSessions: 2 }) {
@@ -18,7 +19,7 @@ function setup(settings = { sessionTtlMs: 1000, maxSessions: 2 }) {
   const table = new SessionTable(enclave.secretKey, settings);
   const client = nacl.box.keyPair();
   const shared = nacl.box.before(enclave.publicKey, client.secretKey);
-  const { sessionId, expiresAt } = table.open(client.publicKey, { id: nacl.randomBytes(16), steps: ["blink", "turn_left"] }, T0);
+  const { sessionId, expiresAt } = table.open(client.publicKey, { id: nacl.randomBytes(16), live: new LiveChallenge(["blink", "turn_left"], 15_000) }, T0);
   const request = (counter: number, now: number) => table.openRequest(sessionId, sealBox({ type: "ping", counter }, shared), now);
   return { table, client, shared, sessionId, expiresAt, request };
 }

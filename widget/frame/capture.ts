@@ -1,35 +1,31 @@
-// The capture loop: camera frames → tracker worker → guidance and challenge pacing
-// on screen → the decisive frames, JPEG-encoded, with their capture times.
+// The capture loop: camera frames → tracker worker → guidance on screen; once the
+// face is placed, a steady stream of JPEG frames to the enclave, which paces the
+// challenge: the screen shows each step as the enclave reveals it.
 import { transfer, type Remote } from "comlink";
 import { FaceSignError } from "../../contracts/page-frame";
 import type { Tracker } from "./workers/tracker.worker";
-import type { ChallengeStep, FaceObservation } from "./capture-types";
-import { ChallengeRunner, type RunnerEvent } from "./challenge-runner";
+import type { FaceObservation } from "./capture-types";
+import { FrameStream, type SendFrames } from "./frame-stream";
 import { guidanceFor } from "./guidance";
 import type { ScanView } from "./ui/scan-view";
 
-export interface CapturedFrame {
-  /** performance.now() at capture, ms. */
-  t: number;
-  /** The challenge step the frame shows, or null for the neutral face. */
-  step: number | null;
-  jpeg: Blob;
-}
-
 export interface CaptureOptions {
-  /** The enclave's challenge: guidance runs while it is still on its way. */
-  steps: Promise<readonly ChallengeStep[]>;
-  /** How long one step (or the initial placement) may take before the scan stops. */
+  /** Sends frames to the enclave, once its session is attested (the camera starts before). */
+  send: Promise<SendFrames>;
+  /** How long the user has to place their face before the stream starts. */
   stepTimeoutMs?: number;
   signal?: AbortSignal;
 }
+
+/** Frames a second sent to the enclave (it takes up to 12, with no gap over 800 ms). */
+const STREAM_FPS = 6;
 
 /**
  * Waits for camera frames the loop has not tracked yet, so a fast tracker never tracks
  * a frame twice and a slow one never waits for a frame it could have had. The timeout
  * covers a browser that stops reporting frames (a hidden video).
  */
-function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promise<void>; stop(): void } {
+function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promise<boolean>; stop(): void } {
   let shown = 0;
   let taken = 0;
   let wake: (() => void) | undefined;
@@ -40,13 +36,15 @@ function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promis
   };
   let handle = video.requestVideoFrameCallback(onFrame);
   return {
+    /** Resolves true for a camera frame not taken before, false on the timeout. */
     next: () =>
-      new Promise<void>((resolve) => {
+      new Promise<boolean>((resolve) => {
         const go = () => {
           clearTimeout(timer);
           wake = undefined;
+          const fresh = shown > taken;
           taken = shown;
-          resolve();
+          resolve(fresh);
         };
         const timer = setTimeout(go, shown > taken ? 0 : timeoutMs);
         wake = go;
@@ -55,59 +53,51 @@ function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promis
   };
 }
 
-export async function capture(view: ScanView, tracker: Remote<Tracker>, { steps, stepTimeoutMs = 15_000, signal }: CaptureOptions): Promise<CapturedFrame[]> {
+/** Runs until the enclave says the challenge is done; throws its refusal, or the frame's own problem. */
+export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, stepTimeoutMs = 15_000, signal }: CaptureOptions): Promise<{ frames: number; bytes: number }> {
   const video = view.video;
-  let runner: ChallengeRunner | undefined;
-  let failed: Error | undefined;
-  steps.then(
-    (s) => {
-      runner = new ChallengeRunner(s);
-      view.steps = s;
-    },
-    (error: unknown) => (failed = error instanceof Error ? error : new FaceSignError("internal_error")),
+  let sender: SendFrames | undefined;
+  let failed: unknown;
+  send.then(
+    (s) => (sender = s),
+    (error: unknown) => (failed = error),
   );
-  const frames: CapturedFrame[] = [];
+  let stream: FrameStream | undefined;
   let previous: FaceObservation | undefined;
-  let stepStarted = performance.now();
-  let lastIndex = -1;
+  let lastSent = -Infinity;
+  const placeBy = performance.now() + stepTimeoutMs;
   view.phase = "guiding";
   const ticker = frameTicker(video);
   try {
-    while (!runner?.finished) {
-      if (failed) throw failed;
+    while (!stream?.done) {
+      if (failed !== undefined || stream?.failure !== undefined) throw failed ?? stream!.failure;
       if (signal?.aborted) throw new FaceSignError("closed");
-      await ticker.next();
+      const fresh = await ticker.next();
       const t = performance.now();
-      if (t - stepStarted > stepTimeoutMs) throw new FaceSignError("challenge_timeout", `Step ${(runner?.index ?? 0) + 1} was not completed in time.`);
+      if (!stream && t > placeBy) throw new FaceSignError("challenge_timeout", "The face was not placed in the oval in time.");
       const bitmap = await createImageBitmap(video);
       const obs = await tracker.track(transfer(bitmap, [bitmap]), t);
       performance.mark("facesign:tracked");
       const guidance = guidanceFor(obs, previous);
       previous = obs;
       view.guidance = guidance;
-
-      let event: RunnerEvent | undefined;
-      if (!runner) continue;
-      if (!runner.hasBaseline) {
-        if (guidance === "ok") event = runner.feed(obs);
-        else runner.resetBaseline();
-        if (runner.hasBaseline) view.phase = "challenge";
-      } else if (obs.faces === 1) {
-        event = runner.feed(obs);
+      if (!stream && sender && guidance === "ok") {
+        stream = new FrameStream(sender, (pace) => {
+          view.stepCount = pace.of;
+          view.stepIndex = pace.done;
+          view.step = pace.stage === "step" ? pace.step : undefined;
+          document.body.dataset.captured = String(stream!.sent);
+        });
+        view.phase = "challenge";
       }
-      if (event?.keep) {
-        const frame = { t, step: event.kind === "step" ? event.index : null, jpeg: await tracker.encodeLast() };
-        if (event.kind === "step" && event.replace) frames[frames.length - 1] = frame;
-        else frames.push(frame);
-      }
-      if (runner.index !== lastIndex && runner.hasBaseline) {
-        lastIndex = runner.index;
-        stepStarted = t;
-        view.stepIndex = runner.index;
+      // Only new camera frames, at a steady rate: the enclave refuses repeats and gaps.
+      if (stream && fresh && t - lastSent >= 1000 / STREAM_FPS) {
+        lastSent = t;
+        stream.push({ t: performance.timeOrigin + t, jpeg: await tracker.encodeLast() });
       }
     }
   } finally {
     ticker.stop();
   }
-  return frames;
+  return { frames: stream.sent, bytes: stream.bytes };
 }

@@ -10,7 +10,6 @@ import {
   createSessionResponseSchema,
   type CreateSessionRequest,
   type CreateSessionResponse,
-  MIN_CHALLENGE_STEPS,
   type EnclaveRequest,
   type EnclaveResponse,
 } from "../../contracts/frame-service";
@@ -19,6 +18,9 @@ import { FaceSignError } from "../../contracts/page-frame";
 import { AttestationError, equalBytes, verifyAttestation, type TrustAnchors } from "../../common/attestation-verifier";
 import { openBox, sealBox } from "../../common/box-framing";
 
+/** The stream goes to the route with the larger size limit, the scan to the rate-limited one. */
+const ROUTES: Partial<Record<EnclaveRequest["type"], string>> = { frames: "stream", scan: "scan" };
+
 /** Distributes Omit over a union, so each request keeps its own fields. */
 type WithoutCounter<T> = T extends unknown ? Omit<T, "counter"> : never;
 
@@ -26,8 +28,8 @@ export interface EnclaveSession {
   sessionId: string;
   challenge: Challenge;
   expiresAt: number;
-  /** Sends one boxed request (scans go to the route with the larger size limit). */
-  request(body: WithoutCounter<EnclaveRequest>, onUploadProgress?: (sent: number, total: number) => void): Promise<EnclaveResponse>;
+  /** Sends one boxed request, and waits for its answer before the next may go (the counter says so). */
+  request(body: WithoutCounter<EnclaveRequest>): Promise<EnclaveResponse>;
   /** Forgets the session key. */
   close(): void;
 }
@@ -42,14 +44,11 @@ async function serviceError(res: Response): Promise<FaceSignError> {
 /**
  * The attested user_data must name this session, its challenge and its mode, so the
  * parent can swap none of them; a production frame refuses an enclave in test mode
- * (fixed challenges), whatever the parent says, and no frame takes a challenge of fewer
- * than MIN_CHALLENGE_STEPS steps outside it.
+ * (fixed challenges), whatever the parent says.
  */
 export function checkSessionBinding(session: Pick<CreateSessionResponse, "sessionId" | "challenge" | "testMode">, userData: Uint8Array, build: "development" | "production"): void {
   if (session.testMode && build === "production") throw new FaceSignError("attestation_invalid", "Attestation rejected: test_mode.");
-  // Outside test mode, a challenge too short to prove anything is refused before the camera starts.
-  if (!session.testMode && session.challenge.steps.length < MIN_CHALLENGE_STEPS) throw new FaceSignError("attestation_invalid", "Attestation rejected: challenge.");
-  const expected = challengeUserData(fromBase64url(session.sessionId)!, fromBase64url(session.challenge.id)!, session.challenge.steps, session.testMode);
+  const expected = challengeUserData(fromBase64url(session.sessionId)!, fromBase64url(session.challenge.id)!, session.testMode);
   if (!equalBytes(expected, userData)) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
 }
 
@@ -76,13 +75,11 @@ export async function openEnclaveSession(serviceOrigin: string, anchors: TrustAn
     sessionId: session.sessionId,
     challenge: session.challenge,
     expiresAt: session.expiresAt,
-    async request(body, onUploadProgress) {
+    async request(body) {
       const sent = ++counter;
       const payload = sealBox({ ...body, counter: sent }, sharedKey);
-      const route = body.type === "scan" ? "scan" : "requests";
-      onUploadProgress?.(0, payload.length);
+      const route = ROUTES[body.type] ?? "requests";
       const reply = await fetch(`${serviceOrigin}/v1/sessions/${session.sessionId}/${route}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: payload });
-      onUploadProgress?.(payload.length, payload.length);
       if (!reply.ok) throw await serviceError(reply);
       const sealed = new Uint8Array(await reply.arrayBuffer());
       const opened = openBox(sealed, sharedKey);

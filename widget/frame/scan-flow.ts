@@ -1,9 +1,9 @@
 // One face scan, as the user lives it: the camera starts, the tracker warms up,
-// guidance places the face, the challenge runs, and the decisive frames come out.
+// guidance places the face, and the enclave runs its challenge on the stream.
 import { FaceSignError } from "../../contracts/page-frame";
-import type { ChallengeStep } from "./capture-types";
 import { openCamera, stopCamera } from "./camera";
-import { capture, type CapturedFrame } from "./capture";
+import { capture } from "./capture";
+import type { SendFrames } from "./frame-stream";
 import type { TrackerHandle } from "./tracker-handle";
 import type { ScanView } from "./ui/scan-view";
 
@@ -11,13 +11,13 @@ export interface ScanFlowOptions {
   view: ScanView;
   /** Started by the caller, ahead of the scan, and kept across its retries. */
   tracker: TrackerHandle;
-  /** The enclave's challenge for this session. */
-  steps: Promise<readonly ChallengeStep[]>;
+  /** The stream to the enclave's session, once it is attested. */
+  send: Promise<SendFrames>;
   stepTimeoutMs: number;
   signal?: AbortSignal;
 }
 
-export async function runScanFlow({ view, tracker: { tracker, ready }, steps, stepTimeoutMs, signal }: ScanFlowOptions): Promise<CapturedFrame[]> {
+export async function runScanFlow({ view, tracker: { tracker, ready }, send, stepTimeoutMs, signal }: ScanFlowOptions): Promise<{ frames: number; bytes: number }> {
   view.phase = "starting";
   let stream: MediaStream | undefined;
   try {
@@ -28,7 +28,7 @@ export async function runScanFlow({ view, tracker: { tracker, ready }, steps, st
     performance.mark("facesign:camera-live");
     await ready;
     performance.mark("facesign:tracker-ready");
-    return await capture(view, tracker, { steps, stepTimeoutMs, ...(signal ? { signal } : {}) });
+    return await capture(view, tracker, { send, stepTimeoutMs, ...(signal ? { signal } : {}) });
   } catch (error) {
     throw error instanceof FaceSignError ? error : new FaceSignError("internal_error");
   } finally {

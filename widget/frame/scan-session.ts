@@ -1,11 +1,13 @@
 // One face scan attempt, loaded on demand: the enclave session (attested) and the
-// camera start together; the decisive frames go to the enclave, boxed.
+// camera start together; the camera streams to the enclave, boxed, while it paces the
+// challenge; then the enclave decides who this is.
 import { SCAN_REJECTIONS, type EnclaveResponse, type IssuedCredential, type ScanOutcome, type UNDECIDED } from "../../contracts/frame-service";
-import { fromBase64url, toBase64url } from "../../common/base64url";
+import { fromBase64url } from "../../common/base64url";
 import { FaceSignError, type ErrorCode } from "../../contracts/page-frame";
 import type { FrameConfig } from "../../contracts/frame-service";
 import { compiledTrustAnchors } from "../../common/trust-anchors";
-import { openEnclaveSession } from "./enclave-client";
+import { openEnclaveSession, type EnclaveSession } from "./enclave-client";
+import type { SendFrames } from "./frame-stream";
 import type { TrackerHandle } from "./tracker-handle";
 import { runScanFlow } from "./scan-flow";
 import { makePasskey, passkeysAvailable, signInWithPasskey } from "./passkey";
@@ -59,6 +61,19 @@ function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { s
   }
 }
 
+/** The session's camera stream: each batch's answer is the enclave's pace, or its refusal, thrown as `passed` throws it. */
+const streamTo =
+  (enclave: EnclaveSession): SendFrames =>
+  async (frames) => {
+    const answer = await enclave.request({ type: "frames", frames });
+    if (answer.type === "pace") {
+      const { type: _, counter: __, ...pace } = answer;
+      return pace;
+    }
+    passed(answer);
+    throw new FaceSignError("service_error", "The enclave ended the challenge without a refusal.");
+  };
+
 export interface ScanOptions {
   /** The page the user came from ("" on the phone): bound into the passkey's challenge. */
   partner: string;
@@ -82,18 +97,14 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { pa
       ? { recovery }
       : {};
   const view = screens.scan();
-  const captured = await runScanFlow({ view, tracker, steps: session.then((s) => s.challenge.steps), stepTimeoutMs: config.stepTimeoutMs });
-  const enclave = await session;
   try {
-    view.phase = "uploading";
-    view.progress = 0.2;
-    const frames = await Promise.all(captured.map(async (f) => ({ t: performance.timeOrigin + f.t, step: f.step, image: toBase64url(new Uint8Array(await f.jpeg.arrayBuffer())) })));
-    document.body.dataset.captured = String(frames.length);
-    performance.mark("facesign:scan-sent", { detail: { frames: frames.length, imageBytes: captured.reduce((n, f) => n + f.jpeg.size, 0) } });
-    const answer = await enclave.request({ type: "scan", frames, ...signIn }, () => {
-      view.phase = "analysing";
-      view.progress = 0.6;
-    });
+    const streamed = await runScanFlow({ view, tracker, send: session.then(streamTo), stepTimeoutMs: config.stepTimeoutMs });
+    const enclave = await session;
+    // A mark for the benches; it carries no image.
+    performance.mark("facesign:challenge-done", { detail: streamed });
+    view.phase = "analysing";
+    view.progress = 0.5;
+    const answer = await enclave.request({ type: "scan", ...signIn });
     view.progress = 1;
     const outcome = passed(answer);
     if (outcome.status !== "confirm_new") return outcome;
@@ -107,6 +118,9 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { pa
     if (enrolled.status === "confirm_new") throw new FaceSignError("service_error", "The enclave proposed a new account twice.");
     return enrolled;
   } finally {
-    enclave.close();
+    void session.then(
+      (s) => s.close(),
+      () => undefined,
+    );
   }
 }

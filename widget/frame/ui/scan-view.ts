@@ -1,19 +1,21 @@
 // <facesign-scan>: the camera screen. A mirrored live preview, an oval guide that
-// turns green when the face is placed well, the current challenge step (icon, text,
-// progress), and every instruction also announced through an aria-live region.
+// turns green when the face is placed well, the current challenge step as the enclave
+// reveals it (icon, text, progress), and every instruction also announced through an
+// aria-live region.
 import { LitElement, css, html, nothing, svg } from "lit";
 import type { ChallengeStep, Guidance } from "../capture-types";
 import { GUIDANCE_TEXT, STEP_TEXT } from "./copy";
 import { STEP_ICON } from "./step-icon";
 
-export type ScanPhase = "starting" | "guiding" | "challenge" | "uploading" | "analysing";
+export type ScanPhase = "starting" | "guiding" | "challenge" | "analysing";
 
 export class ScanView extends LitElement {
   static override properties = {
     phase: { reflect: true },
     guidance: { reflect: true },
-    steps: { attribute: false },
-    stepIndex: { type: Number, attribute: "step-index" },
+    step: { reflect: true },
+    stepCount: { type: Number, attribute: "step-count", reflect: true },
+    stepIndex: { type: Number, attribute: "step-index", reflect: true },
     progress: { type: Number },
   };
 
@@ -122,7 +124,10 @@ export class ScanView extends LitElement {
 
   phase: ScanPhase = "starting";
   guidance: Guidance = "no_face";
-  steps: readonly ChallengeStep[] = [];
+  /** The step the enclave asked for, while it runs; undefined while the face rests. */
+  step: ChallengeStep | undefined;
+  /** The challenge's length, and the steps done. */
+  stepCount = 0;
   stepIndex = 0;
   progress = 0;
 
@@ -139,18 +144,16 @@ export class ScanView extends LitElement {
       case "guiding":
         return GUIDANCE_TEXT[this.guidance];
       case "challenge": {
-        const step = this.steps[this.stepIndex];
+        const step = this.step;
         return step ? (this.guidance === "ok" || this.guidance === "hold_still" ? STEP_TEXT[step] : GUIDANCE_TEXT[this.guidance]) : GUIDANCE_TEXT.hold_still;
       }
-      case "uploading":
-        return "Sending, encrypted to the enclave…";
       case "analysing":
         return "Checking…";
     }
   }
 
   override render() {
-    const step = this.phase === "challenge" ? this.steps[this.stepIndex] : undefined;
+    const step = this.phase === "challenge" ? this.step : undefined;
     return html`
       <div class="instruction" aria-hidden="true">${step ? svg`<svg viewBox="0 0 48 48">${STEP_ICON[step]}</svg>` : nothing}<span>${this.instruction}</span></div>
       <div class="stage">
@@ -168,15 +171,18 @@ export class ScanView extends LitElement {
       </div>
       <div>
         ${
-          this.steps.length
+          this.stepCount
             ? html`<div class="steps" aria-hidden="true">
-                ${this.steps.map((_, i) => html`<span class=${i < this.stepIndex || this.phase === "uploading" || this.phase === "analysing" ? "done" : i === this.stepIndex && this.phase === "challenge" ? "current" : ""}></span>`)}
+                ${Array.from(
+                  { length: this.stepCount },
+                  (_, i) => html`<span class=${i < this.stepIndex || this.phase === "analysing" ? "done" : i === this.stepIndex && this.step ? "current" : ""}></span>`,
+                )}
               </div>`
             : nothing
         }
-        ${this.phase === "uploading" || this.phase === "analysing" ? html`<progress max="1" .value=${this.progress} aria-label="Progress"></progress>` : nothing}
+        ${this.phase === "analysing" ? html`<progress max="1" .value=${this.progress} aria-label="Progress"></progress>` : nothing}
       </div>
-      <p class="sr" role="status" aria-live="polite">${this.instruction}${this.steps.length && this.phase === "challenge" ? `, step ${this.stepIndex + 1} of ${this.steps.length}` : ""}</p>
+      <p class="sr" role="status" aria-live="polite">${this.instruction}${this.step && this.phase === "challenge" ? `, step ${this.stepIndex + 1} of ${this.stepCount}` : ""}</p>
     `;
   }
 }
