@@ -33,9 +33,9 @@ export const STREAM = {
   maxFrames: 900,
   /** Back at rest: the last step's movement below this fraction of its threshold. */
   restBelow: 0.5,
-  /** Another movement than the one asked: the opposite one past this many thresholds, or one on the other axis past crossAxis. */
-  opposite: 1.5,
-  crossAxis: 3,
+  /** Another movement than the one asked: the opposite one past its threshold, or one on the other axis past crossAxis thresholds. */
+  opposite: 1,
+  crossAxis: 2,
 } as const;
 /** The longest step window the enclave grants, whatever its settings say. */
 export const STEP_MS_MAX = 20_000;
