@@ -12,6 +12,9 @@ export const GUIDANCE_TEXT: Record<Guidance, string> = {
   ok: "Great, hold it there",
 };
 
+/** Between two steps, until the enclave reveals the next: the face back at rest. */
+export const BACK_TO_REST = "Now face the camera again";
+
 export const STEP_TEXT: Record<ChallengeStep, string> = {
   turn_left: "Turn your head to the left",
   turn_right: "Turn your head to the right",

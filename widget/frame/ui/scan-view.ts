@@ -4,7 +4,7 @@
 // aria-live region.
 import { LitElement, css, html, nothing, svg } from "lit";
 import type { ChallengeStep, Guidance } from "../capture-types";
-import { GUIDANCE_TEXT, STEP_TEXT } from "./copy";
+import { BACK_TO_REST, GUIDANCE_TEXT, STEP_TEXT } from "./copy";
 import { STEP_ICON } from "./step-icon";
 
 export type ScanPhase = "starting" | "guiding" | "challenge" | "analysing";
@@ -145,7 +145,8 @@ export class ScanView extends LitElement {
         return GUIDANCE_TEXT[this.guidance];
       case "challenge": {
         const step = this.step;
-        return step ? (this.guidance === "ok" || this.guidance === "hold_still" ? STEP_TEXT[step] : GUIDANCE_TEXT[this.guidance]) : GUIDANCE_TEXT.hold_still;
+        if (step) return this.guidance === "ok" || this.guidance === "hold_still" ? STEP_TEXT[step] : GUIDANCE_TEXT[this.guidance];
+        return this.stepIndex > 0 ? BACK_TO_REST : GUIDANCE_TEXT.hold_still;
       }
       case "analysing":
         return "Checking…";
