@@ -241,8 +241,8 @@ export type ScanOutcome =
 
 /**
  * What comes back inside a box: the same counter, and the answer. A scan's answer carries
- * the passive anti-spoof model's score when its frames were analysed: advice for the
- * user's own frame (the demo shows it), never a reason for the outcome.
+ * the passive anti-spoof model's mean score over the resting face's frames: advice for
+ * the user's own frame (the demo shows it), never a reason for the outcome.
  */
 export type EnclaveResponse =
   { type: "pong"; counter: number; expiresAt: number } | ({ type: "pace"; counter: number } & Pace) | ({ type: "scan_result"; counter: number; passiveLiveness?: number } & ScanOutcome);

@@ -24,7 +24,7 @@ async function scores(dir: string): Promise<number[]> {
     .sort()) {
     const r = await engine.analyze(new Uint8Array(readFileSync(join(dir, name))), { faces: "central" });
     if (!r.detected) undetected++;
-    out.push(r.liveness);
+    out.push(r.liveness!);
   }
   return out;
 }

@@ -221,7 +221,7 @@ export class EnclaveCore {
     if (late) return late;
     for (const frame of frames) {
       if (live.finished) break;
-      const analysed = await this.analyse(frame);
+      const analysed = await this.analyse(frame, live.resting);
       if ("reason" in analysed) return analysed;
       const refusal = live.feed(analysed);
       if ("face" in analysed) analysed.face.vector.fill(0);
@@ -230,11 +230,11 @@ export class EnclaveCore {
     return live.pace(this.clock());
   }
 
-  private async analyse(frame: { t: number; image: string }): Promise<StreamFrame | Refusal> {
+  private async analyse(frame: { t: number; image: string }, passive: boolean): Promise<StreamFrame | Refusal> {
     const image = fromBase64url(frame.image);
     if (!image) return { reason: "image_invalid" };
     try {
-      return { t: frame.t, face: await this.engine.analyze(image) };
+      return { t: frame.t, face: await this.engine.analyze(image, { passive }) };
     } catch (error) {
       if (!(error instanceof FaceError)) throw error;
       return error.code === "no_face" || error.code === "multiple_faces" ? { t: frame.t, missing: error.code } : { reason: error.code };

@@ -114,6 +114,11 @@ export class LiveChallenge {
     return this.stage.kind === "done";
   }
 
+  /** Still collecting the resting face: the frames the passive score is taken on (advice only, so not on every frame). */
+  get resting(): boolean {
+    return this.stage.kind === "baseline";
+  }
+
   /** A batch's device times, checked against the enclave's clock when it arrived, before any image is analysed. */
   receive(times: readonly number[], receivedAt: number): Refusal | undefined {
     if (this.stage.kind === "refused") return this.stage.refusal;
@@ -153,8 +158,10 @@ export class LiveChallenge {
     const broken = this.continuity.check(face, t);
     if (broken) return this.refuse(broken, stage.kind === "step" || stage.kind === "rest" ? stage.index : undefined);
     this.lastFaceT = t;
-    this.passiveSum += face.liveness;
-    this.passiveCount++;
+    if (face.liveness !== undefined) {
+      this.passiveSum += face.liveness;
+      this.passiveCount++;
+    }
     switch (stage.kind) {
       case "baseline":
         return this.collectBaseline(stage, face, t);
@@ -196,7 +203,7 @@ export class LiveChallenge {
     return vector.map((x) => x / norm);
   }
 
-  /** The passive model's mean "live" probability over the analysed frames, to two places: advice, never a decision. */
+  /** The passive model's mean "live" probability over the frames it ran on, to two places: advice, never a decision. */
   passive(): number | undefined {
     return this.passiveCount ? Math.round((100 * this.passiveSum) / this.passiveCount) / 100 : undefined;
   }

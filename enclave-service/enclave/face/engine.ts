@@ -32,8 +32,8 @@ export interface FaceAnalysis {
   eyeOpen: number;
   /** L2-normalised 512-d embedding. */
   vector: Float32Array;
-  /** Probability that the face is live, from fr_liveness (a weak signal: see the README). */
-  liveness: number;
+  /** Probability that the face is live, from fr_liveness (a weak signal: see the README); absent when not asked for (AnalyzeOptions.passive). */
+  liveness?: number;
   quality: { sharpness: number; brightness: number; faceWidth: number };
 }
 
@@ -70,6 +70,8 @@ export interface AnalyzeOptions {
    * whose photos are centred on their subject; benchmarks only).
    */
   faces?: "only" | "central";
+  /** Run the passive anti-spoof model (the default): a quarter of a frame's time, for advice only. */
+  passive?: boolean;
   /** When given, filled with the milliseconds each stage took (benchmarks). */
   timings?: Partial<Record<Stage, number>>;
 }
@@ -169,7 +171,7 @@ export class FaceEngine {
     return decodeDetections(out.scores!.data as Float32Array, out.boxes!.data as Float32Array);
   }
 
-  async analyzeImage(image: RgbImage, { faces: choice = "only", timings }: AnalyzeOptions = {}): Promise<FaceAnalysis & { detected: boolean }> {
+  async analyzeImage(image: RgbImage, { faces: choice = "only", passive = true, timings }: AnalyzeOptions = {}): Promise<FaceAnalysis & { detected: boolean }> {
     let mark = performance.now();
     const lap = (stage: Stage) => {
       const now = performance.now();
@@ -210,7 +212,7 @@ export class FaceEngine {
     aligned.fill(0);
     lap("embed");
 
-    const liveness = await this.livenessScore(image, box);
+    const liveness = passive ? await this.livenessScore(image, box) : undefined;
     lap("liveness");
     return {
       detected: faces.length > 0,
@@ -219,7 +221,7 @@ export class FaceEngine {
       ...headPose(landmarks),
       eyeOpen: eyeOpenness(pixels),
       vector,
-      liveness,
+      ...(liveness !== undefined ? { liveness } : {}),
       quality: { sharpness: faceSharpness, brightness: brightness(image.data, 3), faceWidth: box.x1 - box.x0 },
     };
   }
