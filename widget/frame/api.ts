@@ -161,6 +161,9 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
           parts: [
             { text: `${new URL(hostOrigin).host} asks to read your FaceSign credential: a unique person ID, nothing else.` },
             {
+              text: "Sharing keeps your credential in your idOS profile (made for you if you have none), encrypted so that only you can read it, and gives this site a copy only it can read. Nothing goes to idOS unless you share.",
+            },
+            {
               heading: "Grant",
               fields: [
                 ["Locked until", locked],

@@ -88,15 +88,11 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
 
 /** The frame proper: the wallet, the scan, and the API the host page reaches through its port. */
 function runFrame(config: FrameConfig): void {
+  // The credential goes into the user's idOS profile only when they approve sharing it.
   const credentials = new CredentialKeeper(config.idosUrl);
-  // Each unlock puts the user's credential into their idOS profile (made on first use).
   let askForWindow = () => {};
   let partner = "";
-  const wallet = new WalletSession(
-    () => scanUntilDone(config, { onCameraProblem: () => askForWindow(), partner: () => partner }),
-    config.signWindowMs,
-    (unlocked) => void credentials.for(unlocked).catch(() => undefined),
-  );
+  const wallet = new WalletSession(() => scanUntilDone(config, { onCameraProblem: () => askForWindow(), partner: () => partner }), config.signWindowMs);
   // The keys go as soon as this document does (the modal closed, or the page went away).
   addEventListener("pagehide", () => wallet.lock());
 

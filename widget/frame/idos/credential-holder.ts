@@ -37,7 +37,7 @@ async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedC
   return { idos, credentialId: added.id };
 }
 
-/** One idOS hold per unlock, started as soon as the wallet unlocks (so an enrolment lands in idOS at once). */
+/** One idOS hold per unlock, made when the user first approves sharing their credential: nothing reaches idOS before. */
 export class CredentialKeeper {
   private readonly held = new WeakMap<object, Promise<HeldCredential>>();
 

@@ -24,8 +24,6 @@ export class WalletSession {
     /** Runs the face scan (with its screens and retries) until it passes. */
     private readonly scan: () => Promise<{ status: "new" | "known"; entropy: Uint8Array; credential: IssuedCredential }>,
     private readonly windowMs: number,
-    /** Told of each unlock (the frame stores the credential in idOS then). */
-    private readonly onUnlock: (unlocked: Unlocked) => void = () => undefined,
   ) {}
 
   /** The unlocked keys, scanning first if the wallet is locked (one scan for concurrent callers). */
@@ -38,7 +36,6 @@ export class WalletSession {
         this.unlocked = { keys, status, credential, at: Date.now() };
         this.timer = setTimeout(() => this.lock(), this.windowMs);
         this.unlocking = undefined;
-        this.onUnlock(this.unlocked);
         return this.unlocked;
       },
       (error: unknown) => {
