@@ -149,6 +149,11 @@ export class LiveChallenge {
     const stage = this.stage;
     if (stage.kind === "refused") return stage.refusal;
     if (stage.kind === "done") return undefined;
+    if (stage.kind === "baseline") {
+      // The resting face has the step time from the stream's first frame, with a face or not.
+      stage.since ??= this.toEnclave(frame.t);
+      if (this.toEnclave(frame.t) - stage.since > this.stepMs) return this.refuse("no_steady_face");
+    }
     if ("missing" in frame) {
       if (stage.kind === "baseline") return this.restartBaseline();
       if (frame.missing === "multiple_faces") return this.refuse("multiple_faces", stage.index);
@@ -164,7 +169,7 @@ export class LiveChallenge {
     }
     switch (stage.kind) {
       case "baseline":
-        return this.collectBaseline(stage, face, t);
+        return this.collectBaseline(face, t);
       case "step":
         return this.judgeStep(stage, face, this.toEnclave(t));
       case "rest":
@@ -230,9 +235,7 @@ export class LiveChallenge {
     return undefined;
   }
 
-  private collectBaseline(stage: Extract<Stage, { kind: "baseline" }>, face: FaceAnalysis, t: number): Refusal | undefined {
-    stage.since ??= this.toEnclave(t);
-    if (this.toEnclave(t) - stage.since > this.stepMs) return this.refuse("no_steady_face");
+  private collectBaseline(face: FaceAnalysis, t: number): Refusal | undefined {
     this.baseline.push({ face: { ...face, vector: new Float32Array(0) }, vector: Float32Array.from(face.vector), t });
     if (this.baseline.length < STREAM.baselineFrames || t - this.baseline[0]!.t < STREAM.baselineSpanMs) return undefined;
     const faces = this.baseline.map((b) => b.face);

@@ -91,6 +91,13 @@ describe("live challenge on a streamed camera", () => {
     assert.deepEqual(live.receive([2500], 2600), { reason: "stream_gap" });
   });
 
+  it("refuses a stream that never shows a face to rest on, once the step time is over", () => {
+    const live = new LiveChallenge(A_ORDER, 3000);
+    let refusal: Refusal | undefined;
+    for (let i = 0; !refusal && i < 60; i++) refusal = live.receive([i * GAP], i * GAP + 60) ?? live.feed({ t: i * GAP, missing: "no_face" });
+    assert.deepEqual(refusal, { reason: "no_steady_face" });
+  });
+
   it("refuses a still photo, a repeated frame and a swapped face", async () => {
     const [photo] = await analyse(videoFrames("cap12_edit", 5, 1));
     assert.deepEqual(stream(new LiveChallenge(A_ORDER, STEP_MS), [photo!, photo!, photo!]), { reason: "frozen_stream" });
