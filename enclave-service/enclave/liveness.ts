@@ -18,7 +18,7 @@ export const STREAM = {
   minFrameGapMs: 80,
   /** The frame sends 6 a second; a longer silence between two frames is a cut (a loaded phone can stall for a few frames). */
   maxFrameGapMs: 800,
-  /** Between two requests, by the enclave's clock. */
+  /** From the enclave's answer to the next request, by the enclave's clock (its own analysis time is not the client's gap). */
   maxReceiveGapMs: 2500,
   /** How much older than the freshest batch's a batch's newest frame may arrive (a client that fell behind). */
   maxLagMs: 3000,
@@ -103,7 +103,8 @@ export class LiveChallenge {
   /** The enclave's clock minus the device's, at its smallest: device time → enclave time. */
   private offset: number | undefined;
   private firstLag: number | undefined;
-  private lastReceivedAt: number | undefined;
+  /** When the enclave last answered (pace), by its clock. */
+  private answeredAt: number | undefined;
 
   constructor(
     private readonly steps: readonly ChallengeStep[],
@@ -124,8 +125,7 @@ export class LiveChallenge {
     if (this.stage.kind === "refused") return this.stage.refusal;
     this.frames += times.length;
     if (this.frames > STREAM.maxFrames) return this.refuse("too_few_frames");
-    if (this.lastReceivedAt !== undefined && receivedAt - this.lastReceivedAt > STREAM.maxReceiveGapMs) return this.refuse("stream_gap");
-    this.lastReceivedAt = receivedAt;
+    if (this.answeredAt !== undefined && receivedAt - this.answeredAt > STREAM.maxReceiveGapMs) return this.refuse("stream_gap");
     let previous = this.lastT;
     for (const t of times) {
       if (previous !== undefined) {
@@ -181,6 +181,7 @@ export class LiveChallenge {
 
   /** What the user does now; a step issued here opens its window at `now` (the enclave's clock, as the answer leaves). */
   pace(now: number): Pace | Refusal {
+    this.answeredAt = now;
     const stage = this.stage;
     const of = this.steps.length;
     switch (stage.kind) {

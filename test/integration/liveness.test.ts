@@ -28,7 +28,7 @@ interface Streaming {
 
 /** Streams analysed frames one per batch, as the frame does, and returns the last answer: a refusal, or the pace when the frames run out or the challenge is done. */
 function stream(live: LiveChallenge, faces: readonly FaceAnalysis[], { skew = 0, every = GAP, latency = 60 }: Streaming = {}): Pace | Refusal {
-  let answer: Pace | Refusal = live.pace(0);
+  let answer: Pace | Refusal | undefined;
   for (const [i, face] of faces.entries()) {
     const receivedAt = 10_000 + i * every + latency;
     const t = 1_800_000_000_000 + skew + i * GAP;
@@ -37,7 +37,7 @@ function stream(live: LiveChallenge, faces: readonly FaceAnalysis[], { skew = 0,
     answer = live.pace(receivedAt + 35);
     if ("reason" in answer || answer.stage === "done") return answer;
   }
-  return answer;
+  return answer!;
 }
 
 describe("live challenge on a streamed camera", () => {
@@ -85,6 +85,11 @@ describe("live challenge on a streamed camera", () => {
     assert.deepEqual(stream(new LiveChallenge(A_ORDER, STEP_MS), personA, { every: 100 }), { reason: "stream_clock" });
     // The same frames arriving 3 s apart: the stream stalled.
     assert.deepEqual(stream(new LiveChallenge(A_ORDER, STEP_MS), personA.slice(0, 3), { every: 3000 }), { reason: "stream_gap" });
+    // A slow enclave is not a stalled client: the gap runs from its answer.
+    const slow = new LiveChallenge(A_ORDER, STEP_MS);
+    assert.equal(slow.receive([1000], 1100) ?? slow.feed({ t: 1000, face: personA[0]! }), undefined);
+    slow.pace(4000);
+    assert.equal(slow.receive([1000 + GAP, 1000 + 2 * GAP], 4100), undefined);
     // A gap in the frames themselves: 1.3 s between two captures.
     const live = new LiveChallenge(A_ORDER, STEP_MS);
     assert.equal(live.receive([1000, 1000 + GAP], 2000), undefined);
