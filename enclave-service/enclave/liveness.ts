@@ -22,8 +22,13 @@ export const STREAM = {
   maxReceiveGapMs: 2500,
   /** How much older than the freshest batch's a batch's newest frame may arrive (a client that fell behind). */
   maxLagMs: 3000,
-  /** How far the device's clock may run ahead of the enclave's over the stream (a first request's slow connection). */
-  maxClockRunMs: 1000,
+  /**
+   * The device's clock may not run faster than the enclave's: the frames' span may exceed
+   * the time the enclave saw pass since the first request by `clockRate` times it plus
+   * `clockSlackMs` (the first batch's own span, and a slow first connection).
+   */
+  clockRate: 1.1,
+  clockSlackMs: 3000,
   /** The resting face the steps are measured against: this many frames with one face, over at least baselineSpanMs. */
   baselineFrames: 4,
   baselineSpanMs: 400,
@@ -102,7 +107,8 @@ export class LiveChallenge {
   private passiveCount = 0;
   /** The enclave's clock minus the device's, at its smallest: device time → enclave time. */
   private offset: number | undefined;
-  private firstLag: number | undefined;
+  /** The stream's first frame (device clock) and its first request's arrival (the enclave's). */
+  private start: { t: number; receivedAt: number } | undefined;
   /** When the enclave last answered (pace), by its clock. */
   private answeredAt: number | undefined;
 
@@ -135,10 +141,10 @@ export class LiveChallenge {
       previous = t;
     }
     this.lastT = previous;
-    const lag = receivedAt - previous!;
-    this.firstLag ??= lag;
+    const start = (this.start ??= { t: times[0]!, receivedAt });
     // A device clock that gains on the enclave's claims frames over more time than passed.
-    if (lag < this.firstLag - STREAM.maxClockRunMs) return this.refuse("stream_clock");
+    if (previous! - start.t > STREAM.clockRate * (receivedAt - start.receivedAt) + STREAM.clockSlackMs) return this.refuse("stream_clock");
+    const lag = receivedAt - previous!;
     this.offset = Math.min(this.offset ?? lag, lag);
     if (lag - this.offset > STREAM.maxLagMs) return this.refuse("stream_gap");
     return undefined;

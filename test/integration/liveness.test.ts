@@ -76,8 +76,16 @@ describe("live challenge on a streamed camera", () => {
     assert.deepEqual(stream(new LiveChallenge(["blink"], 3000), personA), { reason: "step_not_performed", step: 0 });
   });
 
-  it("device clocks an hour ahead or behind change nothing", () => {
+  it("device clocks an hour ahead or behind change nothing, nor does a slow first request", () => {
     for (const skew of [3_600_000, -3_600_000]) assert.deepEqual(stream(new LiveChallenge(A_ORDER, STEP_MS), personA, { skew }), { stage: "done", done: 4, of: 4 });
+    // The first request takes 2 s to arrive; the frames captured meanwhile follow quickly, then the stream is steady.
+    const late = new LiveChallenge(A_ORDER, STEP_MS);
+    let arrival = 2000;
+    assert.equal(late.receive([0], arrival), undefined);
+    for (let i = 1; i < 60; i++) {
+      arrival = Math.max(i * GAP + 60, arrival + 20);
+      assert.equal(late.receive([i * GAP], arrival), undefined, `frame ${i}`);
+    }
   });
 
   it("refuses frames that claim more time than passed, a stalled stream and a late backlog", () => {
