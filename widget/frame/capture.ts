@@ -5,6 +5,7 @@ import { transfer, type Remote } from "comlink";
 import { FaceSignError } from "../../contracts/page-frame";
 import type { Tracker } from "./workers/tracker.worker";
 import type { FaceObservation } from "./capture-types";
+import { sampleCamera } from "./camera-sampler";
 import { FrameStream, type SendFrames } from "./frame-stream";
 import { guidanceFor } from "./guidance";
 import type { ScanView } from "./ui/scan-view";
@@ -25,7 +26,7 @@ const STREAM_FPS = 6;
  * a frame twice and a slow one never waits for a frame it could have had. The timeout
  * covers a browser that stops reporting frames (a hidden video).
  */
-function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promise<boolean>; stop(): void } {
+function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promise<void>; stop(): void } {
   let shown = 0;
   let taken = 0;
   let wake: (() => void) | undefined;
@@ -36,15 +37,13 @@ function frameTicker(video: HTMLVideoElement, timeoutMs = 100): { next(): Promis
   };
   let handle = video.requestVideoFrameCallback(onFrame);
   return {
-    /** Resolves true for a camera frame not taken before, false on the timeout. */
     next: () =>
-      new Promise<boolean>((resolve) => {
+      new Promise<void>((resolve) => {
         const go = () => {
           clearTimeout(timer);
           wake = undefined;
-          const fresh = shown > taken;
           taken = shown;
-          resolve(fresh);
+          resolve();
         };
         const timer = setTimeout(go, shown > taken ? 0 : timeoutMs);
         wake = go;
@@ -63,8 +62,8 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
     (error: unknown) => (failed = error),
   );
   let stream: FrameStream | undefined;
+  let stopSampling = () => {};
   let previous: FaceObservation | undefined;
-  let lastSent = -Infinity;
   const placeBy = performance.now() + stepTimeoutMs;
   view.phase = "guiding";
   const ticker = frameTicker(video);
@@ -72,7 +71,7 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
     while (!stream?.done) {
       if (failed !== undefined || stream?.failure !== undefined) throw failed ?? stream!.failure;
       if (signal?.aborted) throw new FaceSignError("closed");
-      const fresh = await ticker.next();
+      await ticker.next();
       const t = performance.now();
       if (!stream && t > placeBy) throw new FaceSignError("challenge_timeout", "The face was not placed in the oval in time.");
       const bitmap = await createImageBitmap(video);
@@ -88,16 +87,14 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
           view.step = pace.stage === "step" ? pace.step : undefined;
           document.body.dataset.captured = String(stream!.sent);
         });
+        const started = stream;
+        stopSampling = sampleCamera(video, STREAM_FPS, (frame) => started.push(frame));
         view.phase = "challenge";
-      }
-      // Only new camera frames, at a steady rate: the enclave refuses repeats and gaps.
-      if (stream && fresh && t - lastSent >= 1000 / STREAM_FPS) {
-        lastSent = t;
-        stream.push({ t: performance.timeOrigin + t, jpeg: await tracker.encodeLast() });
       }
     }
   } finally {
     ticker.stop();
+    stopSampling();
   }
   return { frames: stream.sent, bytes: stream.bytes };
 }

@@ -29,8 +29,6 @@ const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
 const crop = new OffscreenCanvas(LANDMARK_SIZE, LANDMARK_SIZE);
 const cropCtx = crop.getContext("2d", { willReadFrequently: true })!;
 const follower = new FaceFollower();
-/** The last tracked frame, kept until the next one so that it can be encoded if the capture keeps it. */
-let last: ImageBitmap | undefined;
 /** The frame's brightness, measured on each detection and carried over the followed frames. */
 let light = 0;
 /** Detector runs so far: how much following saved. */
@@ -84,20 +82,10 @@ const tracker = {
 
   /** Tracks one frame, captured at `t` (ms); the worker owns the bitmap from here. */
   async track(frame: ImageBitmap, t: number): Promise<FaceObservation> {
-    last?.close();
-    last = frame;
-    const { faces, box, points } = await locate(frame, t);
+    const { faces, box, points } = await locate(frame, t).finally(() => frame.close());
     const observation: FaceObservation = { t, faces, brightness: light };
     if (box && points) Object.assign(observation, { box: { x: box.x0, y: box.y0, w: box.x1 - box.x0, h: box.y1 - box.y0 }, ...headPose(points), eyeOpen: eyeOpenness(points) });
     return observation;
-  },
-
-  /** The last tracked frame as the JPEG the enclave receives. */
-  async encodeLast(): Promise<Blob> {
-    if (!last) throw new Error("no frame tracked yet");
-    const full = new OffscreenCanvas(last.width, last.height);
-    full.getContext("2d")!.drawImage(last, 0, 0);
-    return full.convertToBlob({ type: "image/jpeg", quality: 0.9 });
   },
 
   /** Detector runs so far (for tests: how many frames were followed instead). */
