@@ -4,8 +4,9 @@
 // - opening sessions to shop for a convenient challenge shows nothing of it;
 // - the stills uploaded in one scan with the attacker's labels and times have no place
 //   in the API any more;
-// - streamed at once with the attacker's times, they are a resting face at most: the
-//   scan before the enclave's steps are done is refused, and the session is over.
+// - streamed at once with the attacker's times, they claim more time than passed, or, timed
+//   as a camera's, are a resting face at most: the scan before the enclave's steps are
+//   done is refused, and the session is over.
 // (A script that streams in real time and answers each step the enclave reveals with a
 // picture of A in that pose is not stopped by movements: see the README's threat model.)
 // Production path: a random challenge.
@@ -67,11 +68,15 @@ describe("the stills attack, over the public API", () => {
     assert.deepEqual(await post(origin, session.sessionId, seal(session, { type: "scan", counter: 1, frames })), { status: 400, code: "unsupported_request" });
   });
 
-  it("streamed at once with the attacker's times, the stills are a resting face at most: the early scan is refused", async () => {
-    const session = await rawSession(origin);
-    const t = Date.now() - 4000;
+  it("streamed at once with the attacker's times, the stills claim more time than passed, or are a resting face at most", async () => {
     const images = [...rest, stills.turn_right, stills.turn_left, stills.look_down, stills.look_up];
-    const paced = await send(session, "stream", { type: "frames", counter: 1, frames: images.map((image, i) => ({ t: t + i * 500, image: toBase64url(image) })) });
+    const batch = (spacing: number) => images.map((image, i) => ({ t: Date.now() - 4000 + i * spacing, image: toBase64url(image) }));
+    // Half a second apart, as the stills were cut: 3.5 s of frames in a stream's first request.
+    const hasty = await send(await rawSession(origin), "stream", { type: "frames", counter: 1, frames: batch(500) });
+    assert.deepEqual([hasty.status, hasty.reason], ["rejected", "stream_clock"]);
+    // Stamped 1/6 s apart, as a camera's would be.
+    const session = await rawSession(origin);
+    const paced = await send(session, "stream", { type: "frames", counter: 1, frames: batch(167) });
     // The enclave took the first frames as the resting face and only now reveals a first step: frames sent before it say nothing about it.
     assert.deepEqual([paced.type, paced.stage], ["pace", "step"], JSON.stringify(paced));
     const scanned = await send(session, "scan", { type: "scan", counter: 2 });
