@@ -58,17 +58,43 @@ export const CHALLENGE_STEPS = ["turn_left", "turn_right", "look_up", "look_down
 /** Fewer steps than this is no challenge: the enclave never draws fewer outside test mode. */
 export const MIN_CHALLENGE_STEPS = 2;
 export type ChallengeStep = (typeof CHALLENGE_STEPS)[number];
-/** A session's challenge as it opens: only its id. Its steps stay in the enclave until each begins (`pace`). */
-const challengeSchema = v.object({ id: bytes(16) });
+/**
+ * The colours the light challenge fills the frame's window with: moderate hues of
+ * similar brightness (relative luminance 0.22 to 0.45, no saturated red), so the
+ * sequence changes colour, not brightness, and is no flash for photosensitive people.
+ */
+export const LIGHT_COLOURS = {
+  red: [220, 100, 100],
+  green: [76, 184, 76],
+  blue: [90, 120, 240],
+  yellow: [200, 180, 60],
+  magenta: [210, 90, 210],
+  cyan: [60, 180, 200],
+} as const satisfies Record<string, readonly [number, number, number]>;
+export type LightColour = keyof typeof LIGHT_COLOURS;
+/** One colour of the light challenge and how long it stays, ms. */
+export interface LightSpan {
+  colour: LightColour;
+  ms: number;
+}
+
+/**
+ * A session's challenge as it opens: its id, and whether it runs the light challenge (the
+ * user may decline the colours: a longer movement challenge replaces it). Its steps and
+ * colours stay in the enclave until each begins (`pace`).
+ */
+const challengeSchema = v.object({ id: bytes(16), light: v.boolean() });
 export type Challenge = v.InferOutput<typeof challengeSchema>;
 
 /**
- * The session attestation's user_data: mode (1: test mode, a fixed challenge; 0: drawn at
- * random) ‖ session id (16) ‖ challenge id (16). The enclave attests it; the frame
- * compares it, so the parent can swap neither the session nor its challenge, nor hide
- * that the enclave runs in test mode.
+ * The session attestation's user_data: mode (bit 0: test mode, a fixed challenge; bit 1:
+ * no light challenge, the user declined it) ‖ session id (16) ‖ challenge id (16). The
+ * enclave attests it; the frame compares it, so the parent can swap neither the session
+ * nor its challenge, drop the light challenge the user did not decline, nor hide that the
+ * enclave runs in test mode.
  */
-export const challengeUserData = (sessionId: Uint8Array, challengeId: Uint8Array, testMode: boolean): Uint8Array => new Uint8Array([testMode ? 1 : 0, ...sessionId, ...challengeId]);
+export const challengeUserData = (sessionId: Uint8Array, challenge: { id: Uint8Array; light: boolean }, testMode: boolean): Uint8Array =>
+  new Uint8Array([(testMode ? 1 : 0) | (challenge.light ? 0 : 2), ...sessionId, ...challenge.id]);
 
 // --- GET /frame/: the frame's configuration, in a <meta name="facesign-config"> tag ---------
 
@@ -115,8 +141,13 @@ export interface IssuerResponse {
 
 // --- POST /v1/sessions -------------------------------------------------------------------
 
-export const createSessionRequestSchema = v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32) });
-export type CreateSessionRequest = v.InferOutput<typeof createSessionRequestSchema>;
+export const createSessionRequestSchema = v.strictObject({
+  nonce: bytes(32),
+  clientPublicKey: bytes(32),
+  /** false: the user declined the light challenge's colours (the frame's notice): a longer movement challenge instead. */
+  light: v.optional(v.boolean(), true),
+});
+export type CreateSessionRequest = v.InferInput<typeof createSessionRequestSchema>;
 
 export const createSessionResponseSchema = v.object({
   sessionId: bytes(16),
@@ -199,6 +230,7 @@ export const SCAN_REJECTIONS = {
   implausible_motion: { message: "The face jumped between frames, as no live face moves." },
   stream_gap: { message: "The camera stream stopped for too long." },
   stream_clock: { message: "The frames' times do not follow the real time they arrived in." },
+  light_not_reflected: { message: "The screen's colours were not seen reflected on the face." },
   passkey_invalid: { message: "The passkey's answer could not be verified." },
   passkey_unknown: { message: "This passkey belongs to no FaceSign account here." },
   recovery_unknown: { message: "This recovery code belongs to no FaceSign account here." },
@@ -249,10 +281,12 @@ export type EnclaveResponse =
 
 /**
  * The challenge's state after a batch of frames, as the enclave paces it: hold the face
- * still, facing the camera (before the first step and between steps); perform `step`,
+ * still, facing the camera (before the first step and between steps); show `colours`, in
+ * turn, from now, the face still (the light challenge, before the steps); perform `step`,
  * which begins now; or done (send `scan`). `done` steps of `of` are performed.
  */
-export type Pace = { stage: "hold" | "done"; done: number; of: number } | { stage: "step"; done: number; of: number; step: ChallengeStep };
+export type Pace =
+  { stage: "hold" | "done"; done: number; of: number } | { stage: "light"; done: number; of: number; colours: LightSpan[] } | { stage: "step"; done: number; of: number; step: ChallengeStep };
 
 // --- Phone hand-off: /v1/handoffs -----------------------------------------------------------
 // A frame without a usable camera opens a hand-off and shows a QR code for

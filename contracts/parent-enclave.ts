@@ -5,7 +5,7 @@
 // In Nitro the parent is the adversary: the enclave parses every message with these
 // schemas before it acts on it, and the parent parses every result the same way.
 import * as v from "valibot";
-import { API_ERRORS, CHALLENGE_STEPS, LIMITS, type ApiErrorCode } from "./frame-service";
+import { API_ERRORS, CHALLENGE_STEPS, LIGHT_COLOURS, LIMITS, type ApiErrorCode, type LightColour } from "./frame-service";
 import { MAX_INSTANCES } from "../common/instance-route";
 
 const bytes = (min: number, max = min) =>
@@ -54,6 +54,10 @@ const enclaveSettingsSchema = v.strictObject({
    * recorded video can be checked by the real stack. A production build refuses it.
    */
   testChallenge: v.optional(v.pipe(v.array(v.picklist(CHALLENGE_STEPS)), v.maxLength(4))),
+  /** Test mode only: the light challenge's colours for every session that runs it; none (no light challenge) when absent. */
+  testLight: v.optional(
+    v.pipe(v.array(v.strictObject({ colour: v.picklist(Object.keys(LIGHT_COLOURS) as LightColour[]), ms: v.pipe(v.number(), v.safeInteger(), v.minValue(100), v.maxValue(2000)) })), v.maxLength(8)),
+  ),
   /** How long the user has for each challenge step (and each hold between steps); the enclave caps it at STEP_MS_MAX. */
   stepTimeoutMs: v.pipe(v.number(), v.safeInteger(), v.minValue(1000)),
 });
@@ -86,12 +90,13 @@ const ENCLAVE_OPS = {
     }),
   },
   openSession: {
-    args: v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32), now: time }),
+    args: v.strictObject({ nonce: bytes(32), clientPublicKey: bytes(32), light: v.boolean(), now: time }),
     result: v.strictObject({
       sessionId: bytes(16),
       attestation: bytes(1, 64 * 1024),
       enclavePublicKey: bytes(32),
       challengeId: bytes(16),
+      light: v.boolean(),
       testMode: v.boolean(),
       expiresAt: time,
     }),

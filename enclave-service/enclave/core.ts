@@ -11,7 +11,7 @@ import { didKey, encryptContent, issueCredential } from "../../common/credential
 import type { DevSigner, EnclaveSettings, FaceModels, IdentityBoot, OpResult, SealedRecord } from "../../contracts/parent-enclave";
 import { userSigningAndBoxKeys } from "../../common/user-keys";
 import { createDevAttestor, type Attestor } from "./attestation-document";
-import { drawChallenge } from "./challenge";
+import { drawChallenge, drawLight } from "./challenge";
 import { FaceEngine } from "./face/engine";
 import { FaceError } from "./face/errors";
 import { Registry, type Identity, type NamedAccount, type TemplateSource } from "./identity/registry";
@@ -81,15 +81,18 @@ export class EnclaveCore {
     return { issuer: didKey(this.issuerKey.publicKey), attestation };
   }
 
-  async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, now: number): Promise<OpResult<"openSession">> {
+  /** A session and its challenge: with the light challenge unless the user declined it (`light` false), then more steps. */
+  async openSession(nonce: Uint8Array, clientPublicKey: Uint8Array, wantsLight: boolean, now: number): Promise<OpResult<"openSession">> {
     if (nonce.length !== 32 || clientPublicKey.length !== 32) throw new ApiError("malformed_request");
-    const testMode = this.settings.testChallenge !== undefined;
-    const steps = this.settings.testChallenge ? [...this.settings.testChallenge] : drawChallenge();
-    const challengeId = nacl.randomBytes(16);
-    const live = new LiveChallenge(steps, Math.min(this.settings.stepTimeoutMs, STEP_MS_MAX));
-    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challengeId, live }, now, this.settings.instance);
-    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challengeId, testMode), nonce, now });
-    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId, testMode, expiresAt };
+    const { testChallenge, testLight } = this.settings;
+    const testMode = testChallenge !== undefined;
+    const steps = testChallenge ? [...testChallenge] : drawChallenge(wantsLight);
+    const colours = !wantsLight ? [] : testMode ? [...(testLight ?? [])] : drawLight();
+    const challenge = { id: nacl.randomBytes(16), light: colours.length > 0 };
+    const live = new LiveChallenge(steps, Math.min(this.settings.stepTimeoutMs, STEP_MS_MAX), colours);
+    const { sessionId, expiresAt } = this.sessions.open(clientPublicKey, { id: challenge.id, live }, now, this.settings.instance);
+    const attestation = await this.attestor.attest({ publicKey: this.keys.publicKey, userData: challengeUserData(sessionId, challenge, testMode), nonce, now });
+    return { sessionId, attestation, enclavePublicKey: this.keys.publicKey, challengeId: challenge.id, light: challenge.light, testMode, expiresAt };
   }
 
   async handleRequest(sessionId: Uint8Array, body: Uint8Array, now: number): Promise<OpResult<"sessionRequest">> {

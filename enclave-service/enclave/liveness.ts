@@ -1,16 +1,19 @@
 // The live challenge, paced and judged by the enclave on a continuous camera stream.
-// The enclave reveals each step only when the previous one is done and the face is
-// back at rest, so nothing recorded or chosen before can follow it; every frame is
+// Once the face rests, the enclave reveals its colours, which the frame's window shows
+// in turn while the skin must reflect them (light.ts); then each step, only when the
+// previous one is done and the face is back at rest, so nothing recorded or chosen
+// before can follow it; every frame is
 // analysed here, in the order it came, and must continue the one before it
 // (stream-continuity.ts), with no gap and device times that keep pace with the enclave's
 // own clock. The answer names the failed rule and step, never a number. The
 // passive anti-spoof score is not a rule: it is at chance on the attacks we measured
 // (README), so it only travels back to the user's own frame as advice.
-import type { ChallengeStep, Pace, ScanRejection } from "../../contracts/frame-service";
+import type { ChallengeStep, LightSpan, Pace, ScanRejection } from "../../contracts/frame-service";
 import type { FaceAnalysis } from "./face/engine";
 import type { FaceError } from "./face/errors";
 import { STEP_EVIDENCE } from "./face/thresholds";
 import { StreamContinuity, type Pose } from "./stream-continuity";
+import { LightReading } from "./light";
 
 /** The stream's rules. Times in ms: device times between frames, the enclave's clock between requests. */
 export const STREAM = {
@@ -60,6 +63,8 @@ interface Rest {
 type Stage =
   /** Collecting the resting face. */
   | { kind: "baseline"; since?: number }
+  /** The colours: they show from the enclave's answer (`pace`) on, read until `reading.closesAt`. */
+  | { kind: "light"; reading?: LightReading }
   /** Step `index` is next; its window opens when the enclave answers (`pace`). */
   | { kind: "step"; index: number; issuedAt?: number; closedEyes?: boolean }
   /** Step `index - 1` is done; waiting for the face to rest. */
@@ -115,6 +120,8 @@ export class LiveChallenge {
   constructor(
     private readonly steps: readonly ChallengeStep[],
     private readonly stepMs: number,
+    /** The light challenge's colours; none when the user declined them (a longer `steps` instead). */
+    private readonly light: readonly LightSpan[] = [],
   ) {}
 
   get finished(): boolean {
@@ -160,14 +167,15 @@ export class LiveChallenge {
       stage.since ??= this.toEnclave(frame.t);
       if (this.toEnclave(frame.t) - stage.since > this.stepMs) return this.refuse("no_steady_face");
     }
+    const index = stage.kind === "step" || stage.kind === "rest" ? stage.index : undefined;
     if ("missing" in frame) {
       if (stage.kind === "baseline") return this.restartBaseline();
-      if (frame.missing === "multiple_faces") return this.refuse("multiple_faces", stage.index);
-      return frame.t - this.lastFaceT! > STREAM.maxFaceGapMs ? this.refuse("no_face", stage.index) : undefined;
+      if (frame.missing === "multiple_faces") return this.refuse("multiple_faces", index);
+      return frame.t - this.lastFaceT! > STREAM.maxFaceGapMs ? this.refuse("no_face", index) : undefined;
     }
     const { face, t } = frame;
     const broken = this.continuity.check(face, t);
-    if (broken) return this.refuse(broken, stage.kind === "step" || stage.kind === "rest" ? stage.index : undefined);
+    if (broken) return this.refuse(broken, index);
     this.lastFaceT = t;
     if (face.liveness !== undefined) {
       this.passiveSum += face.liveness;
@@ -176,6 +184,8 @@ export class LiveChallenge {
     switch (stage.kind) {
       case "baseline":
         return this.collectBaseline(face, t);
+      case "light":
+        return this.readLight(stage, face, this.toEnclave(t));
       case "step":
         return this.judgeStep(stage, face, this.toEnclave(t));
       case "rest":
@@ -193,6 +203,9 @@ export class LiveChallenge {
     switch (stage.kind) {
       case "baseline":
         return { stage: "hold", done: 0, of };
+      case "light":
+        stage.reading ??= new LightReading(this.light, now);
+        return { stage: "light", done: 0, of, colours: [...this.light] };
       case "rest":
         return { stage: "hold", done: stage.index, of };
       case "done":
@@ -252,7 +265,24 @@ export class LiveChallenge {
       eyeOpen: median(faces.map((f) => f.eyeOpen)),
       width: median(faces.map((f) => f.quality.faceWidth)),
     };
-    this.stage = this.steps.length ? { kind: "step", index: 0 } : { kind: "done" };
+    this.stage = this.light.length ? { kind: "light" } : this.firstStep();
+    return undefined;
+  }
+
+  private firstStep(): Stage {
+    return this.steps.length ? { kind: "step", index: 0 } : { kind: "done" };
+  }
+
+  private readLight(stage: Extract<Stage, { kind: "light" }>, face: FaceAnalysis, at: number): Refusal | undefined {
+    const reading = stage.reading;
+    // Frames taken before the colours were revealed say nothing about them.
+    if (!reading || at < reading.issuedAt) return undefined;
+    if (at <= reading.closesAt) {
+      reading.add(at, face.light);
+      return undefined;
+    }
+    if (!reading.passed) return this.refuse("light_not_reflected");
+    this.stage = this.firstStep();
     return undefined;
   }
 

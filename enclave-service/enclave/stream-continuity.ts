@@ -19,6 +19,8 @@ const CONTINUITY = {
   /** Between consecutive frames: the face's centre moves at most base + perSecond face widths, the head turns at most base + perSecond degrees. */
   move: { base: 0.3, perSecond: 3 },
   rotate: { base: 20, perSecond: 250 },
+  /** This many repeated pictures in a row are a still image: one alone is a camera pipeline that converted its frame rate. */
+  repeats: 2,
 } as const;
 
 /** A face's head pose and size (width normalised to the frame). */
@@ -39,6 +41,8 @@ export class StreamContinuity {
   private last: Seen | undefined;
   /** Comparable frames in a row that did not match the first. */
   private mismatches = 0;
+  /** Frames in a row that repeated the picture before. */
+  private repeats = 0;
 
   /** The pose of the latest face checked. */
   get current(): Pose | undefined {
@@ -56,8 +60,10 @@ export class StreamContinuity {
     if (Math.abs(face.yaw - anchor.yaw) <= CONTINUITY.samePerson.yaw) this.mismatches = cosine(face.vector, anchor.vector) < SAME_PERSON_THRESHOLD ? this.mismatches + 1 : 0;
     if (this.mismatches >= CONTINUITY.samePerson.mismatches) return "different_person";
     if (!last) return undefined;
-    // A camera never delivers the same picture twice; the engine is deterministic, so equal landmarks are a repeated image.
-    if (face.landmarks.every((p, i) => p[0] === last.landmarks[i]?.[0] && p[1] === last.landmarks[i]?.[1])) return "frozen_stream";
+    // A camera's sensor never sees the same picture twice; the engine is deterministic, so equal landmarks are a repeated image.
+    const repeated = face.landmarks.every((p, i) => p[0] === last.landmarks[i]?.[0] && p[1] === last.landmarks[i]?.[1]);
+    this.repeats = repeated ? this.repeats + 1 : 0;
+    if (this.repeats >= CONTINUITY.repeats) return "frozen_stream";
     const seconds = (t - last.t) / 1000;
     const moved = Math.hypot(x - last.x, y - last.y) / Math.max(width, last.width);
     const profile = Math.max(Math.abs(face.yaw), Math.abs(last.yaw)) >= CONTINUITY.profileYaw;
@@ -72,5 +78,6 @@ export class StreamContinuity {
     this.anchor = undefined;
     this.last = undefined;
     this.mismatches = 0;
+    this.repeats = 0;
   }
 }

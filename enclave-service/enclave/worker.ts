@@ -47,7 +47,7 @@ async function handle(msg: ParentToEnclave): Promise<unknown> {
   if (!core) throw new ApiError("enclave_unavailable");
   switch (msg.op) {
     case "openSession":
-      return core.openSession(msg.args.nonce, msg.args.clientPublicKey, msg.args.now);
+      return core.openSession(msg.args.nonce, msg.args.clientPublicKey, msg.args.light, msg.args.now);
     case "sessionRequest":
       return core.handleRequest(msg.args.sessionId, msg.args.body, msg.args.now);
     case "attestIssuer":

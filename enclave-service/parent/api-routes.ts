@@ -46,12 +46,12 @@ export function apiRoutes(enclave: EnclaveHost, now: () => number, limits: ApiLi
   router.post("/v1/sessions", limit(limits.sessions), requireType("application/json"), json, async (req, res) => {
     const body = v.safeParse(createSessionRequestSchema, req.body);
     if (!body.success) throw new ApiError("malformed_request", `Invalid session request: ${body.issues[0]?.message ?? "malformed"}`);
-    const r = await enclave.call("openSession", { nonce: fromBase64url(body.output.nonce)!, clientPublicKey: fromBase64url(body.output.clientPublicKey)!, now: now() });
+    const r = await enclave.call("openSession", { nonce: fromBase64url(body.output.nonce)!, clientPublicKey: fromBase64url(body.output.clientPublicKey)!, light: body.output.light, now: now() });
     const response: CreateSessionResponse = {
       sessionId: toBase64url(r.sessionId),
       attestation: toBase64url(r.attestation),
       enclavePublicKey: toBase64url(r.enclavePublicKey),
-      challenge: { id: toBase64url(r.challengeId) },
+      challenge: { id: toBase64url(r.challengeId), light: r.light },
       testMode: r.testMode,
       expiresAt: r.expiresAt,
     };

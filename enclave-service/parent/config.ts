@@ -1,6 +1,6 @@
 // Configuration of the local stack, from environment variables with development defaults.
 import { join, resolve } from "node:path";
-import { CHALLENGE_STEPS, type ChallengeStep } from "../../contracts/frame-service";
+import { CHALLENGE_STEPS, LIGHT_COLOURS, type ChallengeStep, type LightColour, type LightSpan } from "../../contracts/frame-service";
 import { MAX_INSTANCES } from "../../common/instance-route";
 import type { RateLimit, RateLimits } from "./rate-limit";
 
@@ -53,6 +53,19 @@ export interface StackConfig {
   trustProxy: string | false;
   /** FACESIGN_TEST_MODE=1 with FACESIGN_TEST_CHALLENGE="turn_left,blink" (or "none"): a fixed challenge, for recorded videos. */
   testChallenge?: ChallengeStep[];
+  /** With it, FACESIGN_TEST_LIGHT="red:400,green:400" (colour:ms): the light challenge's fixed colours; none when unset. */
+  testLight?: LightSpan[];
+}
+
+function parseTestLight(env: NodeJS.ProcessEnv): LightSpan[] | undefined {
+  const spec = env.FACESIGN_TEST_LIGHT;
+  if (spec === undefined || spec === "none") return undefined;
+  if (env.FACESIGN_TEST_CHALLENGE === undefined) throw new Error("FACESIGN_TEST_LIGHT needs FACESIGN_TEST_CHALLENGE");
+  return spec.split(",").map((item) => {
+    const [colour = "", ms = ""] = item.trim().split(":");
+    if (!(colour in LIGHT_COLOURS) || !/^\d+$/.test(ms)) throw new Error(`FACESIGN_TEST_LIGHT: "${item}" is not colour:ms (colours: ${Object.keys(LIGHT_COLOURS).join(", ")})`);
+    return { colour: colour as LightColour, ms: Number(ms) };
+  });
 }
 
 function parseTestChallenge(env: NodeJS.ProcessEnv): ChallengeStep[] | undefined {
@@ -96,6 +109,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   const idosPort = Number(env.FACESIGN_IDOS_PORT ?? 8790);
   const idosOrigin = origin(env.FACESIGN_IDOS_ORIGIN ?? `http://${idosHost}:${idosPort}`);
   const testChallenge = parseTestChallenge(env);
+  const testLight = parseTestLight(env);
   const partnerOrigins = (env.FACESIGN_PARTNER_ORIGINS ?? hostDemoOrigin).split(",").map((s) => origin(s.trim()));
   return {
     widgetHost,
@@ -129,5 +143,6 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     },
     trustProxy: env.FACESIGN_TRUST_PROXY ?? false,
     ...(testChallenge ? { testChallenge } : {}),
+    ...(testLight ? { testLight } : {}),
   };
 }

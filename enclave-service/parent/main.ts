@@ -27,6 +27,7 @@ export async function startParent(config: StackConfig, { now = Date.now }: Paren
       instance: config.instance,
       stepTimeoutMs: config.stepTimeoutMs,
       ...(config.testChallenge ? { testChallenge: config.testChallenge } : {}),
+      ...(config.testLight ? { testLight: config.testLight } : {}),
     },
     store,
   }).catch(async (error: unknown) => {

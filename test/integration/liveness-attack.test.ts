@@ -5,10 +5,11 @@
 // - the stills uploaded in one scan with the attacker's labels and times have no place
 //   in the API any more;
 // - streamed at once with the attacker's times, they claim more time than passed, or, timed
-//   as a camera's, are a resting face at most: the scan before the enclave's steps are
-//   done is refused, and the session is over.
+//   as a camera's, are a resting face at most: the scan before the enclave's colours and
+//   steps are done is refused, and the session is over.
 // (A script that streams in real time and answers each step the enclave reveals with a
-// picture of A in that pose is not stopped by movements: see the README's threat model.)
+// picture of A in that pose is not stopped by movements; the light challenge must stop it,
+// test/integration/light-challenge.test.ts: see the README's threat model.)
 // Production path: a random challenge.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -52,7 +53,9 @@ describe("the stills attack, over the public API", () => {
       });
       const body = (await res.json()) as Record<string, unknown>;
       assert.deepEqual(Object.keys(body).sort(), ["attestation", "challenge", "enclavePublicKey", "expiresAt", "sessionId", "testMode"]);
-      assert.deepEqual(Object.keys(body.challenge as object), ["id"]);
+      // Whether the colours run, and that is the user's choice (on by default), not a shop window.
+      assert.deepEqual(Object.keys(body.challenge as object), ["id", "light"]);
+      assert.equal((body.challenge as { light: boolean }).light, true);
       assert.equal(body.testMode, false);
     }
   });
@@ -77,8 +80,8 @@ describe("the stills attack, over the public API", () => {
     // Stamped 1/6 s apart, as a camera's would be.
     const session = await rawSession(origin);
     const paced = await send(session, "stream", { type: "frames", counter: 1, frames: batch(167) });
-    // The enclave took the first frames as the resting face and only now reveals a first step: frames sent before it say nothing about it.
-    assert.deepEqual([paced.type, paced.stage], ["pace", "step"], JSON.stringify(paced));
+    // The enclave took the first frames as the resting face and only now reveals its colours (the steps come after): frames sent before say nothing about them.
+    assert.deepEqual([paced.type, paced.stage], ["pace", "light"], JSON.stringify(paced));
     const scanned = await send(session, "scan", { type: "scan", counter: 2 });
     assert.deepEqual([scanned.status, scanned.reason], ["rejected", "too_few_frames"]);
     // The session is over: no second try in it.

@@ -49,7 +49,7 @@ describe("parent → enclave messages", () => {
   });
 
   it("refuses requests before boot with enclave_unavailable", async () => {
-    const reply = await exchange({ id: 1, op: "openSession", args: { nonce: new Uint8Array(32), clientPublicKey: new Uint8Array(32), now: Date.now() } }, 1);
+    const reply = await exchange({ id: 1, op: "openSession", args: { nonce: new Uint8Array(32), clientPublicKey: new Uint8Array(32), light: true, now: Date.now() } }, 1);
     assert.deepEqual(reply, { id: 1, ok: false, code: "enclave_unavailable" });
   });
 
@@ -67,7 +67,7 @@ describe("parent → enclave messages", () => {
       ["missing args", { id: 11, op: "openSession" }],
       ["nonce as a string", { id: 12, op: "openSession", args: { nonce: "AAAA", clientPublicKey: new Uint8Array(32), now } }],
       ["short client key", { id: 13, op: "openSession", args: { nonce: new Uint8Array(32), clientPublicKey: new Uint8Array(31), now } }],
-      ["extra field", { id: 14, op: "openSession", args: { nonce: new Uint8Array(32), clientPublicKey: new Uint8Array(32), now, steps: [] } }],
+      ["extra field", { id: 14, op: "openSession", args: { nonce: new Uint8Array(32), clientPublicKey: new Uint8Array(32), light: true, now, steps: [] } }],
       ["time not a number", { id: 15, op: "attestIssuer", args: { nonce: new Uint8Array(32), now: "now" } }],
       ["session id of 15 bytes", { id: 16, op: "sessionRequest", args: { sessionId: new Uint8Array(15), body: new Uint8Array(64), now } }],
       ["store reply with a forged hash", { call: 17, records: [{ keyHash: "../../etc", sealed: new Uint8Array(10) }] }],
@@ -99,7 +99,7 @@ describe("parent → enclave messages", () => {
       assert.equal(reply.ok, false, `message ${i}`);
       assert.equal((reply as { code: string }).code, pick === 1 ? "session_unknown" : "malformed_request", `message ${i}`);
     }
-    const opened = await exchange({ id: 2000, op: "openSession", args: { nonce: nacl.randomBytes(32), clientPublicKey: nacl.randomBytes(32), now: Date.now() } }, 2000);
+    const opened = await exchange({ id: 2000, op: "openSession", args: { nonce: nacl.randomBytes(32), clientPublicKey: nacl.randomBytes(32), light: true, now: Date.now() } }, 2000);
     assert.equal(opened.ok, true);
   });
 });

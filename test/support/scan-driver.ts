@@ -24,6 +24,8 @@ export interface ScanOutcome {
   ms: number;
   /** The passive anti-spoof score the enclave sent with its answer: advice, never the reason for the outcome. */
   passiveLiveness?: number;
+  /** The light challenge's colours the frame showed, in order, if any. */
+  coloursShown?: string[];
 }
 
 export interface ScanDrive {
@@ -36,6 +38,8 @@ export interface ScanDrive {
   sign?: string;
   /** After a passed scan, grant this consumer x25519 key (base64url) access to the credential, approved in the frame. */
   grantTo?: string;
+  /** false: the user ticks "Scan without colours" on the start screen. */
+  colours?: boolean;
 }
 
 /** The frame's connect screen, approved once Sign counts (the first connect() of a window asks). */
@@ -80,7 +84,15 @@ export async function startScan(frame: Pick<FrameLocator, "locator">, timeout = 
 
 export const approveConnect = (frame: Pick<FrameLocator, "locator">) => frame.locator("body[data-consent='connect'] #approve[aria-disabled='false']").click({ timeout: 120_000 });
 
-export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")), timeoutMs = 90_000, sign, grantTo }: ScanDrive): Promise<ScanOutcome> {
+export async function driveScan({
+  hostDemoOrigin,
+  camera,
+  profileDir = mkdtempSync(join(tmpdir(), "facesign-profile-")),
+  timeoutMs = 90_000,
+  sign,
+  grantTo,
+  colours = true,
+}: ScanDrive): Promise<ScanOutcome> {
   const context = await launchProfile(profileDir, fakeCameraFlags(camera));
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -88,13 +100,15 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     const frame = page.frameLocator("facesign-button >> facesign-modal >> iframe");
     const started = Date.now();
     await page.click("facesign-button");
+    if (!colours) await frame.locator("#no-colours").check();
     await startScan(frame, timeoutMs);
     const body = frame.locator("body");
     await frame.locator("body[data-status], body[data-problem]").waitFor({ timeout: timeoutMs });
     const ms = Date.now() - started;
     const status = await body.getAttribute("data-status");
     const passive = await body.getAttribute("data-passive-liveness");
-    const advice = passive === null ? {} : { passiveLiveness: Number(passive) };
+    const shown = await body.getAttribute("data-light-shown");
+    const advice = { ...(passive === null ? {} : { passiveLiveness: Number(passive) }), ...(shown ? { coloursShown: shown.trim().split(" ") } : {}) };
     if (status === "new" || status === "known") {
       let outcome: ScanOutcome = { status, reason: null, userId: await body.getAttribute("data-user-id"), ms, ...advice };
       if (sign !== undefined) {
@@ -121,7 +135,7 @@ export async function driveScan({ hostDemoOrigin, camera, profileDir = mkdtempSy
     const rejection = await body.getAttribute("data-rejection");
     return rejection
       ? { status: "rejected", rejectedBy: "enclave", reason: rejection, userId: null, ms, ...advice }
-      : { status: "rejected", rejectedBy: "frame", reason: await body.getAttribute("data-problem"), userId: null, ms };
+      : { status: "rejected", rejectedBy: "frame", reason: await body.getAttribute("data-problem"), userId: null, ms, ...advice };
   } finally {
     await context.close();
   }

@@ -1,7 +1,8 @@
 // What the frame accepts of a session's attested user_data: this session, its challenge
 // and its mode. Test mode (fixed challenges) is refused by a production frame, and a
-// parent cannot hide it, or invent it, without breaking the binding. (The challenge's
-// steps are not in it: the enclave reveals them one by one, inside the box.)
+// parent cannot hide it, or invent it, without breaking the binding; nor can it drop the
+// light challenge the user accepted, or impose the colours the user declined. (The
+// challenge's steps and colours are not in it: the enclave reveals them inside the box.)
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import nacl from "tweetnacl";
@@ -12,15 +13,15 @@ import { checkSessionBinding } from "../../widget/frame/enclave-client";
 import { thrownCode } from "../support/thrown-code";
 
 const [sessionId, challengeId] = [nacl.randomBytes(16), nacl.randomBytes(16)];
-const session = (testMode: boolean) => ({ sessionId: toBase64url(sessionId), challenge: { id: toBase64url(challengeId) }, testMode });
-const attested = (testMode: boolean) => challengeUserData(sessionId, challengeId, testMode);
+const session = (testMode: boolean, light = true) => ({ sessionId: toBase64url(sessionId), challenge: { id: toBase64url(challengeId), light }, testMode });
+const attested = (testMode: boolean, light = true) => challengeUserData(sessionId, { id: challengeId, light }, testMode);
 /** Every refusal here is attestation_invalid: the message says which check refused. */
 const refusal = (act: () => void) => thrownCode(act, FaceSignError, (error) => error.message);
 
 describe("session binding", () => {
   it("a random challenge is accepted by every frame; test mode only by a development frame", () => {
     assert.deepEqual(
-      (["development", "production"] as const).flatMap((build) => [false, true].map((testMode) => refusal(() => checkSessionBinding(session(testMode), attested(testMode), build)))),
+      (["development", "production"] as const).flatMap((build) => [false, true].map((testMode) => refusal(() => checkSessionBinding(session(testMode), attested(testMode), build, true)))),
       ["accepted", "accepted", "accepted", "Attestation rejected: test_mode."],
     );
   });
@@ -28,16 +29,43 @@ describe("session binding", () => {
   it("a parent that hides test mode, or claims it, breaks the binding", () => {
     for (const build of ["development", "production"] as const)
       assert.equal(
-        refusal(() => checkSessionBinding(session(false), attested(true), build)),
+        refusal(() => checkSessionBinding(session(false), attested(true), build, true)),
         "Attestation rejected: user_data.",
       );
     assert.equal(
-      refusal(() => checkSessionBinding(session(true), attested(false), "development")),
+      refusal(() => checkSessionBinding(session(true), attested(false), "development", true)),
       "Attestation rejected: user_data.",
     );
     assert.equal(
-      thrownCode(() => checkSessionBinding(session(true), attested(true), "production"), FaceSignError),
+      thrownCode(() => checkSessionBinding(session(true), attested(true), "production", true), FaceSignError),
       "attestation_invalid",
+    );
+  });
+
+  it("the light challenge runs as the user chose, whatever the parent says", () => {
+    // The parent drops the colours from a session the user accepted them in: the attested mode bit disagrees.
+    assert.equal(
+      refusal(() => checkSessionBinding(session(false, false), attested(false, true), "production", true)),
+      "Attestation rejected: user_data.",
+    );
+    // The enclave itself was asked without them (the parent rewrote the request): attested, but not what the user chose.
+    assert.equal(
+      refusal(() => checkSessionBinding(session(false, false), attested(false, false), "production", true)),
+      "Attestation rejected: light.",
+    );
+    // Colours for a user who declined them.
+    assert.equal(
+      refusal(() => checkSessionBinding(session(false, true), attested(false, true), "production", false)),
+      "Attestation rejected: light.",
+    );
+    assert.equal(
+      refusal(() => checkSessionBinding(session(false, false), attested(false, false), "production", false)),
+      "accepted",
+    );
+    // Only a test-mode enclave (refused by production frames) may run without them.
+    assert.equal(
+      refusal(() => checkSessionBinding(session(true, false), attested(true, false), "development", true)),
+      "accepted",
     );
   });
 });

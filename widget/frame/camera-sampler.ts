@@ -4,20 +4,22 @@
 // JPEG-encoded by the browser, off this thread, and handed on in capture order.
 import type { StreamedFrame } from "./frame-stream";
 
-/** Starts sampling `video` at about `fps` new camera frames a second; returns the stop. */
-export function sampleCamera(video: HTMLVideoElement, fps: number, onFrame: (frame: StreamedFrame) => void): () => void {
+/** Starts sampling `video` at about `fps()` new camera frames a second (asked at each frame: it may change); returns the stop. */
+export function sampleCamera(video: HTMLVideoElement, fps: () => number, onFrame: (frame: StreamedFrame) => void): () => void {
   const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
   const context = canvas.getContext("2d")!;
-  // A few ms of slack, so a 30 fps camera gives every fifth frame at 6 a second, not every sixth.
-  const every = 1000 / fps - 10;
   let last = -Infinity;
   let stopped = false;
   let inOrder = Promise.resolve();
-  const onVideoFrame = (now: DOMHighResTimeStamp) => {
+  let lastFrame = -1;
+  const onVideoFrame = (now: DOMHighResTimeStamp, { presentedFrames }: VideoFrameCallbackMetadata) => {
     if (stopped) return;
     handle = video.requestVideoFrameCallback(onVideoFrame);
-    if (now - last < every) return;
+    // A few ms of slack, so a 30 fps camera gives every fifth frame at 6 a second, not every sixth;
+    // and never the frame already sent (a camera that stalls under load).
+    if (now - last < 1000 / fps() - 10 || presentedFrames === lastFrame) return;
     last = now;
+    lastFrame = presentedFrames;
     context.drawImage(video, 0, 0, canvas.width, canvas.height);
     const jpeg = canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 });
     const t = performance.timeOrigin + now;

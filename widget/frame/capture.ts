@@ -2,6 +2,7 @@
 // face is placed, a steady stream of JPEG frames to the enclave, which paces the
 // challenge: the screen shows each step as the enclave reveals it.
 import { transfer, type Remote } from "comlink";
+import type { LightSpan } from "../../contracts/frame-service";
 import { FaceSignError } from "../../contracts/page-frame";
 import type { Tracker } from "./workers/tracker.worker";
 import type { FaceObservation } from "./capture-types";
@@ -18,8 +19,23 @@ export interface CaptureOptions {
   signal?: AbortSignal;
 }
 
-/** Frames a second sent to the enclave (it takes up to 12, with no gap over 800 ms). */
+/**
+ * Frames a second sent to the enclave (it takes up to 12, with no gap over 800 ms); more
+ * while the colours show, so each colour has frames of its own.
+ */
 const STREAM_FPS = 6;
+const LIGHT_FPS = 10;
+
+/** Fills the scan's window with each colour in turn, from now, until the last is over or the capture ends. */
+async function showColours(view: ScanView, colours: readonly LightSpan[], ended: () => boolean): Promise<void> {
+  for (const { colour, ms } of colours) {
+    if (ended()) break;
+    view.light = colour;
+    document.body.dataset.lightShown = `${document.body.dataset.lightShown ?? ""}${colour} `;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+  view.light = undefined;
+}
 
 /**
  * Waits for camera frames the loop has not tracked yet, so a fast tracker never tracks
@@ -63,6 +79,8 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
   );
   let stream: FrameStream | undefined;
   let stopSampling = () => {};
+  let colours: Promise<void> | undefined;
+  let ended = false;
   let previous: FaceObservation | undefined;
   const placeBy = performance.now() + stepTimeoutMs;
   view.phase = "guiding";
@@ -85,14 +103,22 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
           view.stepCount = pace.of;
           view.stepIndex = pace.done;
           view.step = pace.stage === "step" ? pace.step : undefined;
+          // The colours start as the enclave's answer arrives: it times them from when it sent it.
+          if (pace.stage === "light") colours ??= showColours(view, pace.colours, () => ended);
           document.body.dataset.captured = String(stream!.sent);
         });
         const started = stream;
-        stopSampling = sampleCamera(video, STREAM_FPS, (frame) => started.push(frame));
+        stopSampling = sampleCamera(
+          video,
+          () => (view.light ? LIGHT_FPS : STREAM_FPS),
+          (frame) => started.push(frame),
+        );
         view.phase = "challenge";
       }
     }
   } finally {
+    ended = true;
+    view.light = undefined;
     ticker.stop();
     stopSampling();
   }

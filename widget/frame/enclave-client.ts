@@ -44,18 +44,26 @@ async function serviceError(res: Response): Promise<FaceSignError> {
 /**
  * The attested user_data must name this session, its challenge and its mode, so the
  * parent can swap none of them; a production frame refuses an enclave in test mode
- * (fixed challenges), whatever the parent says.
+ * (fixed challenges), whatever the parent says. The light challenge runs as the user
+ * chose: a parent cannot drop it (a weaker challenge) nor force colours on a user who
+ * declined them; only a test-mode enclave may run without it.
  */
-export function checkSessionBinding(session: Pick<CreateSessionResponse, "sessionId" | "challenge" | "testMode">, userData: Uint8Array, build: "development" | "production"): void {
+export function checkSessionBinding(session: Pick<CreateSessionResponse, "sessionId" | "challenge" | "testMode">, userData: Uint8Array, build: "development" | "production", light: boolean): void {
   if (session.testMode && build === "production") throw new FaceSignError("attestation_invalid", "Attestation rejected: test_mode.");
-  const expected = challengeUserData(fromBase64url(session.sessionId)!, fromBase64url(session.challenge.id)!, session.testMode);
+  const { id, light: running } = session.challenge;
+  const expected = challengeUserData(fromBase64url(session.sessionId)!, { id: fromBase64url(id)!, light: running }, session.testMode);
   if (!equalBytes(expected, userData)) throw new FaceSignError("attestation_invalid", "Attestation rejected: user_data.");
+  if (running !== light && !(session.testMode && !running)) throw new FaceSignError("attestation_invalid", "Attestation rejected: light.");
 }
 
-export async function openEnclaveSession(serviceOrigin: string, anchors: TrustAnchors & { build: "development" | "production" }, now: () => number = Date.now): Promise<EnclaveSession> {
+export async function openEnclaveSession(
+  serviceOrigin: string,
+  anchors: TrustAnchors & { build: "development" | "production" },
+  { light = true, now = Date.now }: { light?: boolean; now?: () => number } = {},
+): Promise<EnclaveSession> {
   const keys = nacl.box.keyPair();
   const nonce = nacl.randomBytes(32);
-  const request: CreateSessionRequest = { nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey) };
+  const request: CreateSessionRequest = { nonce: toBase64url(nonce), clientPublicKey: toBase64url(keys.publicKey), light };
   const res = await fetch(`${serviceOrigin}/v1/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
   if (!res.ok) throw await serviceError(res);
   const parsed = v.safeParse(createSessionResponseSchema, await res.json().catch(() => null));
@@ -66,7 +74,7 @@ export async function openEnclaveSession(serviceOrigin: string, anchors: TrustAn
   const enclave = await verifyAttestation(document, anchors, { nonce, now: now(), expectedPublicKey: fromBase64url(session.enclavePublicKey)! }).catch((error: unknown) => {
     throw error instanceof AttestationError ? new FaceSignError("attestation_invalid", `Attestation rejected: ${error.code}.`) : error;
   });
-  checkSessionBinding(session, enclave.userData, anchors.build);
+  checkSessionBinding(session, enclave.userData, anchors.build, light);
   const sharedKey = nacl.box.before(enclave.publicKey, keys.secretKey);
   keys.secretKey.fill(0);
   let counter = 0;

@@ -55,7 +55,7 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
         const result =
           how === "phone"
             ? await (await import("./handoff/waiting")).scanOnPhone()
-            : await scanOnce(config, tracker, { partner: partner(), passkey: how === "passkey", ...(recovery !== undefined ? { recovery } : {}) });
+            : await scanOnce(config, tracker, { partner: partner(), passkey: how === "passkey", light: screens.coloursAllowed(), ...(recovery !== undefined ? { recovery } : {}) });
         if ("retry" in result) {
           how = result.retry;
           continue;

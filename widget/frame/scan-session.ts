@@ -81,11 +81,13 @@ export interface ScanOptions {
   passkey: boolean;
   /** Or name it with the recovery code the user typed. */
   recovery?: string;
+  /** The user allows the light challenge's colours (else the enclave asks for more movements). */
+  light: boolean;
 }
 
 /** One scan: the user's wallet, or, when they said they already have one, how they will try again. */
-export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey, recovery }: ScanOptions): Promise<ScanSuccess | { retry: ScanWay }> {
-  const session = openEnclaveSession(location.origin, compiledTrustAnchors());
+export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey, recovery, light }: ScanOptions): Promise<ScanSuccess | { retry: ScanWay }> {
+  const session = openEnclaveSession(location.origin, compiledTrustAnchors(), { light });
   session.then(
     () => (document.body.dataset.enclave = "verified"),
     () => (document.body.dataset.enclave = "refused"),

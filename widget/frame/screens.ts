@@ -108,6 +108,11 @@ export const screens = {
     return { status, cancelled: choose([$("handoff-cancel"), undefined]) };
   },
 
+  /** Whether the scan may show its colours: not when the user ticked "Scan without colours" on the start screen. */
+  coloursAllowed(): boolean {
+    return !$<HTMLInputElement>("no-colours").checked;
+  },
+
   scan(): ScanView {
     show("scan");
     return $<ScanView>("scan");

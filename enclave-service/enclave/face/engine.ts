@@ -20,6 +20,7 @@ import {
   type Point,
 } from "../../../common/face-geometry";
 import { cropMap, decodeFrame, warp, type RgbImage } from "./image";
+import { faceLight, type FaceLight } from "./reflection";
 import type { FaceModels } from "../../../contracts/parent-enclave";
 
 export interface FaceAnalysis {
@@ -35,6 +36,8 @@ export interface FaceAnalysis {
   /** Probability that the face is live, from fr_liveness (a weak signal: see the README); absent when not asked for (AnalyzeOptions.passive). */
   liveness?: number;
   quality: { sharpness: number; brightness: number; faceWidth: number };
+  /** The light on the skin and on the scene behind: what the light challenge reads. */
+  light: FaceLight;
 }
 
 export type Backend = "native" | "wasm";
@@ -223,6 +226,7 @@ export class FaceEngine {
       vector,
       ...(liveness !== undefined ? { liveness } : {}),
       quality: { sharpness: faceSharpness, brightness: brightness(image.data, 3), faceWidth: box.x1 - box.x0 },
+      light: faceLight(image, box),
     };
   }
 

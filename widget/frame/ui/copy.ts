@@ -15,6 +15,9 @@ export const GUIDANCE_TEXT: Record<Guidance, string> = {
 /** Between two steps, until the enclave reveals the next: the face back at rest. */
 export const BACK_TO_REST = "Now face the camera again";
 
+/** While the light challenge's colours show. */
+export const LIGHT_TEXT = "Hold still while your screen changes colour";
+
 export const STEP_TEXT: Record<ChallengeStep, string> = {
   turn_left: "Turn your head to the left",
   turn_right: "Turn your head to the right",

@@ -4,7 +4,8 @@
 // aria-live region.
 import { LitElement, css, html, nothing, svg } from "lit";
 import type { ChallengeStep, Guidance } from "../capture-types";
-import { BACK_TO_REST, GUIDANCE_TEXT, STEP_TEXT } from "./copy";
+import { LIGHT_COLOURS, type LightColour } from "../../../contracts/frame-service";
+import { BACK_TO_REST, GUIDANCE_TEXT, LIGHT_TEXT, STEP_TEXT } from "./copy";
 import { STEP_ICON } from "./step-icon";
 
 export type ScanPhase = "starting" | "guiding" | "challenge" | "analysing";
@@ -14,6 +15,7 @@ export class ScanView extends LitElement {
     phase: { reflect: true },
     guidance: { reflect: true },
     step: { reflect: true },
+    light: { reflect: true },
     stepCount: { type: Number, attribute: "step-count", reflect: true },
     stepIndex: { type: Number, attribute: "step-index", reflect: true },
     progress: { type: Number },
@@ -21,6 +23,7 @@ export class ScanView extends LitElement {
 
   static override styles = css`
     :host {
+      transition: background-color 80ms linear;
       display: grid;
       grid-template-rows: auto 1fr auto;
       gap: 12px;
@@ -126,6 +129,8 @@ export class ScanView extends LitElement {
   guidance: Guidance = "no_face";
   /** The step the enclave asked for, while it runs; undefined while the face rests. */
   step: ChallengeStep | undefined;
+  /** The light challenge's colour on screen now: it fills the window around the oval. */
+  light: LightColour | undefined;
   /** The challenge's length, and the steps done. */
   stepCount = 0;
   stepIndex = 0;
@@ -145,6 +150,7 @@ export class ScanView extends LitElement {
         return GUIDANCE_TEXT[this.guidance];
       case "challenge": {
         const step = this.step;
+        if (this.light) return LIGHT_TEXT;
         if (step) return this.guidance === "ok" || this.guidance === "hold_still" ? STEP_TEXT[step] : GUIDANCE_TEXT[this.guidance];
         return this.stepIndex > 0 ? BACK_TO_REST : GUIDANCE_TEXT.hold_still;
       }
@@ -153,8 +159,18 @@ export class ScanView extends LitElement {
     }
   }
 
+  private get lightColour(): string {
+    return this.light ? `rgb(${LIGHT_COLOURS[this.light].join(" ")})` : "";
+  }
+
+  /** The whole window takes the colour, not only the stage around the oval. */
+  override willUpdate(): void {
+    this.style.backgroundColor = this.lightColour;
+  }
+
   override render() {
     const step = this.phase === "challenge" ? this.step : undefined;
+    const light = this.lightColour;
     return html`
       <div class="instruction" aria-hidden="true">${step ? svg`<svg viewBox="0 0 48 48">${STEP_ICON[step]}</svg>` : nothing}<span>${this.instruction}</span></div>
       <div class="stage">
@@ -166,7 +182,7 @@ export class ScanView extends LitElement {
               <ellipse cx="150" cy="190" rx="105" ry="140" fill="#000" />
             </mask>
           </defs>
-          <rect width="300" height="400" fill="rgb(0 0 0 / 45%)" mask="url(#m)" />
+          <rect width="300" height="400" fill=${light || "rgb(0 0 0 / 45%)"} mask="url(#m)" />
           <ellipse class="oval" cx="150" cy="190" rx="105" ry="140" />
         </svg>
       </div>
