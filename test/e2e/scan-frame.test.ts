@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { fromBase64url, toBase64url } from "../../common/base64url";
+import { LIGHT_COLOURS, type LightColour } from "../../contracts/frame-service";
 import { fakeCameraFlags, launchChromium } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
 import { startTestStack, type TestStack } from "../support/stack";
@@ -37,12 +38,21 @@ describe("scan screen with a real camera path", () => {
     await frame.locator("body[data-enclave=verified]").waitFor();
     const scan = frame.locator("facesign-scan");
     await scan.locator("video").evaluate((v: HTMLVideoElement) => new Promise((r) => (v.readyState >= 2 ? r(null) : v.addEventListener("loadeddata", r, { once: true }))));
-    // The tracker sees person A: guidance moves past "no face", the stream starts, and the
-    // enclave reveals the first step of its challenge, and only that one.
-    await frame.locator("facesign-scan[step]").waitFor({ timeout: 30_000 });
-    const [count, done] = await scan.evaluate((el) => [Number(el.getAttribute("step-count")), Number(el.getAttribute("step-index"))]);
-    assert.ok(count >= 2 && count <= 4, String(count));
-    assert.equal(done, 0);
+    // The tracker sees person A: guidance moves past "no face", the stream starts, and once
+    // the face rests the enclave reveals its colours (its steps wait for them): the window
+    // takes each one in turn, and no step is shown yet.
+    await frame.locator("facesign-scan[light]").waitFor({ timeout: 30_000 });
+    const shown = await scan.evaluate((el) => ({
+      count: Number(el.getAttribute("step-count")),
+      done: Number(el.getAttribute("step-index")),
+      step: el.getAttribute("step"),
+      colour: el.getAttribute("light")!,
+      fill: (el as HTMLElement).style.backgroundColor,
+      says: el.shadowRoot!.querySelector(".instruction")!.textContent,
+    }));
+    assert.ok(shown.count >= 2 && shown.count <= 4, String(shown.count));
+    assert.deepEqual([shown.done, shown.step, shown.says], [0, null, "Hold still while your screen changes colour"]);
+    assert.equal(shown.fill, `rgb(${LIGHT_COLOURS[shown.colour as LightColour].join(", ")})`);
     await page.screenshot({ path: ".cache/reports/scan-screen.png" });
     await page.close();
   });

@@ -76,7 +76,7 @@ describe("light challenge on a streamed camera", () => {
     (shown: readonly LightSpan[], delay = DELAY) =>
     async (i: number, since: number | undefined) => {
       const colour = since === undefined ? undefined : colourAt(shown, since - delay);
-      return colour ? analyse(await tintFace(images[i]!, personA[i]!.box, colour, 0.05)) : personA[i]!;
+      return colour ? analyse(await tintFace(images[i]!, personA[i]!.box, colour)) : personA[i]!;
     };
 
   it("passes A's face lit by the colours in order and time, then runs the steps", async () => {
