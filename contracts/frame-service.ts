@@ -230,7 +230,7 @@ export const SCAN_REJECTIONS = {
   implausible_motion: { message: "The face jumped between frames, as no live face moves." },
   stream_gap: { message: "The camera stream stopped for too long." },
   stream_clock: { message: "The frames' times do not follow the real time they arrived in." },
-  light_not_reflected: { message: "The screen's colours were not seen reflected on the face." },
+  light_not_reflected: { message: "The screen's colours were not seen on your face. Turn your screen's brightness up, keep out of bright light, and hold still." },
   passkey_invalid: { message: "The passkey's answer could not be verified." },
   passkey_unknown: { message: "This passkey belongs to no FaceSign account here." },
   recovery_unknown: { message: "This recovery code belongs to no FaceSign account here." },

@@ -1,10 +1,12 @@
 // The light challenge, judged: while the frame's window shows the enclave's colours in
 // turn, the light on the skin, relative to the scene behind (face/reflection.ts), must
 // change as the colours do, in order and in time, and by as much as a screen's light
-// changes a face. At the screen's best-fitting delay, the skin's chromaticity in each
-// frame is regressed on the colour on screen when it was taken: the fit must be close
-// (correlation) and strong (gain). A print or a replayed screen reflects nothing of the
-// sequence, and a live face's own drift follows no colour closely and strongly at once.
+// changes a face. It is read at each change of colour, at the screen's best-fitting
+// delay: the skin's mean chromaticity over the colour's frames minus the previous
+// colour's, against what the change of colour pushes. Every change must go the right
+// way, and together they must fit closely (correlation) and strongly (gain). Reading
+// changes, not levels, leaves out a face's slow drift; a print or a replayed screen
+// reflects nothing of the sequence.
 import { LIGHT_COLOURS, type LightSpan } from "../../contracts/frame-service";
 import type { FaceLight, Rgb } from "./face/reflection";
 
@@ -24,15 +26,15 @@ export const LIGHT = {
   delayStepMs: 25,
   /** Frames this close to a change of colour are read as neither colour (screens and cameras take a moment to follow). */
   settleMs: 100,
-  /** Colours with at least one frame read, as a share of the sequence. */
-  minSeen: 0.75,
+  /** Changes of colour that must be read (both colours with a frame): all but this many. */
+  unread: 1,
   /**
-   * How closely the skin's colour must follow the screen's (correlation, 1 = exactly),
-   * and how strongly: the log-chromaticity change per unit of the colour's linear push
-   * (0.04: red against neutral moves skin's red/green by about 2.4%). Untinted live
-   * videos, read against random sequences, never reach both (`npm run bench:stream`).
+   * How closely the skin's changes must follow the screen's (correlation, 1 = exactly),
+   * and how strongly: the log-chromaticity change per unit of the colours' linear push
+   * (0.04: red against neutral moves skin's red/green by about 2.4%, as the camera
+   * records it). Measured with `npm run bench:light`.
    */
-  minCorrelation: 0.6,
+  minCorrelation: 0.8,
   minGain: 0.04,
 } as const;
 
@@ -67,8 +69,9 @@ export class LightReading {
   }
 
   /**
-   * How well the skin followed the colours, at the best delay: the lesser of correlation
-   * and gain, each over its threshold (1 or more passes); 0 when too few colours were seen.
+   * How well the skin followed the colours, at the best delay where every change read went
+   * the right way: the lesser of correlation and gain, each over its threshold (1 or more
+   * passes); 0 when no delay qualifies.
    */
   margin(): number {
     let best = 0;
@@ -84,34 +87,29 @@ export class LightReading {
   }
 
   private fit(delay: number): { correlation: number; gain: number } | undefined {
-    const pairs: { seen: [number, number]; shown: [number, number] }[] = [];
-    const seen = new Set<number>();
-    for (const frame of this.frames) {
-      let start = this.issuedAt + delay;
-      for (const [i, span] of this.spans.entries()) {
-        const end = start + span.ms;
-        if (frame.at >= start + LIGHT.settleMs && frame.at <= end - LIGHT.settleMs) {
-          pairs.push({ seen: frame.chroma, shown: push(LIGHT_COLOURS[span.colour]) });
-          seen.add(i);
-        }
-        start = end;
-      }
+    // Each colour's mean chromaticity over its settled frames.
+    let start = this.issuedAt + delay;
+    const means = this.spans.map((span) => {
+      const [from, to] = [start + LIGHT.settleMs, start + span.ms - LIGHT.settleMs];
+      start += span.ms;
+      const inside = this.frames.filter((f) => f.at >= from && f.at <= to);
+      return inside.length ? ([0, 1].map((k) => inside.reduce((n, f) => n + f.chroma[k]!, 0) / inside.length) as [number, number]) : undefined;
+    });
+    let [cross, seenSq, shownSq, read] = [0, 0, 0, 0];
+    for (let i = 1; i < this.spans.length; i++) {
+      const [before, after] = [means[i - 1], means[i]];
+      if (!before || !after) continue;
+      const [from, to] = [push(LIGHT_COLOURS[this.spans[i - 1]!.colour]), push(LIGHT_COLOURS[this.spans[i]!.colour])];
+      const seen = [after[0] - before[0], after[1] - before[1]];
+      const shown = [to[0] - from[0], to[1] - from[1]];
+      const along = seen[0]! * shown[0]! + seen[1]! * shown[1]!;
+      if (along <= 0) return undefined;
+      cross += along;
+      seenSq += seen[0]! ** 2 + seen[1]! ** 2;
+      shownSq += shown[0]! ** 2 + shown[1]! ** 2;
+      read++;
     }
-    if (seen.size < LIGHT.minSeen * this.spans.length) return undefined;
-    const mean = (pick: (p: (typeof pairs)[number]) => [number, number]) => [0, 1].map((k) => pairs.reduce((n, p) => n + pick(p)[k]!, 0) / pairs.length) as [number, number];
-    const seenMean = mean((p) => p.seen);
-    const shownMean = mean((p) => p.shown);
-    let cross = 0;
-    let seenSq = 0;
-    let shownSq = 0;
-    for (const { seen: s, shown: e } of pairs)
-      for (const k of [0, 1]) {
-        const a = s[k]! - seenMean[k]!;
-        const b = e[k]! - shownMean[k]!;
-        cross += a * b;
-        seenSq += a * a;
-        shownSq += b * b;
-      }
-    return seenSq && shownSq ? { correlation: cross / Math.sqrt(seenSq * shownSq), gain: cross / shownSq } : undefined;
+    if (read < this.spans.length - 1 - LIGHT.unread) return undefined;
+    return { correlation: cross / Math.sqrt(seenSq * shownSq), gain: cross / shownSq };
   }
 }
