@@ -60,6 +60,8 @@ for (let i = 0; i < runs; i++) {
     const signedAt = await Promise.race([signed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no signature within 60 s")), 60_000).unref())]);
     const marks = await frame.locator("body").evaluate(() => Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, performance.timeOrigin + m.startTime])));
     clickToCamera.push(marks["facesign:camera-live"]! - clicked);
+    const since = (mark: string) => ((marks[`facesign:${mark}`]! - clicked) / 1000).toFixed(2);
+    console.log(`run ${i + 1} from the click: ${["camera-live", "tracker-ready", "stream", "colours", "colours-end", "challenge-done"].map((m) => `${m} ${since(m)}`).join(", ")}`);
     challengeToSignature.push(signedAt - marks["facesign:challenge-done"]!);
     enrolment.push(enrolledAt - clicked);
     console.log(

@@ -51,55 +51,64 @@ const chroma = ({ skin, background }: FaceLight): [number, number] => {
   return [sr - br, sb - bb];
 };
 
+/**
+ * The frames are kept on the device's clock, whose intervals are the camera's own; the
+ * moment the colours were revealed is on the enclave's, and goes over to the device's
+ * with the latest estimate of the clocks' offset (it improves as the stream runs, and one
+ * estimate for the whole sequence keeps the frames' timing intact).
+ */
 export class LightReading {
-  private readonly frames: { at: number; chroma: [number, number] }[] = [];
+  private readonly frames: { t: number; chroma: [number, number] }[] = [];
 
   constructor(
     readonly spans: readonly LightSpan[],
     /** When the enclave revealed the colours, by its clock. */
-    readonly issuedAt: number,
+    readonly revealedAt: number,
   ) {}
 
   private get length(): number {
     return this.spans.reduce((n, s) => n + s.ms, 0);
   }
 
-  /** The end of the window the frames are read in: the sequence, at its longest delay. */
+  /** The end of the window the frames are read in (the sequence, at its longest delay), by the enclave's clock. */
   get closesAt(): number {
-    return this.issuedAt + this.length + LIGHT.maxDelayMs;
+    return this.revealedAt + this.length + LIGHT.maxDelayMs;
   }
 
-  /** With frames read up to `at`: passed, refused, or undecided (undefined) until later frames. */
-  verdict(at: number): boolean | undefined {
-    if (this.margin(at) >= 1) return true;
-    return at > this.closesAt ? false : undefined;
+  /** A frame taken at device time `t`. */
+  add(t: number, light: FaceLight): void {
+    this.frames.push({ t, chroma: chroma(light) });
   }
 
-  add(at: number, light: FaceLight): void {
-    this.frames.push({ at, chroma: chroma(light) });
+  /** With frames read up to device time `t`, the enclave's clock being the device's plus `offset`: passed, refused, or undecided (undefined) until later frames. */
+  verdict(t: number, offset: number): boolean | undefined {
+    if (this.margin(t, offset) >= 1) return true;
+    return t + offset > this.closesAt ? false : undefined;
   }
 
   /**
    * How well the skin followed the colours, at the best delay where every change read went
    * the right way: the lesser of correlation and gain, each over its threshold (1 or more
-   * passes); 0 when no delay qualifies. Only delays whose sequence ends by `upTo` count.
+   * passes); 0 when no delay qualifies. Only delays whose sequence ends by device time
+   * `upTo` count; `offset` takes the reveal to the device's clock.
    */
-  margin(upTo = Infinity): number {
+  margin(upTo = Infinity, offset = 0): number {
+    const revealed = this.revealedAt - offset;
     let best = 0;
-    for (let delay = 0; delay <= LIGHT.maxDelayMs && this.issuedAt + delay + this.length <= upTo; delay += LIGHT.delayStepMs) {
-      const fit = this.fit(delay);
+    for (let delay = 0; delay <= LIGHT.maxDelayMs && revealed + delay + this.length <= upTo; delay += LIGHT.delayStepMs) {
+      const fit = this.fit(revealed + delay);
       if (fit) best = Math.max(best, Math.min(fit.correlation / LIGHT.minCorrelation, fit.gain / LIGHT.minGain));
     }
     return best;
   }
 
-  private fit(delay: number): { correlation: number; gain: number } | undefined {
+  /** The fit with the colours starting at device time `start`. */
+  private fit(start: number): { correlation: number; gain: number } | undefined {
     // Each colour's mean chromaticity over its settled frames.
-    let start = this.issuedAt + delay;
     const means = this.spans.map((span) => {
       const [from, to] = [start + LIGHT.settleMs, start + span.ms - LIGHT.settleMs];
       start += span.ms;
-      const inside = this.frames.filter((f) => f.at >= from && f.at <= to);
+      const inside = this.frames.filter((f) => f.t >= from && f.t <= to);
       return inside.length ? ([0, 1].map((k) => inside.reduce((n, f) => n + f.chroma[k]!, 0) / inside.length) as [number, number]) : undefined;
     });
     let [cross, seenSq, shownSq, read] = [0, 0, 0, 0];

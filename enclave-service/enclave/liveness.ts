@@ -1,8 +1,8 @@
 // The live challenge, paced and judged by the enclave on a continuous camera stream.
-// Once the face rests, the enclave reveals its colours, which the frame's window shows
-// in turn while the skin must reflect them (light.ts); then each step, only when the
-// previous one is done and the face is back at rest, so nothing recorded or chosen
-// before can follow it; every frame is
+// With its first answer the enclave reveals its colours, which the frame's window shows
+// in turn while the skin must reflect them (light.ts) and the resting face is taken;
+// then each step, only when the previous one is done and the face is back at rest, so
+// nothing recorded or chosen before can follow it; every frame is
 // analysed here, in the order it came, and must continue the one before it
 // (stream-continuity.ts), with no gap and device times that keep pace with the enclave's
 // own clock. The answer names the failed rule and step, never a number. The
@@ -63,8 +63,8 @@ interface Rest {
 type Stage =
   /** Collecting the resting face. */
   | { kind: "baseline"; since?: number }
-  /** The colours: they show from the enclave's answer (`pace`) on, read until `reading.closesAt`. */
-  | { kind: "light"; reading?: LightReading }
+  /** The resting face is taken; the colours are still being read. */
+  | { kind: "light" }
   /** Step `index` is next; its window opens when the enclave answers (`pace`). */
   | { kind: "step"; index: number; issuedAt?: number; closedEyes?: boolean }
   /** Step `index - 1` is done; waiting for the face to rest. */
@@ -116,13 +116,18 @@ export class LiveChallenge {
   private start: { t: number; receivedAt: number } | undefined;
   /** When the enclave last answered (pace), by its clock. */
   private answeredAt: number | undefined;
+  /** The colours, read from the answer that revealed them (`pace`) on; `lit` once they passed (or there are none). */
+  private reading: LightReading | undefined;
+  private lit: boolean;
 
   constructor(
     private readonly steps: readonly ChallengeStep[],
     private readonly stepMs: number,
     /** The light challenge's colours; none when the user declined them (a longer `steps` instead). */
     private readonly light: readonly LightSpan[] = [],
-  ) {}
+  ) {
+    this.lit = light.length === 0;
+  }
 
   get finished(): boolean {
     return this.stage.kind === "done";
@@ -183,9 +188,9 @@ export class LiveChallenge {
     }
     switch (stage.kind) {
       case "baseline":
-        return this.collectBaseline(face, t);
+        return this.readLight(face, t) ?? this.collectBaseline(face, t);
       case "light":
-        return this.readLight(stage, face, this.toEnclave(t));
+        return this.readLight(face, t);
       case "step":
         return this.judgeStep(stage, face, this.toEnclave(t));
       case "rest":
@@ -202,9 +207,10 @@ export class LiveChallenge {
     const of = this.steps.length;
     switch (stage.kind) {
       case "baseline":
-        return { stage: "hold", done: 0, of };
       case "light":
-        stage.reading ??= new LightReading(this.light, now);
+        if (this.lit) return { stage: "hold", done: 0, of };
+        // The colours show while the resting face is taken: neither waits for the other.
+        this.reading ??= new LightReading(this.light, now);
         return { stage: "light", done: 0, of, colours: [...this.light] };
       case "rest":
         return { stage: "hold", done: stage.index, of };
@@ -265,7 +271,7 @@ export class LiveChallenge {
       eyeOpen: median(faces.map((f) => f.eyeOpen)),
       width: median(faces.map((f) => f.quality.faceWidth)),
     };
-    this.stage = this.light.length ? { kind: "light" } : this.firstStep();
+    this.stage = this.lit ? this.firstStep() : { kind: "light" };
     return undefined;
   }
 
@@ -273,14 +279,17 @@ export class LiveChallenge {
     return this.steps.length ? { kind: "step", index: 0 } : { kind: "done" };
   }
 
-  private readLight(stage: Extract<Stage, { kind: "light" }>, face: FaceAnalysis, at: number): Refusal | undefined {
-    const reading = stage.reading;
+  private readLight(face: FaceAnalysis, t: number): Refusal | undefined {
+    const reading = this.reading;
     // Frames taken before the colours were revealed say nothing about them.
-    if (!reading || at < reading.issuedAt) return undefined;
-    if (at <= reading.closesAt) reading.add(at, face.light);
-    const verdict = reading.verdict(at);
+    if (this.lit || !reading || this.toEnclave(t) < reading.revealedAt) return undefined;
+    if (this.toEnclave(t) <= reading.closesAt) reading.add(t, face.light);
+    const verdict = reading.verdict(t, this.offset!);
     if (verdict === false) return this.refuse("light_not_reflected");
-    if (verdict) this.stage = this.firstStep();
+    if (verdict) {
+      this.lit = true;
+      if (this.stage.kind === "light") this.stage = this.firstStep();
+    }
     return undefined;
   }
 

@@ -80,7 +80,7 @@ describe("the stills attack, over the public API", () => {
     // Stamped 1/6 s apart, as a camera's would be.
     const session = await rawSession(origin);
     const paced = await send(session, "stream", { type: "frames", counter: 1, frames: batch(167) });
-    // The enclave took the first frames as the resting face and only now reveals its colours (the steps come after): frames sent before say nothing about them.
+    // The enclave reveals its colours only now, with its first answer (the steps come after them): frames sent before say nothing about them.
     assert.deepEqual([paced.type, paced.stage], ["pace", "light"], JSON.stringify(paced));
     const scanned = await send(session, "scan", { type: "scan", counter: 2 });
     assert.deepEqual([scanned.status, scanned.reason], ["rejected", "too_few_frames"]);

@@ -28,6 +28,8 @@ const LIGHT_FPS = 10;
 
 /** Fills the scan's window with each colour in turn, from now, until the last is over or the capture ends. */
 async function showColours(view: ScanView, colours: readonly LightSpan[], ended: () => boolean): Promise<void> {
+  // Marks for `npm run bench:e2e`; they carry no data.
+  performance.mark("facesign:colours");
   for (const { colour, ms } of colours) {
     if (ended()) break;
     view.light = colour;
@@ -35,6 +37,7 @@ async function showColours(view: ScanView, colours: readonly LightSpan[], ended:
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
   view.light = undefined;
+  performance.mark("facesign:colours-end");
 }
 
 /**
@@ -108,6 +111,7 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
           document.body.dataset.captured = String(stream!.sent);
         });
         const started = stream;
+        performance.mark("facesign:stream");
         stopSampling = sampleCamera(
           video,
           () => (view.light ? LIGHT_FPS : STREAM_FPS),
