@@ -93,6 +93,9 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
       if (failed !== undefined || stream?.failure !== undefined) throw failed ?? stream!.failure;
       if (signal?.aborted) throw new FaceSignError("closed");
       await ticker.next();
+      // Until the enclave's first answer and while its colours show, the screen says to hold
+      // still whatever the tracker sees: tracking waits, and leaves the processor to the stream.
+      if (stream && (!stream.pace || view.light)) continue;
       const t = performance.now();
       if (!stream && t > placeBy) throw new FaceSignError("challenge_timeout", "The face was not placed in the oval in time.");
       const bitmap = await createImageBitmap(video);
