@@ -13,7 +13,7 @@ import { drawLight } from "../enclave-service/enclave/challenge";
 import { LIGHT, LightReading } from "../enclave-service/enclave/light";
 import type { LightSpan } from "../contracts/frame-service";
 import { readFaceModels } from "../enclave-service/parent/model-files";
-import { tintFace } from "../test/support/tinted-frames";
+import { colourAt, tintFace } from "../test/support/tinted-frames";
 import { quantile } from "./stats";
 import { LIVE, REPLAYS, streamFrames } from "./stream-videos";
 
@@ -38,15 +38,6 @@ function margin(faces: readonly (FaceAnalysis | undefined)[], spans: LightSpan[]
   faces.forEach((face, i) => face && i * GAP >= REVEAL && i * GAP <= reading.closesAt && reading.add(i * GAP, face.light));
   return reading.margin();
 }
-
-const colourAt = (spans: readonly LightSpan[], ms: number) => {
-  let start = 0;
-  for (const span of spans) {
-    if (ms >= start && ms < start + span.ms) return span.colour;
-    start += span.ms;
-  }
-  return undefined;
-};
 
 const untinted = { live: [] as number[], replays: [] as number[] };
 const tinted: Record<number, number[]> = Object.fromEntries(STRENGTHS.map((s) => [s, []]));

@@ -13,7 +13,7 @@ import { FaceEngine, type FaceAnalysis } from "../../enclave-service/enclave/fac
 import { readFaceModels } from "../../enclave-service/parent/model-files";
 import { LiveChallenge, type Refusal } from "../../enclave-service/enclave/liveness";
 import { videoFrames } from "../support/video-frames";
-import { tintFace } from "../support/tinted-frames";
+import { colourAt, tintFace } from "../support/tinted-frames";
 
 const GAP = 100;
 const STEP_MS = 15_000;
@@ -28,15 +28,6 @@ const COLOURS: LightSpan[] = [
 ];
 /** From the enclave's answer to the colour on the face: network, screen and camera. */
 const DELAY = 250;
-
-const colourAt = (colours: readonly LightSpan[], ms: number) => {
-  let start = 0;
-  for (const span of colours) {
-    if (ms >= start && ms < start + span.ms) return span.colour;
-    start += span.ms;
-  }
-  return undefined;
-};
 
 /**
  * Streams frames one per batch (arriving 60 ms after capture, answered 35 ms later), each

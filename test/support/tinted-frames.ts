@@ -7,13 +7,23 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import sharp from "sharp";
-import { LIGHT_COLOURS, type LightColour } from "../../contracts/frame-service";
+import { LIGHT_COLOURS, type LightColour, type LightSpan } from "../../contracts/frame-service";
 import type { Box } from "../../common/face-geometry";
 import { FaceEngine } from "../../enclave-service/enclave/face/engine";
 import { readFaceModels } from "../../enclave-service/parent/model-files";
 
 const linear = (c: number) => ((c / 255 + 0.055) / 1.055) ** 2.4;
 const srgb = (l: number) => Math.round(255 * (l <= 0.0031308 ? 12.92 * l : 1.055 * l ** (1 / 2.4) - 0.055));
+
+/** The colour on screen `ms` after the first of `spans` began; undefined before it and after the last. */
+export function colourAt(spans: readonly LightSpan[], ms: number): LightColour | undefined {
+  let start = 0;
+  for (const span of spans) {
+    if (ms >= start && ms < start + span.ms) return span.colour;
+    start += span.ms;
+  }
+  return undefined;
+}
 
 /** Each channel's gain on the skin under `colour`: 1 ± strength, by how far the colour leans to that channel. */
 function gains(colour: LightColour, strength: number): [number, number, number] {

@@ -43,29 +43,22 @@ describe("session binding", () => {
   });
 
   it("the light challenge runs as the user chose, whatever the parent says", () => {
-    // The parent drops the colours from a session the user accepted them in: the attested mode bit disagrees.
-    assert.equal(
-      refusal(() => checkSessionBinding(session(false, false), attested(false, true), "production", true)),
-      "Attestation rejected: user_data.",
-    );
-    // The enclave itself was asked without them (the parent rewrote the request): attested, but not what the user chose.
-    assert.equal(
-      refusal(() => checkSessionBinding(session(false, false), attested(false, false), "production", true)),
-      "Attestation rejected: light.",
-    );
-    // Colours for a user who declined them.
-    assert.equal(
-      refusal(() => checkSessionBinding(session(false, true), attested(false, true), "production", false)),
-      "Attestation rejected: light.",
-    );
-    assert.equal(
-      refusal(() => checkSessionBinding(session(false, false), attested(false, false), "production", false)),
-      "accepted",
-    );
-    // Only a test-mode enclave (refused by production frames) may run without them.
-    assert.equal(
-      refusal(() => checkSessionBinding(session(true, false), attested(true, false), "development", true)),
-      "accepted",
-    );
+    // [what the parent answers, what the enclave attested, test mode, build, what the user chose] → the frame's verdict.
+    const cases: [boolean, boolean, boolean, "development" | "production", boolean, string][] = [
+      // The parent drops the colours from a session the user accepted them in: the attested mode bit disagrees.
+      [false, true, false, "production", true, "Attestation rejected: user_data."],
+      // The enclave itself was asked without them (the parent rewrote the request): attested, but not what the user chose.
+      [false, false, false, "production", true, "Attestation rejected: light."],
+      // Colours for a user who declined them.
+      [true, true, false, "production", false, "Attestation rejected: light."],
+      [false, false, false, "production", false, "accepted"],
+      // Only a test-mode enclave (refused by production frames) may run without them.
+      [false, false, true, "development", true, "accepted"],
+    ];
+    for (const [answered, attestedLight, testMode, build, chosen, verdict] of cases)
+      assert.equal(
+        refusal(() => checkSessionBinding(session(testMode, answered), attested(testMode, attestedLight), build, chosen)),
+        verdict,
+      );
   });
 });
