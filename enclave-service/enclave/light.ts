@@ -40,9 +40,9 @@ export const LIGHT = {
 } as const;
 
 /** sRGB to linear light: what a screen emits and a face reflects. */
-const linear = (c: number) => ((c / 255 + 0.055) / 1.055) ** 2.4;
+export const linearLight = (c: number) => ((c / 255 + 0.055) / 1.055) ** 2.4;
 /** The direction a colour pushes the skin's chromaticity: red and blue against green. */
-const push = ([r, g, b]: Rgb): [number, number] => [linear(r) - linear(g), linear(b) - linear(g)];
+const push = ([r, g, b]: Rgb): [number, number] => [linearLight(r) - linearLight(g), linearLight(b) - linearLight(g)];
 /** Skin chromaticity relative to the scene's, as log ratios: the same push whatever the exposure. */
 const chroma = ({ skin, background }: FaceLight): [number, number] => {
   const ln = (c: Rgb): [number, number] => [Math.log((c[0] + 1) / (c[1] + 1)), Math.log((c[2] + 1) / (c[1] + 1))];

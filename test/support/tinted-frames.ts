@@ -12,7 +12,8 @@ import type { Box } from "../../common/face-geometry";
 import { FaceEngine } from "../../enclave-service/enclave/face/engine";
 import { readFaceModels } from "../../enclave-service/parent/model-files";
 
-const linear = (c: number) => ((c / 255 + 0.055) / 1.055) ** 2.4;
+import { linearLight as linear } from "../../enclave-service/enclave/light";
+
 const srgb = (l: number) => Math.round(255 * (l <= 0.0031308 ? 12.92 * l : 1.055 * l ** (1 / 2.4) - 0.055));
 
 /** The colour on screen `ms` after the first of `spans` began; undefined before it and after the last. */
@@ -63,12 +64,23 @@ export async function tintFace(jpeg: Uint8Array, box: Box, colour: LightColour, 
 
 /**
  * A camera file (Y4M, 640x480, 30 fps) of a real video whose face is tinted along
- * `colours`, `spanMs` each, over and over from its first frame. Chromium's fake camera
- * starts it when the page opens the camera, not when the enclave reveals its colours, so
- * a test fixes colours that repeat with this file's period (at most the enclave's delay
- * window): whenever they start, the enclave finds them at a delay inside its window.
+ * `colours`, `spanMs` each, over and over from its first frame, and the test-mode colours
+ * to run it with (FACESIGN_TEST_LIGHT: `count` spans of the same alternation). Chromium's
+ * fake camera starts the file when the page opens the camera, not when the enclave
+ * reveals its colours, so the colours repeat with the file's period (at most the
+ * enclave's delay window): whenever they start, the enclave finds them at a delay inside
+ * its window.
  */
-export async function tintedCamera(source: string, { start, duration, colours, spanMs }: { start: number; duration: number; colours: LightColour[]; spanMs: number }): Promise<string> {
+export async function tintedCamera(
+  source: string,
+  { start, duration, colours, spanMs, count = 6 }: { start: number; duration: number; colours: LightColour[]; spanMs: number; count?: number },
+): Promise<{ camera: string; testLight: string }> {
+  const testLight = Array.from({ length: count }, (_, i) => `${colours[i % colours.length]}:${spanMs}`).join(",");
+  const camera = await tintedCameraFile(source, { start, duration, colours, spanMs });
+  return { camera, testLight };
+}
+
+async function tintedCameraFile(source: string, { start, duration, colours, spanMs }: { start: number; duration: number; colours: LightColour[]; spanMs: number }): Promise<string> {
   const out = resolve(join(".cache", "camera", `${basename(source, extname(source))}-${start}s-${duration}s-${colours.join("-")}-${spanMs}ms.y4m`));
   if (existsSync(out)) return out;
   mkdirSync(resolve(".cache", "camera"), { recursive: true });
