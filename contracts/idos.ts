@@ -1,100 +1,135 @@
-// The boundary of the local idOS-compatible node: every action the frame (through its
-// idOS adapter) and consumers may call, with idOS's names and meaning, their argument
-// schemas, the signed envelope that authenticates writes and owner reads, and the
-// stable error codes. POST /v1/actions/:action with {params, auth?} → {result}.
+// The boundary between idOS clients (the frame's adapter, consumers) and an idOS node:
+// idOS's actions in namespace "main" with their positional parameters (names and Kwil
+// types as idOS's own schema has them), the rows its views answer, and the stable codes
+// of the local node's refusals. The wire itself is Kwil's JSON-RPC, built on the client
+// side by @idos-network/kwil-js and decoded by the node.
 import * as v from "valibot";
 import { codedErrorClass } from "./coded-error";
 
 const IDOS_ERRORS = {
-  malformed_request: { status: 400, message: "The request is malformed." },
-  unknown_action: { status: 404, message: "No such action." },
-  unauthenticated: { status: 401, message: "This action needs a signature from one of the profile's wallets." },
-  signature_invalid: { status: 401, message: "The request's signature does not verify." },
-  possession_invalid: { status: 403, message: "The wallet's key did not sign its joining this profile." },
-  stale_request: { status: 401, message: "The request's timestamp is too far from now." },
-  replayed: { status: 409, message: "This signed request was already used." },
-  forbidden: { status: 403, message: "That belongs to another profile." },
-  not_found: { status: 404, message: "Not found." },
-  conflict: { status: 409, message: "That already exists." },
-  locked: { status: 409, message: "The access grant is locked until its locked_until time." },
-  grant_revoked: { status: 410, message: "The access grant was revoked." },
-  internal_error: { status: 500, message: "The idOS node hit an internal error." },
+  malformed_request: { message: "The request is malformed." },
+  unknown_action: { message: "No such action." },
+  unsupported: { message: "This node takes only ed25519-signed action executions, concatenated serialization, no fee." },
+  unauthenticated: { message: "This view needs the gateway sign-in of the account it reads for." },
+  signature_invalid: { message: "The request's signature does not verify." },
+  possession_invalid: { message: "The wallet's key did not sign its joining this profile." },
+  wrong_chain: { message: "The transaction is signed for another chain." },
+  replayed: { message: "This account's nonce was already used: the transaction was replayed." },
+  bad_nonce: { message: "The transaction's nonce is not the account's next." },
+  forbidden: { message: "That belongs to another profile." },
+  not_found: { message: "Not found." },
+  conflict: { message: "That already exists." },
+  locked: { message: "The access grant is locked until its locked_until time." },
+  grant_revoked: { message: "The access grant was revoked." },
+  internal_error: { message: "The idOS node hit an internal error." },
 } as const;
-export type IdosErrorCode = keyof typeof IDOS_ERRORS;
+type IdosErrorCode = keyof typeof IDOS_ERRORS;
 
 export class IdosError extends codedErrorClass("IdosError", IDOS_ERRORS) {}
 
-const id = v.pipe(v.string(), v.uuid());
+/** How a refusal travels inside Kwil's error strings (a JSON-RPC error, or a failed transaction's log). */
+export const idosErrorText = (e: IdosError): string => `idos:${e.code} ${e.message}`;
+/** The refusal named in a Kwil error string, when the node is FaceSign's (a real idOS node's errors are its own). */
+export function idosErrorFrom(text: string): IdosError | undefined {
+  const m = /idos:([a-z_]+) ((?:[^"\\]|\\.)*)/.exec(text);
+  if (!m || !Object.hasOwn(IDOS_ERRORS, m[1]!)) return undefined;
+  let message: string | undefined;
+  try {
+    // Inside a failed transaction's log the text arrives JSON-escaped.
+    message = JSON.parse(`"${m[2]}"`) as string;
+  } catch {
+    message = undefined;
+  }
+  return new IdosError(m[1] as IdosErrorCode, message || undefined);
+}
+
+/** The Kwil types idOS's parameters use. */
+export type KwilType = "uuid" | "text" | "int8";
+
+const uuid = v.pipe(v.string(), v.uuid());
 const hex32 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const base64 = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 const notes = v.pipe(v.string(), v.maxLength(4096));
+const issuerKey = v.pipe(v.string(), v.maxLength(256));
+const issuerSignature = v.pipe(v.string(), v.maxLength(256));
+const count = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100));
 
-/** Argument schemas, by action; `signed` actions need `auth` from the profile's inserter or one of its wallets. */
+const param = <const N extends string, S extends v.GenericSchema>(name: N, type: KwilType, schema: S) => ({ name, type, schema });
+
+/** What a wallet's key signs to join a profile (add_wallet's message): only its holder can put it there. */
+export const walletPossessionMessage = (userId: string, publicKey: string): string => `FaceSign wallet ${publicKey} joins idOS profile ${userId}.`;
+
+/**
+ * The idOS actions FaceSign uses. `view` actions are Kwil calls; `authn` views need the
+ * caller's gateway sign-in (they answer for that account only); the rest are signed
+ * transactions, acting for the profile of the key that signed them.
+ */
 export const IDOS_ACTIONS = {
-  add_user_as_inserter: { signed: true, params: v.strictObject({ id, recipient_encryption_public_key: base64(64) }) },
-  has_profile: { signed: false, params: v.strictObject({ address: v.pipe(v.string(), v.maxLength(128)) }) },
-  get_user: { signed: true, params: v.strictObject({}) },
-  /** `possession`: the new wallet's own signature over walletPossessionMessage(the profile's id, public_key). */
-  add_wallet: { signed: true, params: v.strictObject({ id, address: hex32, public_key: hex32, wallet_type: v.literal("FaceSign"), possession: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)) }) },
-  get_wallets: { signed: true, params: v.strictObject({}) },
+  add_user_as_inserter: {
+    view: false,
+    params: [param("id", "uuid", uuid), param("recipient_encryption_public_key", "text", base64(64)), param("encryption_password_store", "text", v.literal("user"))],
+  },
+  has_profile: { view: true, authn: false, params: [param("address", "text", v.pipe(v.string(), v.maxLength(128)))] },
+  get_user: { view: true, authn: true, params: [] },
+  add_wallet: {
+    view: false,
+    params: [
+      param("id", "uuid", uuid),
+      param("address", "text", hex32),
+      param("public_key", "text", hex32),
+      param("wallet_type", "text", v.literal("FaceSign")),
+      param("message", "text", v.pipe(v.string(), v.maxLength(512))),
+      param("signature", "text", v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/))),
+    ],
+  },
+  get_wallets: { view: true, authn: true, params: [] },
   add_credential: {
-    signed: true,
-    params: v.strictObject({ id, issuer_auth_public_key: v.pipe(v.string(), v.maxLength(256)), encryptor_public_key: base64(64), content: base64(64 * 1024), public_notes: notes }),
+    view: false,
+    params: [
+      param("id", "uuid", uuid),
+      param("issuer_auth_public_key", "text", issuerKey),
+      param("encryptor_public_key", "text", base64(64)),
+      param("content", "text", base64(64 * 1024)),
+      param("public_notes", "text", notes),
+      param("public_notes_signature", "text", issuerSignature),
+      param("broader_signature", "text", issuerSignature),
+    ],
   },
-  get_credentials: { signed: true, params: v.strictObject({}) },
-  get_credential_owned: { signed: true, params: v.strictObject({ id }) },
+  get_credentials: { view: true, authn: true, params: [] },
+  get_credential_owned: { view: true, authn: true, params: [param("id", "uuid", uuid)] },
   share_credential: {
-    signed: true,
-    params: v.strictObject({
-      id,
-      original_credential_id: id,
-      grant_id: id,
-      public_notes: notes,
-      content: base64(64 * 1024),
-      encryptor_public_key: base64(64),
-      issuer_auth_public_key: v.pipe(v.string(), v.maxLength(256)),
-      grantee_wallet_identifier: hex32,
-      locked_until: v.pipe(v.number(), v.integer(), v.minValue(0)),
-      content_hash: hex32,
-    }),
+    view: false,
+    params: [
+      param("id", "uuid", uuid),
+      param("original_credential_id", "uuid", uuid),
+      param("public_notes", "text", notes),
+      param("public_notes_signature", "text", issuerSignature),
+      param("broader_signature", "text", issuerSignature),
+      param("content", "text", base64(64 * 1024)),
+      param("content_hash", "text", hex32),
+      param("encryptor_public_key", "text", base64(64)),
+      param("issuer_auth_public_key", "text", issuerKey),
+      param("grantee_wallet_identifier", "text", hex32),
+      param("locked_until", "int8", v.pipe(v.number(), v.integer(), v.minValue(0))),
+    ],
   },
-  /** Shared copies are readable by anyone who knows their id: the content opens only with the grantee's key. */
-  get_credential_shared: { signed: false, params: v.strictObject({ id }) },
-  /** A grant by id, for its grantee (FaceSign's consumers hold only an encryption key). */
-  get_access_grant: { signed: false, params: v.strictObject({ id }) },
-  get_access_grants_owned: { signed: true, params: v.strictObject({}) },
-  revoke_access_grant: { signed: true, params: v.strictObject({ id }) },
+  /** A shared copy, for its grantee only. */
+  get_credential_shared: { view: true, authn: true, params: [param("id", "uuid", uuid)] },
+  get_access_grants_owned: { view: true, authn: true, params: [] },
+  /** Grants whose grantee is the caller, newest first; user_id null for every owner. */
+  get_access_grants_granted: { view: true, authn: true, params: [param("user_id", "uuid", v.nullable(uuid)), param("page", "int8", count), param("size", "int8", count)] },
+  revoke_access_grant: { view: false, params: [param("id", "uuid", uuid)] },
 } as const;
 export type IdosAction = keyof typeof IDOS_ACTIONS;
-export type IdosParams<A extends IdosAction> = v.InferOutput<(typeof IDOS_ACTIONS)[A]["params"]>;
-
-/** ed25519 over signingMessage(action, timestamp, params), by the key `public_key` (hex). */
-const authSchema = v.strictObject({ public_key: hex32, timestamp: v.pipe(v.number(), v.integer()), signature: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)) });
-export type IdosAuth = v.InferOutput<typeof authSchema>;
-export const envelopeSchema = v.strictObject({ params: v.unknown(), auth: v.optional(authSchema) });
-
-/** How far a signed request's timestamp may be from the node's clock. */
-export const MAX_SKEW_MS = 5 * 60_000;
-
-/** JSON with sorted keys, so both sides sign the same bytes. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object")
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(value);
-}
-
-/** What a wallet's key signs to join a profile: only its holder can put it there (no one can squat another's key). */
-export const walletPossessionMessage = (userId: string, publicKey: string): Uint8Array => new TextEncoder().encode(`idos-local/v1\nwallet-possession\n${userId}\n${publicKey}`);
-
-export const signingMessage = (action: IdosAction, timestamp: number, params: unknown): Uint8Array => new TextEncoder().encode(`idos-local/v1\n${action}\n${timestamp}\n${canonicalJson(params)}`);
+export type IdosView = { [A in IdosAction]: (typeof IDOS_ACTIONS)[A]["view"] extends true ? A : never }[IdosAction];
+export type IdosExecution = Exclude<IdosAction, IdosView>;
+/** An action's arguments by name, typed by its parameters' schemas. */
+export type IdosParams<A extends IdosAction> = { [P in (typeof IDOS_ACTIONS)[A]["params"][number] as P["name"]]: v.InferOutput<P["schema"]> };
 
 export interface IdosUser {
   id: string;
   recipient_encryption_public_key: string;
+  encryption_password_store: "user";
 }
 export interface IdosWallet {
   id: string;
@@ -102,17 +137,26 @@ export interface IdosWallet {
   address: string;
   public_key: string;
   wallet_type: "FaceSign";
+  message: string;
+  signature: string;
+  inserter: string | null;
 }
 export interface IdosCredentialListItem {
   id: string;
   user_id: string;
   public_notes: string;
   issuer_auth_public_key: string;
+  inserter: string | null;
   original_id: string | null;
 }
-export interface IdosCredential extends IdosCredentialListItem {
+export interface IdosCredential {
+  id: string;
+  user_id: string;
+  public_notes: string;
   content: string;
   encryptor_public_key: string;
+  issuer_auth_public_key: string;
+  inserter: string | null;
 }
 export interface IdosAccessGrant {
   id: string;
@@ -122,20 +166,18 @@ export interface IdosAccessGrant {
   locked_until: number;
   /** SHA-256 (hex) of the shared credential's plaintext. */
   content_hash: string;
+  inserter_type: string;
+  inserter_id: string;
 }
 
-export interface IdosResults {
-  add_user_as_inserter: IdosUser;
-  has_profile: boolean;
+/** The rows each view answers. */
+export interface IdosRows {
+  has_profile: { has_profile: boolean };
   get_user: IdosUser;
-  add_wallet: IdosWallet;
-  get_wallets: IdosWallet[];
-  add_credential: IdosCredentialListItem;
-  get_credentials: IdosCredentialListItem[];
+  get_wallets: IdosWallet;
+  get_credentials: IdosCredentialListItem;
   get_credential_owned: IdosCredential;
-  share_credential: IdosAccessGrant;
   get_credential_shared: IdosCredential;
-  get_access_grant: IdosAccessGrant;
-  get_access_grants_owned: IdosAccessGrant[];
-  revoke_access_grant: { id: string };
+  get_access_grants_owned: IdosAccessGrant;
+  get_access_grants_granted: IdosAccessGrant;
 }

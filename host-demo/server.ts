@@ -48,7 +48,7 @@ function demoApi({ widgetOrigin, idosOrigin, consumerAnchors }: HostDemoOptions)
     const answer = (response: ConsumerVerifyResponse, status = 200) => void res.status(status).json(response);
     if (typeof grantId !== "string" || !consumerAnchors) return answer({ error: "malformed_request", message: "A grantId is needed (and the demo's consumer anchors)." }, 400);
     try {
-      answer(await readGrantedCredential({ idosUrl: idosOrigin, widgetOrigin, anchors: consumerAnchors, grantId, secretKey: encryption.secretKey }));
+      answer(await readGrantedCredential({ idosUrl: idosOrigin, widgetOrigin, anchors: consumerAnchors, grantId, secretKey: encryption.secretKey, authSecretKey: auth.secretKey }));
     } catch (error) {
       const e = error instanceof ConsumerError ? error : new ConsumerError("idos_unavailable");
       answer({ error: e.code, message: e.message }, 422);

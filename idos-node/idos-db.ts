@@ -15,10 +15,11 @@ export interface IdosDb {
 
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS idos_users (id TEXT PRIMARY KEY, recipient_encryption_public_key TEXT NOT NULL, inserter TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL)",
-  "CREATE TABLE IF NOT EXISTS idos_wallets (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, address TEXT NOT NULL UNIQUE, public_key TEXT NOT NULL UNIQUE, wallet_type TEXT NOT NULL)",
-  "CREATE TABLE IF NOT EXISTS idos_credentials (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, public_notes TEXT NOT NULL, content TEXT NOT NULL, encryptor_public_key TEXT NOT NULL, issuer_auth_public_key TEXT NOT NULL, original_id TEXT)",
-  "CREATE TABLE IF NOT EXISTS idos_access_grants (id TEXT PRIMARY KEY, ag_owner_user_id TEXT NOT NULL, ag_grantee_wallet_identifier TEXT NOT NULL, data_id TEXT NOT NULL UNIQUE, locked_until BIGINT NOT NULL, content_hash TEXT NOT NULL, revoked_at BIGINT)",
-  "CREATE TABLE IF NOT EXISTS idos_seen_requests (message_hash TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS idos_wallets (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, address TEXT NOT NULL UNIQUE, public_key TEXT NOT NULL UNIQUE, wallet_type TEXT NOT NULL, message TEXT NOT NULL, signature TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS idos_credentials (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, public_notes TEXT NOT NULL, content TEXT NOT NULL, encryptor_public_key TEXT NOT NULL, issuer_auth_public_key TEXT NOT NULL, public_notes_signature TEXT NOT NULL, broader_signature TEXT NOT NULL, original_id TEXT)",
+  "CREATE TABLE IF NOT EXISTS idos_access_grants (id TEXT PRIMARY KEY, ag_owner_user_id TEXT NOT NULL, ag_grantee_wallet_identifier TEXT NOT NULL, data_id TEXT NOT NULL UNIQUE, locked_until BIGINT NOT NULL, content_hash TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)",
+  // Kwil accounts: each signed transaction takes its account's next nonce, once.
+  "CREATE TABLE IF NOT EXISTS idos_accounts (identifier TEXT PRIMARY KEY, nonce BIGINT NOT NULL)",
 ];
 
 export function openSqliteIdosDb(path: string): IdosDb {
@@ -93,5 +94,5 @@ export async function openPostgresIdosDb(url: string): Promise<IdosDb> {
 }
 
 export function openIdosDb({ databaseUrl, dataDir }: { databaseUrl?: string; dataDir: string }): Promise<IdosDb> {
-  return databaseUrl ? openPostgresIdosDb(databaseUrl) : Promise.resolve(openSqliteIdosDb(join(dataDir, "idos.sqlite")));
+  return databaseUrl ? openPostgresIdosDb(databaseUrl) : Promise.resolve(openSqliteIdosDb(join(dataDir, "idos-kwil.sqlite")));
 }

@@ -1,42 +1,38 @@
-// The local idOS-compatible node's actions. Signed actions act for the profile whose
-// inserter or wallet key signed the request; every other profile's data is out of
-// reach. A signed request is good once, within MAX_SKEW_MS of the node's clock.
-// Signatures are verified strictly (RFC 8032: a canonical S, no second encoding of
-// the same signature), and "once" is kept by the signed message, not by the bytes of
-// its signature.
+// The local idOS node's actions, on decoded Kwil requests. A transaction acts for the
+// profile of the account that signed it (its inserter key or one of its wallets); a
+// gateway-authenticated view answers for the signed-in account only; every other
+// profile's data is out of reach. Each transaction takes its account's next nonce, once:
+// a replayed transaction, in any encoding of its signature, is refused.
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import * as v from "valibot";
 import type { IdosDb } from "./idos-db";
+import { valueOf, type EncodedValue } from "./kwil-codec";
 import {
   IDOS_ACTIONS,
   IdosError,
-  MAX_SKEW_MS,
-  signingMessage,
   walletPossessionMessage,
   type IdosAccessGrant,
   type IdosAction,
-  type IdosAuth,
   type IdosCredential,
   type IdosCredentialListItem,
+  type IdosExecution,
   type IdosParams,
-  type IdosResults,
+  type IdosRows,
   type IdosUser,
+  type IdosView,
   type IdosWallet,
 } from "../contracts/idos";
 
-/** The profile key that signed the request, for signed actions. */
-type Signer<A extends IdosAction> = (typeof IDOS_ACTIONS)[A]["signed"] extends true ? string : undefined;
-
-type GrantRow = Omit<IdosAccessGrant, "locked_until"> & { locked_until: number | string; revoked_at: number | string | null };
-const grantOut = ({ revoked_at: _, ...g }: GrantRow): IdosAccessGrant => ({ ...g, locked_until: Number(g.locked_until) });
-const LIST_COLUMNS = "id, user_id, public_notes, issuer_auth_public_key, original_id";
-const FULL_COLUMNS = `${LIST_COLUMNS}, content, encryptor_public_key`;
+type GrantRow = Omit<IdosAccessGrant, "locked_until" | "inserter_type" | "inserter_id"> & { locked_until: number | string; created_at: number | string; revoked_at: number | string | null };
+const grantOut = ({ revoked_at: _, created_at: __, ...g }: GrantRow): IdosAccessGrant => ({ ...g, locked_until: Number(g.locked_until), inserter_type: "user", inserter_id: g.ag_owner_user_id });
+const USER_COLUMNS = "id, recipient_encryption_public_key, 'user' AS encryption_password_store";
+const LIST_COLUMNS = "id, user_id, public_notes, issuer_auth_public_key, NULL AS inserter, original_id";
+const FULL_COLUMNS = "id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, NULL AS inserter";
 
 const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
 
 /** RFC 8032 verification without ZIP-215's leniency: S must be below the group order, so S + L is refused. */
-const verifyStrict = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean => {
+export const verifyStrict = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean => {
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: false });
   } catch {
@@ -45,16 +41,33 @@ const verifyStrict = (signature: Uint8Array, message: Uint8Array, publicKey: Uin
 };
 
 /** A credential row: an original (original_id null) or a copy shared from one. */
-const insertCredential = (db: IdosDb, c: IdosCredential) =>
-  db.query("INSERT INTO idos_credentials (id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, original_id) VALUES (?, ?, ?, ?, ?, ?, ?)", [
-    c.id,
-    c.user_id,
-    c.public_notes,
-    c.content,
-    c.encryptor_public_key,
-    c.issuer_auth_public_key,
-    c.original_id,
-  ]);
+const insertCredential = (db: IdosDb, c: Omit<IdosCredential, "inserter"> & { public_notes_signature: string; broader_signature: string; original_id: string | null }) =>
+  db.query(
+    "INSERT INTO idos_credentials (id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, public_notes_signature, broader_signature, original_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [c.id, c.user_id, c.public_notes, c.content, c.encryptor_public_key, c.issuer_auth_public_key, c.public_notes_signature, c.broader_signature, c.original_id],
+  );
+
+/** An action's positional arguments, decoded by its parameters' Kwil types and checked by their schemas. */
+function argsOf<A extends IdosAction>(action: A, args: EncodedValue[]): IdosParams<A> {
+  const params = IDOS_ACTIONS[action].params;
+  if (args.length !== params.length) throw new IdosError("malformed_request", `${action} takes ${params.length} arguments, not ${args.length}.`);
+  const out: Record<string, unknown> = {};
+  params.forEach((p, i) => {
+    const parsed = v.safeParse(p.schema, valueOf(args[i]!, p.type, p.name));
+    if (!parsed.success) throw new IdosError("malformed_request", `${action}: ${p.name}: ${parsed.issues[0]?.message ?? "invalid"}`);
+    out[p.name] = parsed.output;
+  });
+  return out as IdosParams<A>;
+}
+
+const actionNamed = (name: string, view: boolean): IdosAction => {
+  if (!Object.hasOwn(IDOS_ACTIONS, name)) throw new IdosError("unknown_action", `No action named ${name}.`);
+  if (IDOS_ACTIONS[name as IdosAction].view !== view) throw new IdosError("unknown_action", view ? `${name} is a transaction, not a view.` : `${name} is a view, not a transaction.`);
+  return name as IdosAction;
+};
+
+/** Whether a view needs the caller's gateway sign-in. */
+export const needsSignIn = (name: string): boolean => Object.hasOwn(IDOS_ACTIONS, name) && (IDOS_ACTIONS[name as IdosAction] as { authn?: boolean }).authn === true;
 
 export class IdosNode {
   constructor(
@@ -62,37 +75,38 @@ export class IdosNode {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Validates, authenticates and runs one action. */
-  async call<A extends IdosAction>(action: string, params: unknown, auth: IdosAuth | undefined): Promise<IdosResults[A]> {
-    if (!Object.hasOwn(IDOS_ACTIONS, action)) throw new IdosError("unknown_action", `No action named ${action}.`);
-    const spec = IDOS_ACTIONS[action as A];
-    const parsed = v.safeParse(spec.params, params);
-    if (!parsed.success) throw new IdosError("malformed_request", `${action}: ${parsed.issues[0]?.message ?? "invalid parameters"}`);
-    const signer = spec.signed ? await this.authenticate(action as A, params, auth) : undefined;
-    const handler = this.handlers[action as A] as (p: IdosParams<A>, signer: string | undefined) => Promise<IdosResults[A]>;
-    return handler(parsed.output, signer);
+  /** Takes `account`'s next nonce: refused when `nonce` was used already or skips ahead. */
+  async takeNonce(account: string, nonce: number): Promise<void> {
+    await this.db.query("INSERT INTO idos_accounts (identifier, nonce) VALUES (?, 0) ON CONFLICT (identifier) DO NOTHING", [account]);
+    const taken = await this.db.query("UPDATE idos_accounts SET nonce = nonce + 1 WHERE identifier = ? AND nonce = ? RETURNING nonce", [account, nonce - 1]);
+    if (taken.length) return;
+    const current = await this.nonceOf(account);
+    throw nonce <= current ? new IdosError("replayed") : new IdosError("bad_nonce", `The account's next nonce is ${current + 1}.`);
   }
 
-  private async authenticate(action: IdosAction, params: unknown, auth: IdosAuth | undefined): Promise<string> {
-    if (!auth) throw new IdosError("unauthenticated");
-    if (Math.abs(this.now() - auth.timestamp) > MAX_SKEW_MS) throw new IdosError("stale_request");
-    const message = signingMessage(action, auth.timestamp, params);
-    if (!verifyStrict(fromHex(auth.signature), message, fromHex(auth.public_key))) throw new IdosError("signature_invalid");
-    // Insert-or-fail: a signed message is accepted once, atomically, whatever runs alongside.
-    const fresh = await this.db.query<{ message_hash: string }>("INSERT INTO idos_seen_requests (message_hash, seen_at) VALUES (?, ?) ON CONFLICT (message_hash) DO NOTHING RETURNING message_hash", [
-      Buffer.from(sha256(message)).toString("hex"),
-      this.now(),
-    ]);
-    if (fresh.length === 0) throw new IdosError("replayed");
-    return auth.public_key;
+  async nonceOf(account: string): Promise<number> {
+    const [row] = await this.db.query<{ nonce: number | string }>("SELECT nonce FROM idos_accounts WHERE identifier = ?", [account]);
+    return Number(row?.nonce ?? 0);
+  }
+
+  /** Runs a verified transaction for the account that signed it. */
+  async execute(name: string, args: EncodedValue[], caller: string): Promise<void> {
+    const action = actionNamed(name, false) as IdosExecution;
+    const run = this.executions[action] as (p: IdosParams<IdosExecution>, caller: string) => Promise<void>;
+    await run(argsOf(action, args), caller);
+  }
+
+  /** Answers a view; `caller` is the signed-in account, where the view needs one. */
+  async view(name: string, args: EncodedValue[], caller: string | undefined): Promise<object[]> {
+    const action = actionNamed(name, true) as IdosView;
+    if (needsSignIn(action) && !caller) throw new IdosError("unauthenticated");
+    const answer = this.views[action] as (p: IdosParams<IdosView>, caller: string) => Promise<object[]>;
+    return answer(argsOf(action, args), caller ?? "");
   }
 
   /** The profile a key speaks for: as a wallet, or as the profile's inserter. */
   private async userOf(publicKey: string): Promise<IdosUser> {
-    const [user] = await this.db.query<IdosUser>(
-      "SELECT u.id, u.recipient_encryption_public_key FROM idos_users u WHERE u.inserter = ? OR u.id IN (SELECT user_id FROM idos_wallets WHERE public_key = ?)",
-      [publicKey, publicKey],
-    );
+    const [user] = await this.db.query<IdosUser>(`SELECT ${USER_COLUMNS} FROM idos_users WHERE inserter = ? OR id IN (SELECT user_id FROM idos_wallets WHERE public_key = ?)`, [publicKey, publicKey]);
     if (!user) throw new IdosError("not_found", "No idOS profile for this key.");
     return user;
   }
@@ -103,97 +117,50 @@ export class IdosNode {
     return g;
   }
 
-  /** One handler per action, typed by the action's parameters and result. */
-  private readonly handlers: { [A in IdosAction]: (p: IdosParams<A>, signer: Signer<A>) => Promise<IdosResults[A]> } = {
-    add_user_as_inserter: async (p, signer) => {
-      const taken = await this.db.query("SELECT id FROM idos_users WHERE id = ? OR inserter = ?", [p.id, signer]);
+  private readonly executions: { [A in IdosExecution]: (p: IdosParams<A>, caller: string) => Promise<void> } = {
+    add_user_as_inserter: async (p, caller) => {
+      const taken = await this.db.query("SELECT id FROM idos_users WHERE id = ? OR inserter = ?", [p.id, caller]);
       if (taken.length) throw new IdosError("conflict", "This profile, or a profile inserted by this key, exists.");
-      const user = { id: p.id, recipient_encryption_public_key: p.recipient_encryption_public_key };
-      await this.db.query("INSERT INTO idos_users (id, recipient_encryption_public_key, inserter, created_at) VALUES (?, ?, ?, ?)", [
-        user.id,
-        user.recipient_encryption_public_key,
-        signer,
-        this.now(),
-      ]);
-      return user;
+      await this.db.query("INSERT INTO idos_users (id, recipient_encryption_public_key, inserter, created_at) VALUES (?, ?, ?, ?)", [p.id, p.recipient_encryption_public_key, caller, this.now()]);
     },
-    has_profile: async (p) => (await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE address = ?", [p.address])).length > 0,
-    get_user: async (_p, signer) => this.userOf(signer),
-    add_wallet: async (p, signer) => {
-      const user = await this.userOf(signer);
-      if (!verifyStrict(fromHex(p.possession), walletPossessionMessage(user.id, p.public_key), fromHex(p.public_key))) throw new IdosError("possession_invalid");
-      const wallet: IdosWallet = { id: p.id, user_id: user.id, address: p.address, public_key: p.public_key, wallet_type: "FaceSign" };
-      if ((await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE id = ? OR address = ? OR public_key = ?", [wallet.id, wallet.address, wallet.public_key])).length)
+    add_wallet: async (p, caller) => {
+      const user = await this.userOf(caller);
+      const statement = walletPossessionMessage(user.id, p.public_key);
+      if (p.address !== p.public_key || p.message !== statement || !verifyStrict(fromHex(p.signature), new TextEncoder().encode(statement), fromHex(p.public_key)))
+        throw new IdosError("possession_invalid");
+      if ((await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE id = ? OR address = ? OR public_key = ?", [p.id, p.address, p.public_key])).length)
         throw new IdosError("conflict", "This wallet is already in a profile.");
-      await this.db.query("INSERT INTO idos_wallets (id, user_id, address, public_key, wallet_type) VALUES (?, ?, ?, ?, ?)", [
-        wallet.id,
-        wallet.user_id,
-        wallet.address,
-        wallet.public_key,
-        wallet.wallet_type,
+      await this.db.query("INSERT INTO idos_wallets (id, user_id, address, public_key, wallet_type, message, signature) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        p.id,
+        user.id,
+        p.address,
+        p.public_key,
+        p.wallet_type,
+        p.message,
+        p.signature,
       ]);
-      return wallet;
     },
-    get_wallets: async (_p, signer) =>
-      this.db.query<IdosWallet>("SELECT id, user_id, address, public_key, wallet_type FROM idos_wallets WHERE user_id = ? ORDER BY address", [(await this.userOf(signer)).id]),
-    add_credential: async (p, signer) => {
-      const user = await this.userOf(signer);
+    add_credential: async (p, caller) => {
+      const user = await this.userOf(caller);
       if ((await this.db.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length) throw new IdosError("conflict");
       await insertCredential(this.db, { ...p, user_id: user.id, original_id: null });
-      return { id: p.id, user_id: user.id, public_notes: p.public_notes, issuer_auth_public_key: p.issuer_auth_public_key, original_id: null } satisfies IdosCredentialListItem;
     },
-    get_credentials: async (_p, signer) =>
-      this.db.query<IdosCredentialListItem>(`SELECT ${LIST_COLUMNS} FROM idos_credentials WHERE user_id = ? AND original_id IS NULL ORDER BY id`, [(await this.userOf(signer)).id]),
-    get_credential_owned: async (p, signer) => {
-      const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ?`, [p.id]);
-      if (!c) throw new IdosError("not_found", "No such credential.");
-      if (c.user_id !== (await this.userOf(signer)).id) throw new IdosError("forbidden");
-      return c;
-    },
-    share_credential: async (p, signer) => {
-      const user = await this.userOf(signer);
-      return this.db.transaction(async (tx) => {
-        const [original] = await tx.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ?`, [p.original_credential_id]);
-        if (!original) throw new IdosError("not_found", "No such credential.");
+    share_credential: async (p, caller) => {
+      const user = await this.userOf(caller);
+      await this.db.transaction(async (tx) => {
+        const [original] = await tx.query<IdosCredential & { original_id: string | null }>("SELECT user_id, original_id FROM idos_credentials WHERE id = ?", [p.original_credential_id]);
+        if (!original || original.original_id !== null) throw new IdosError("not_found", "No such credential.");
         if (original.user_id !== user.id) throw new IdosError("forbidden");
-        if ((await tx.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length || (await tx.query("SELECT 1 AS x FROM idos_access_grants WHERE id = ?", [p.grant_id])).length)
-          throw new IdosError("conflict");
-        await insertCredential(tx, { ...p, user_id: user.id, original_id: original.id });
-        const grant: IdosAccessGrant = {
-          id: p.grant_id,
-          ag_owner_user_id: user.id,
-          ag_grantee_wallet_identifier: p.grantee_wallet_identifier,
-          data_id: p.id,
-          locked_until: p.locked_until,
-          content_hash: p.content_hash,
-        };
-        await tx.query("INSERT INTO idos_access_grants (id, ag_owner_user_id, ag_grantee_wallet_identifier, data_id, locked_until, content_hash, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)", [
-          grant.id,
-          grant.ag_owner_user_id,
-          grant.ag_grantee_wallet_identifier,
-          grant.data_id,
-          grant.locked_until,
-          grant.content_hash,
-        ]);
-        return grant;
+        if ((await tx.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length) throw new IdosError("conflict");
+        await insertCredential(tx, { ...p, user_id: user.id, original_id: p.original_credential_id });
+        await tx.query(
+          "INSERT INTO idos_access_grants (id, ag_owner_user_id, ag_grantee_wallet_identifier, data_id, locked_until, content_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+          [crypto.randomUUID(), user.id, p.grantee_wallet_identifier, p.id, p.locked_until, p.content_hash, this.now()],
+        );
       });
     },
-    get_credential_shared: async (p) => {
-      const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ? AND original_id IS NOT NULL`, [p.id]);
-      if (!c) throw new IdosError("not_found", "No such shared credential.");
-      const [g] = await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE data_id = ?", [c.id]);
-      if (!g || g.revoked_at !== null) throw new IdosError("grant_revoked");
-      return c;
-    },
-    get_access_grant: async (p) => {
-      const g = await this.grant(p.id);
-      if (g.revoked_at !== null) throw new IdosError("grant_revoked");
-      return grantOut(g);
-    },
-    get_access_grants_owned: async (_p, signer) =>
-      (await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE ag_owner_user_id = ? AND revoked_at IS NULL ORDER BY id", [(await this.userOf(signer)).id])).map(grantOut),
-    revoke_access_grant: async (p, signer) => {
-      const user = await this.userOf(signer);
+    revoke_access_grant: async (p, caller) => {
+      const user = await this.userOf(caller);
       const g = await this.grant(p.id);
       if (g.ag_owner_user_id !== user.id) throw new IdosError("forbidden");
       if (g.revoked_at !== null) throw new IdosError("grant_revoked");
@@ -203,7 +170,42 @@ export class IdosNode {
         await tx.query("UPDATE idos_access_grants SET revoked_at = ? WHERE id = ?", [this.now(), g.id]);
         await tx.query("UPDATE idos_credentials SET content = '' WHERE id = ?", [g.data_id]);
       });
-      return { id: g.id };
     },
+  };
+
+  private readonly views: { [A in IdosView]: (p: IdosParams<A>, caller: string) => Promise<IdosRows[A][]> } = {
+    has_profile: async (p) => [{ has_profile: (await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE address = ?", [p.address])).length > 0 }],
+    get_user: async (_p, caller) => [await this.userOf(caller)],
+    get_wallets: async (_p, caller) =>
+      (
+        await this.db.query<IdosWallet>("SELECT id, user_id, address, public_key, wallet_type, message, signature, NULL AS inserter FROM idos_wallets WHERE user_id = ? ORDER BY address", [
+          (await this.userOf(caller)).id,
+        ])
+      ).map((w) => ({ ...w, inserter: null })),
+    get_credentials: async (_p, caller) =>
+      this.db.query<IdosCredentialListItem>(`SELECT ${LIST_COLUMNS} FROM idos_credentials WHERE user_id = ? AND original_id IS NULL ORDER BY id`, [(await this.userOf(caller)).id]),
+    get_credential_owned: async (p, caller) => {
+      const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ?`, [p.id]);
+      if (!c) throw new IdosError("not_found", "No such credential.");
+      if (c.user_id !== (await this.userOf(caller)).id) throw new IdosError("forbidden");
+      return [c];
+    },
+    get_credential_shared: async (p, caller) => {
+      const [c] = await this.db.query<IdosCredential>(`SELECT ${FULL_COLUMNS} FROM idos_credentials WHERE id = ? AND original_id IS NOT NULL`, [p.id]);
+      if (!c) throw new IdosError("not_found", "No such shared credential.");
+      const [g] = await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE data_id = ?", [c.id]);
+      if (!g || g.ag_grantee_wallet_identifier !== caller) throw new IdosError("forbidden", "This copy was shared with another grantee.");
+      if (g.revoked_at !== null) throw new IdosError("grant_revoked");
+      return [c];
+    },
+    get_access_grants_owned: async (_p, caller) =>
+      (await this.db.query<GrantRow>("SELECT * FROM idos_access_grants WHERE ag_owner_user_id = ? AND revoked_at IS NULL ORDER BY created_at, id", [(await this.userOf(caller)).id])).map(grantOut),
+    get_access_grants_granted: async (p, caller) =>
+      (
+        await this.db.query<GrantRow>(
+          "SELECT * FROM idos_access_grants WHERE ag_grantee_wallet_identifier = ? AND revoked_at IS NULL AND (CAST(? AS TEXT) IS NULL OR ag_owner_user_id = ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+          [caller, p.user_id, p.user_id, p.size, (p.page - 1) * p.size],
+        )
+      ).map(grantOut),
   };
 }

@@ -1,20 +1,26 @@
-// The local idOS node over HTTP: POST /v1/actions/:action with {params, auth?} → {result},
-// or {error: {code, message}} with the code's status. The FaceSign frame calls it from
-// the widget origin (CORS allows exactly that origin); consumers call it from servers.
+// The local idOS node over HTTP: Kwil's JSON-RPC at POST /rpc/v1, as an idOS node (or
+// its Kwil gateway) serves it. The FaceSign frame calls it from the widget origin (CORS
+// admits exactly that origin, with credentials for the gateway's session cookie);
+// consumers call it from servers.
 import express, { type ErrorRequestHandler } from "express";
-import * as v from "valibot";
 import type { IdosDb } from "./idos-db";
 import { IdosNode } from "./idos-node";
-import { envelopeSchema, IdosError } from "../contracts/idos";
+import { KwilRpc, SESSION_COOKIE } from "./kwil-rpc";
 
-export function createIdosApp({ db, widgetOrigin }: { db: IdosDb; widgetOrigin: string }): express.Express {
-  const node = new IdosNode(db);
+/** The chain id this node signs for; clients discover it through user.chain_info, as idOS's own client does. */
+const LOCAL_CHAIN_ID = "idos-local";
+
+const sessionOf = (cookie: string | undefined) => new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([A-Za-z0-9_-]+)`).exec(cookie ?? "")?.[1];
+
+export function createIdosApp({ db, widgetOrigin, publicOrigin }: { db: IdosDb; widgetOrigin: string; publicOrigin: string }): express.Express {
+  const rpc = new KwilRpc(new IdosNode(db), publicOrigin, LOCAL_CHAIN_ID);
   const app = express();
   app.disable("x-powered-by");
   app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     if (req.headers.origin === widgetOrigin) {
       res.setHeader("Access-Control-Allow-Origin", widgetOrigin);
+      res.setHeader("Access-Control-Allow-Credentials", "true");
       res.setHeader("Vary", "Origin");
     }
     if (req.method === "OPTIONS") {
@@ -26,21 +32,19 @@ export function createIdosApp({ db, widgetOrigin }: { db: IdosDb; widgetOrigin: 
     next();
   });
   app.get("/healthz", (_req, res) => void res.json({ ok: true }));
-  app.post("/v1/actions/:action", express.json({ limit: "256kb", strict: true }), async (req, res) => {
-    const envelope = v.safeParse(envelopeSchema, req.body);
-    if (!envelope.success) throw new IdosError("malformed_request", `Invalid request: ${envelope.issues[0]?.message ?? "malformed"}`);
-    const result = await node.call(String(req.params.action), envelope.output.params, envelope.output.auth);
-    res.json({ result });
+  app.post("/rpc/v1", express.json({ limit: "256kb", strict: true }), async (req, res) => {
+    const answer = await rpc.handle(req.body, sessionOf(req.headers.cookie));
+    if (answer.setCookie) res.setHeader("Set-Cookie", answer.setCookie);
+    res.status(answer.status).json(answer.body);
   });
-  app.use((_req, _res, next) => next(new IdosError("unknown_action")));
+  app.use((_req, res) => void res.status(404).json({ jsonrpc: "2.0", id: null, error: { code: -32601, message: "Not found." } }));
   const errors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    const e =
-      error instanceof IdosError
-        ? error
-        : (error as { type?: string }).type === "entity.too.large" || (error as { type?: string }).type === "entity.parse.failed"
-          ? new IdosError("malformed_request")
-          : new IdosError("internal_error");
-    res.status(e.status).json({ error: e.toJSON() });
+    const parse = (error as { type?: string }).type === "entity.too.large" || (error as { type?: string }).type === "entity.parse.failed";
+    res.status(parse ? 400 : 500).json({
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: parse ? -32700 : -32603, message: parse ? "idos:malformed_request The request is not JSON, or too large." : "idos:internal_error The idOS node hit an internal error." },
+    });
   };
   app.use(errors);
   return app;

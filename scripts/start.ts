@@ -15,7 +15,7 @@ import { createIdosApp } from "../idos-node/server";
 export async function startNeighbours(config: StackConfig) {
   const demo = await listen(createHostDemoApp({ ...config, consumerAnchors: decodeTrustAnchors(readRelease(config.distDir).trustAnchors) }), config.hostDemoHost, config.hostDemoPort);
   const idosDb = await openIdosDb(config);
-  const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin }), config.idosHost, config.idosPort);
+  const idos = await listen(createIdosApp({ db: idosDb, widgetOrigin: config.widgetOrigin, publicOrigin: config.idosOrigin }), config.idosHost, config.idosPort);
   return {
     idosDb,
     async stop() {
@@ -51,7 +51,7 @@ if (isMain) {
   console.log(`FaceSign widget origin: ${stack.config.widgetOrigin}  (loader: ${stack.config.widgetOrigin}/facesign.js)`);
   console.log(`  pinned loader: <script src="${stack.config.widgetOrigin}${loader.path}" integrity="${loader.integrity}" crossorigin="anonymous"></script>`);
   console.log(`Host demo (partner site): ${stack.config.hostDemoOrigin}/`);
-  console.log(`Local idOS node: ${stack.config.idosOrigin}/v1/actions/…`);
+  console.log(`Local idOS node (Kwil JSON-RPC): ${stack.config.idosOrigin}/rpc/v1`);
   console.log(`Dev enclave: PCR0 ${Buffer.from(stack.enclave.pcr0).toString("hex").slice(0, 16)}…, ${stack.enclave.enrolled} users enrolled`);
   const shutdown = async () => {
     await stack.stop();

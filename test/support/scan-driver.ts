@@ -36,8 +36,8 @@ export interface ScanDrive {
   timeoutMs?: number;
   /** After a passed scan, personal_sign this text through FaceSign.provider and approve it in the frame. */
   sign?: string;
-  /** After a passed scan, grant this consumer x25519 key (base64url) access to the credential, approved in the frame. */
-  grantTo?: string;
+  /** After a passed scan, grant this consumer access to the credential, approved in the frame: its x25519 and ed25519 public keys (base64url). */
+  grantTo?: { encryption: string; auth: string };
   /** false: the user ticks "Scan without colours" on the start screen. */
   colours?: boolean;
 }
@@ -124,8 +124,7 @@ export async function driveScan({
         outcome = { ...outcome, address: account.address, ed25519PublicKey: account.ed25519PublicKey, signature: await signature };
       }
       if (grantTo !== undefined) {
-        // The CLI knows one consumer key: it names the grantee too.
-        const request = { consumerEncryptionPublicKey: grantTo, consumerAuthPublicKey: grantTo, lockedUntil: 0 };
+        const request = { consumerEncryptionPublicKey: grantTo.encryption, consumerAuthPublicKey: grantTo.auth, lockedUntil: 0 };
         const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
         await frame.locator("body[data-consent='accessGrant'] #approve[aria-disabled='false']:visible").click();
         outcome = { ...outcome, grantId: (await granted).grantId };

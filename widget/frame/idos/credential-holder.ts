@@ -7,7 +7,7 @@ import { fromBase64url } from "../../../common/base64url";
 import { CREDENTIAL_TYPE } from "../../../common/credential";
 import type { WalletKeys } from "../wallet/keys";
 import nacl from "tweetnacl";
-import { boxDecrypter, createIDOSClient, type IdosUserClient } from "./idos-client";
+import { boxDecrypter, idosUserClient, type IdosUserClient } from "./idos-client";
 
 export interface HeldCredential {
   idos: IdosUserClient;
@@ -23,18 +23,21 @@ const isFaceSign = (publicNotes: string) => {
 };
 
 async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedCredential): Promise<HeldCredential> {
-  const idos = createIDOSClient({ nodeUrl }).withUserSigner({ publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) }, boxDecrypter(keys.x25519));
+  const idos = await idosUserClient(nodeUrl, { publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) }, boxDecrypter(keys.x25519));
   if (!(await idos.logIn())) await idos.createProfile(crypto.randomUUID());
   const existing = (await idos.getAllCredentials()).find((c) => isFaceSign(c.public_notes));
   if (existing) return { idos, credentialId: existing.id };
-  const added = await idos.addCredential({
-    id: crypto.randomUUID(),
+  const credentialId = crypto.randomUUID();
+  await idos.addCredential({
+    id: credentialId,
     content: base64.encode(fromBase64url(issued.content)!),
     encryptor_public_key: base64.encode(fromBase64url(issued.encryptorPublicKey)!),
     issuer_auth_public_key: issued.issuer,
     public_notes: JSON.stringify({ type: CREDENTIAL_TYPE, issuer: issued.issuer }),
+    public_notes_signature: "",
+    broader_signature: "",
   });
-  return { idos, credentialId: added.id };
+  return { idos, credentialId };
 }
 
 /** One idOS hold per unlock, made when the user first approves sharing their credential: nothing reaches idOS before. */

@@ -1,30 +1,12 @@
-// The frame's only way to idOS: an adapter whose names mirror @idos-network/client
-// (createIDOSClient, withUserSigner, logIn, getAllCredentials, getCredentialContent,
-// requestAccessGrant, getAccessGrantsOwned, revokeAccessGrant), so the real client can
-// take its place. Locally it speaks to the idOS-compatible node in enclave-service/idos-node.
+// The frame's way to idOS: the user's side of idOS's actions (profile, FaceSign wallet,
+// credential, access grants) over kwil-js, signed with the FaceSign wallet's ed25519 key.
+// Pointed at a real idOS node, the same calls go to idOS.
 import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { decryptContent, encryptContent } from "../../../common/credential";
-import { idosCall } from "../../../common/idos-call";
-import {
-  signingMessage,
-  walletPossessionMessage,
-  IDOS_ACTIONS,
-  type IdosAccessGrant,
-  type IdosAction,
-  type IdosCredential,
-  type IdosCredentialListItem,
-  type IdosParams,
-  type IdosResults,
-  type IdosUser,
-} from "../../../contracts/idos";
+import { connectIdos, type Ed25519Signer } from "../../../common/idos-kwil";
+import { IdosError, walletPossessionMessage, type IdosAccessGrant, type IdosCredentialListItem, type IdosParams, type IdosUser } from "../../../contracts/idos";
 import { hex } from "../wallet/encoding";
-
-export interface UserSigner {
-  /** ed25519 public key: the FaceSign wallet. */
-  publicKey: Uint8Array;
-  sign(message: Uint8Array): Uint8Array;
-}
 
 /** Opens credential content encrypted to the user (their x25519 key stays with the caller). */
 export interface UserDecrypter {
@@ -34,69 +16,69 @@ export interface UserDecrypter {
 
 export interface AccessGrantRequest {
   consumerEncryptionPublicKey: Uint8Array;
+  /** The consumer's ed25519 key: the grantee account that alone can read the copy. */
   consumerAuthPublicKey: Uint8Array;
   /** Epoch ms until which the user cannot revoke the grant. */
   lockedUntil: number;
 }
 
-export function createIDOSClient({ nodeUrl }: { nodeUrl: string }) {
-  function call<A extends IdosAction>(action: A, params: IdosParams<A>, signer?: UserSigner): Promise<IdosResults[A]> {
-    const timestamp = Date.now();
-    const auth = IDOS_ACTIONS[action].signed && signer ? { public_key: hex(signer.publicKey), timestamp, signature: hex(signer.sign(signingMessage(action, timestamp, params))) } : undefined;
-    return idosCall(nodeUrl, action, params, auth);
-  }
-
+export async function idosUserClient(nodeUrl: string, signer: Ed25519Signer, decrypter: UserDecrypter) {
+  const idos = await connectIdos(nodeUrl, signer);
+  const walletAddress = hex(signer.publicKey);
+  const owned = async (id: string) => {
+    const [c] = await idos.view("get_credential_owned", { id });
+    if (!c) throw new IdosError("not_found", "No such credential.");
+    return c;
+  };
   return {
-    hasProfile: (address: string) => call("has_profile", { address }),
-
-    withUserSigner(signer: UserSigner, decrypter: UserDecrypter) {
-      const signed = <A extends IdosAction>(action: A, params: IdosParams<A>) => call(action, params, signer);
-      const walletAddress = hex(signer.publicKey);
-      return {
-        /** The user's profile, or undefined when this wallet has none yet. */
-        async logIn(): Promise<IdosUser | undefined> {
-          return (await call("has_profile", { address: walletAddress })) ? signed("get_user", {}) : undefined;
-        },
-        /** A new profile for this wallet (the FaceSign wallet type: address = public key = ed25519 hex). */
-        async createProfile(userId: string): Promise<IdosUser> {
-          const user = await signed("add_user_as_inserter", { id: userId, recipient_encryption_public_key: base64.encode(decrypter.publicKey) });
-          const possession = hex(signer.sign(walletPossessionMessage(user.id, walletAddress)));
-          await signed("add_wallet", { id: crypto.randomUUID(), address: walletAddress, public_key: walletAddress, wallet_type: "FaceSign", possession });
-          return user;
-        },
-        addCredential: (credential: IdosParams<"add_credential">) => signed("add_credential", credential),
-        getAllCredentials: (): Promise<IdosCredentialListItem[]> => signed("get_credentials", {}),
-        async getCredentialContent(id: string): Promise<Uint8Array> {
-          const c: IdosCredential = await signed("get_credential_owned", { id });
-          return decrypter.decrypt(base64.decode(c.content), base64.decode(c.encryptor_public_key));
-        },
-        /** Re-encrypts the credential to the consumer, stores the copy and the grant (content_hash = SHA-256 of the plaintext). */
-        async requestAccessGrant(credentialId: string, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil }: AccessGrantRequest): Promise<IdosAccessGrant> {
-          const original = await signed("get_credential_owned", { id: credentialId });
-          const plaintext = decrypter.decrypt(base64.decode(original.content), base64.decode(original.encryptor_public_key));
-          const copy = encryptContent(plaintext, consumerEncryptionPublicKey);
-          const grant = await signed("share_credential", {
-            id: crypto.randomUUID(),
-            original_credential_id: credentialId,
-            grant_id: crypto.randomUUID(),
-            public_notes: original.public_notes,
-            content: base64.encode(copy.content),
-            encryptor_public_key: base64.encode(copy.encryptorPublicKey),
-            issuer_auth_public_key: original.issuer_auth_public_key,
-            grantee_wallet_identifier: hex(consumerAuthPublicKey),
-            locked_until: lockedUntil,
-            content_hash: hex(sha256(plaintext)),
-          });
-          plaintext.fill(0);
-          return grant;
-        },
-        getAccessGrantsOwned: () => signed("get_access_grants_owned", {}),
-        revokeAccessGrant: (id: string) => signed("revoke_access_grant", { id }),
-      };
+    /** The user's profile, or undefined when this wallet has none yet. */
+    async logIn(): Promise<IdosUser | undefined> {
+      const [profile] = await idos.view("has_profile", { address: walletAddress });
+      return profile?.has_profile ? (await idos.view("get_user", {}))[0] : undefined;
     },
+    /** A new profile for this wallet (the FaceSign wallet type: address = public key = ed25519 hex), the wallet proving it joins. */
+    async createProfile(userId: string): Promise<void> {
+      await idos.execute("add_user_as_inserter", { id: userId, recipient_encryption_public_key: base64.encode(decrypter.publicKey), encryption_password_store: "user" });
+      const message = walletPossessionMessage(userId, walletAddress);
+      const signature = hex(signer.sign(new TextEncoder().encode(message)));
+      await idos.execute("add_wallet", { id: crypto.randomUUID(), address: walletAddress, public_key: walletAddress, wallet_type: "FaceSign", message, signature });
+    },
+    addCredential: (credential: IdosParams<"add_credential">) => idos.execute("add_credential", credential),
+    getAllCredentials: (): Promise<IdosCredentialListItem[]> => idos.view("get_credentials", {}),
+    async getCredentialContent(id: string): Promise<Uint8Array> {
+      const c = await owned(id);
+      return decrypter.decrypt(base64.decode(c.content), base64.decode(c.encryptor_public_key));
+    },
+    /** Re-encrypts the credential to the consumer, stores the copy and its grant (content_hash = SHA-256 of the plaintext). */
+    async requestAccessGrant(credentialId: string, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil }: AccessGrantRequest): Promise<IdosAccessGrant> {
+      const original = await owned(credentialId);
+      const plaintext = decrypter.decrypt(base64.decode(original.content), base64.decode(original.encryptor_public_key));
+      const copy = encryptContent(plaintext, consumerEncryptionPublicKey);
+      const copyId = crypto.randomUUID();
+      await idos.execute("share_credential", {
+        id: copyId,
+        original_credential_id: credentialId,
+        public_notes: original.public_notes,
+        public_notes_signature: "",
+        broader_signature: "",
+        content: base64.encode(copy.content),
+        content_hash: hex(sha256(plaintext)),
+        encryptor_public_key: base64.encode(copy.encryptorPublicKey),
+        issuer_auth_public_key: original.issuer_auth_public_key,
+        grantee_wallet_identifier: hex(consumerAuthPublicKey),
+        locked_until: lockedUntil,
+      });
+      plaintext.fill(0);
+      // idOS names the grant itself: it is the one over the new copy.
+      const grant = (await idos.view("get_access_grants_owned", {})).find((g) => g.data_id === copyId);
+      if (!grant) throw new IdosError("not_found", "The access grant was not made.");
+      return grant;
+    },
+    getAccessGrantsOwned: () => idos.view("get_access_grants_owned", {}),
+    revokeAccessGrant: (id: string) => idos.execute("revoke_access_grant", { id }),
   };
 }
-export type IdosUserClient = ReturnType<ReturnType<typeof createIDOSClient>["withUserSigner"]>;
+export type IdosUserClient = Awaited<ReturnType<typeof idosUserClient>>;
 
 /** The x25519 side of the wallet as the adapter needs it. */
 export const boxDecrypter = (keys: { publicKey: Uint8Array; secretKey: Uint8Array }): UserDecrypter => ({
