@@ -1,10 +1,11 @@
 // The FaceSign credential, as issuer (enclave), holder (frame) and consumer all read it:
 // a W3C Verifiable Credential (data model v2) secured as a JWS (VC-JOSE: `typ` vc+jwt,
-// EdDSA over ed25519), with did:key identifiers; and idOS's encryption of credential
-// content: nacl.box from a fresh ephemeral key, content = nonce(24) ‖ box.
+// EdDSA over ed25519), with did:key identifiers and a validity period; and idOS's
+// encryption of credential content: nacl.box from a fresh ephemeral key, content =
+// nonce(24) ‖ box.
 import { base58 } from "@scure/base";
 import nacl from "tweetnacl";
-import { fromBase64url, toBase64url } from "./base64url";
+import { JwsError, readJws, signJws } from "./jws";
 import { codedErrorClass } from "../contracts/coded-error";
 
 const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
@@ -15,6 +16,7 @@ export interface FaceSignCredential {
   type: ["VerifiableCredential", typeof CREDENTIAL_TYPE];
   issuer: string;
   validFrom: string;
+  validUntil: string;
   credentialSubject: { id: string; faceSignUserId: string };
 }
 
@@ -23,6 +25,7 @@ const CREDENTIAL_ERRORS = {
   jws_signature_invalid: { message: "The credential's signature does not verify against its issuer." },
   did_invalid: { message: "Not an ed25519 did:key." },
   credential_malformed: { message: "Not a FaceSign credential." },
+  credential_expired: { message: "The credential is outside its validity period." },
   decryption_failed: { message: "The credential content does not open with this key." },
 } as const;
 
@@ -47,8 +50,11 @@ export function publicKeyOfDid(did: string): Uint8Array {
   return bytes.subarray(2);
 }
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
-const json64 = (value: unknown) => toBase64url(utf8(JSON.stringify(value)));
+/** How long a credential is valid; the enclave issues a fresh one on every scan. */
+export const CREDENTIAL_VALIDITY_MS = 180 * 24 * 3600_000;
+
+/** The kid of a did:key's only verification method. */
+export const didKeyKid = (did: string) => `${did}#${did.slice("did:key:".length)}`;
 
 export function issueCredential(issuerSecretKey: Uint8Array, subjectPublicKey: Uint8Array, faceSignUserId: string, now: number): string {
   const issuer = didKey(issuerSecretKey.subarray(32));
@@ -57,26 +63,21 @@ export function issueCredential(issuerSecretKey: Uint8Array, subjectPublicKey: U
     type: ["VerifiableCredential", CREDENTIAL_TYPE],
     issuer,
     validFrom: new Date(now).toISOString(),
+    validUntil: new Date(now + CREDENTIAL_VALIDITY_MS).toISOString(),
     credentialSubject: { id: didKey(subjectPublicKey), faceSignUserId },
   };
-  const signingInput = `${json64({ alg: "EdDSA", typ: "vc+jwt", cty: "vc", kid: `${issuer}#${issuer.slice("did:key:".length)}` })}.${json64(credential)}`;
-  return `${signingInput}.${toBase64url(nacl.sign.detached(utf8(signingInput), issuerSecretKey))}`;
+  return signJws(issuerSecretKey, "vc+jwt", didKeyKid(issuer), credential, { cty: "vc" });
 }
 
-/** Checks the JWS against its issuer's did:key and the credential's shape; returns the credential. */
-export function verifyCredential(jws: string): FaceSignCredential {
-  const parts = jws.split(".");
-  const [header, payload, signature] = parts.map((p) => fromBase64url(p));
-  if (parts.length !== 3 || !header || !payload || !signature) throw new CredentialError("jws_malformed", "Not a compact JWS.");
-  let head: { alg?: unknown; typ?: unknown };
-  let credential: FaceSignCredential;
+/** Checks the JWS against its issuer's did:key, the credential's shape and that `now` is within its validity; returns the credential. */
+export function verifyCredential(jws: string, now: number): FaceSignCredential {
+  let read: ReturnType<typeof readJws>;
   try {
-    head = JSON.parse(new TextDecoder().decode(header)) as typeof head;
-    credential = JSON.parse(new TextDecoder().decode(payload)) as FaceSignCredential;
-  } catch {
-    throw new CredentialError("jws_malformed", "The JWS header or payload is not JSON.");
+    read = readJws(jws, "vc+jwt");
+  } catch (error) {
+    throw new CredentialError("jws_malformed", error instanceof JwsError ? error.message : undefined);
   }
-  if (head.alg !== "EdDSA" || head.typ !== "vc+jwt") throw new CredentialError("jws_malformed", "Expected an EdDSA vc+jwt.");
+  const credential = read.payload as FaceSignCredential;
   const s = credential?.credentialSubject;
   if (
     credential?.["@context"]?.[0] !== VC_CONTEXT ||
@@ -86,9 +87,9 @@ export function verifyCredential(jws: string): FaceSignCredential {
     typeof s.faceSignUserId !== "string"
   )
     throw new CredentialError("credential_malformed", "Not a FaceSign credential.");
-  const signingInput = utf8(parts.slice(0, 2).join("."));
-  if (signature.length !== 64 || !nacl.sign.detached.verify(signingInput, signature, publicKeyOfDid(credential.issuer)))
-    throw new CredentialError("jws_signature_invalid", "The credential's signature does not verify against its issuer.");
+  if (!read.verifies(publicKeyOfDid(credential.issuer))) throw new CredentialError("jws_signature_invalid", "The credential's signature does not verify against its issuer.");
+  const [from, until] = [Date.parse(credential.validFrom), Date.parse(credential.validUntil)];
+  if (!(from <= now && now < until)) throw new CredentialError("credential_expired", `The credential is valid from ${credential.validFrom} until ${credential.validUntil}.`);
   return credential;
 }
 

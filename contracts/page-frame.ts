@@ -164,12 +164,13 @@ function buildFrameApiArgs() {
     /** EIP-191: a 0x-prefixed hex string is bytes, anything else is UTF-8 text (as personal_sign's callers send it). */
     personalSign: v.strictTuple([v.pipe(v.string(), v.maxLength(2 * MAX_SIGN_BYTES + 2))]),
     signTypedData: v.strictTuple([typedData]),
-    /** Share the FaceSign credential with a consumer (keys base64url, 32 bytes each). */
+    /** Share the FaceSign credential with a consumer (keys base64url, 32 bytes each), and present it for the consumer's fresh challenge. */
     requestAccessGrant: v.strictTuple([
       v.strictObject({
         consumerEncryptionPublicKey: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, "consumerEncryptionPublicKey must be 32 bytes, base64url")),
         consumerAuthPublicKey: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, "consumerAuthPublicKey must be 32 bytes, base64url")),
         lockedUntil: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15)),
+        challenge: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,86}$/, "challenge must be 16 to 64 bytes, base64url")),
       }),
     ]),
   } as const;
@@ -224,8 +225,8 @@ interface FrameResults extends Record<FrameMethod, unknown> {
   signMessage: SignMessageResult;
   personalSign: Hex;
   signTypedData: Hex;
-  /** After consent, the user's credential re-encrypted to the consumer and an idOS access grant for it. */
-  requestAccessGrant: { grantId: string };
+  /** After consent, the user's credential re-encrypted to the consumer, an idOS access grant for it, and the holder's presentation (vp+jwt) for the consumer's challenge. */
+  requestAccessGrant: { grantId: string; presentation: string };
 }
 
 export type FrameApi = { [M in FrameMethod]: (...args: v.InferInput<FrameApiArgs[M]>) => Promise<FrameResults[M]> };

@@ -4,10 +4,11 @@
 import type { Hex, TypedData } from "../contracts/page-frame";
 import type { ConsumerErrorCode, VerifiedCredential } from "./consumer/consumer";
 
-/** GET /api/consumer: the keys a grant must be made to (base64url, 32 bytes each). */
-export interface ConsumerKeys {
+/** GET /api/consumer: the keys a grant must be made to (base64url, 32 bytes each) and a fresh challenge for the holder's presentation. */
+export interface ConsumerGrantRequest {
   consumerEncryptionPublicKey: string;
   consumerAuthPublicKey: string;
+  challenge: string;
 }
 
 /** POST /api/verify-signature */
@@ -19,6 +20,8 @@ export interface VerifySignatureResponse {
 /** POST /api/consumer/verify */
 export interface ConsumerVerifyRequest {
   grantId: string;
+  challenge: string;
+  presentation: string;
 }
 export type ConsumerVerifyResponse = VerifiedCredential | { error: ConsumerErrorCode | "malformed_request"; message: string };
 

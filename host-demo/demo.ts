@@ -2,13 +2,13 @@
 // an order, shares their FaceSign credential, and Acme's server checks each result.
 // The timeline shows everything that crossed between this page and FaceSign.
 import type { ConnectResult, WireError } from "../contracts/page-frame";
-import { DEMO_ORDER, type ConsumerKeys, type ConsumerVerifyRequest, type ConsumerVerifyResponse, type VerifySignatureRequest, type VerifySignatureResponse } from "./demo-api";
+import { DEMO_ORDER, type ConsumerGrantRequest, type ConsumerVerifyRequest, type ConsumerVerifyResponse, type VerifySignatureRequest, type VerifySignatureResponse } from "./demo-api";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const timeline = $("timeline");
 const provider = window.FaceSign.provider;
 let account: ConnectResult | undefined;
-let grantId: string | undefined;
+let grant: ConsumerVerifyRequest | undefined;
 
 /** One line of the timeline: ← came from FaceSign, → was asked of it, • happened. */
 function log(dir: "←" | "→" | "•", text: string, detail?: unknown, error = false) {
@@ -90,21 +90,21 @@ action("sign-order", "order-result", async () => {
 });
 
 action("share", "grant-result", async () => {
-  const keys = (await (await fetch("/api/consumer")).json()) as ConsumerKeys;
+  const keys = (await (await fetch("/api/consumer")).json()) as ConsumerGrantRequest;
   log("→", "requestAccessGrant", { consumer: short(keys.consumerEncryptionPublicKey), lockedUntil: 0 });
-  grantId = (await (await window.FaceSign.connect()).requestAccessGrant({ ...keys, lockedUntil: 0 })).grantId;
-  log("←", "access grant", grantId);
-  result("grant-result", `✓ shared through idOS: grant ${short(grantId)}`, true);
+  grant = { ...(await (await window.FaceSign.connect()).requestAccessGrant({ ...keys, lockedUntil: 0 })), challenge: keys.challenge };
+  log("←", "access grant and the holder's presentation", { grantId: grant.grantId, presentation: short(grant.presentation) });
+  result("grant-result", `✓ shared through idOS: grant ${short(grant.grantId)}`, true);
   $<HTMLButtonElement>("verify").disabled = false;
   done("step-grant");
 });
 
 action("verify", "consumer-result", async () => {
-  const answer = await post<ConsumerVerifyResponse>("/api/consumer/verify", { grantId } satisfies Partial<ConsumerVerifyRequest>);
+  const answer = await post<ConsumerVerifyResponse>("/api/consumer/verify", grant! satisfies ConsumerVerifyRequest);
   if ("error" in answer) throw new Error(`${answer.error}: ${answer.message}`);
   $("person").textContent = answer.faceSignUserId;
   $("issuer").textContent = short(answer.issuer);
-  $("verified").textContent = "✓ decrypted, hash, signature and enclave attestation checked";
+  $("verified").textContent = "✓ decrypted, hash, signature, validity, holder's presentation and enclave attestation checked";
   $("consumer").hidden = false;
   log("•", "Acme's server read the credential", { faceSignUserId: answer.faceSignUserId });
   done("step-consumer");

@@ -10,7 +10,7 @@ import { verifyMessage, verifyTypedData } from "viem";
 import { toBase64url } from "../common/base64url";
 import type { TrustAnchors } from "../common/attestation-verifier";
 import { ConsumerError, readGrantedCredential } from "./consumer/consumer";
-import type { ConsumerKeys, ConsumerVerifyRequest, ConsumerVerifyResponse, VerifySignatureRequest, VerifySignatureResponse } from "./demo-api";
+import type { ConsumerGrantRequest, ConsumerVerifyRequest, ConsumerVerifyResponse, VerifySignatureRequest, VerifySignatureResponse } from "./demo-api";
 
 export interface HostDemoOptions {
   widgetOrigin: string;
@@ -26,10 +26,15 @@ function demoApi({ widgetOrigin, idosOrigin, consumerAnchors }: HostDemoOptions)
   const encryption = nacl.box.keyPair();
   const auth = nacl.sign.keyPair();
   router.use(express.json({ limit: "96kb" }));
-  router.get(
-    "/api/consumer",
-    (_req, res) => void res.json({ consumerEncryptionPublicKey: toBase64url(encryption.publicKey), consumerAuthPublicKey: toBase64url(auth.publicKey) } satisfies ConsumerKeys),
-  );
+  // Challenges this consumer issued and has not seen answered: each is good once, for ten minutes.
+  const challenges = new Map<string, number>();
+  router.get("/api/consumer", (_req, res) => {
+    const now = Date.now();
+    for (const [c, expires] of challenges) if (expires <= now || challenges.size > 10_000) challenges.delete(c);
+    const challenge = toBase64url(nacl.randomBytes(32));
+    challenges.set(challenge, now + 600_000);
+    res.json({ consumerEncryptionPublicKey: toBase64url(encryption.publicKey), consumerAuthPublicKey: toBase64url(auth.publicKey), challenge } satisfies ConsumerGrantRequest);
+  });
   router.post("/api/verify-signature", async (req, res) => {
     const r = req.body as VerifySignatureRequest;
     let valid: boolean;
@@ -44,11 +49,18 @@ function demoApi({ widgetOrigin, idosOrigin, consumerAnchors }: HostDemoOptions)
     res.json({ valid } satisfies VerifySignatureResponse);
   });
   router.post("/api/consumer/verify", async (req, res) => {
-    const grantId = (req.body as Partial<Record<keyof ConsumerVerifyRequest, unknown>>).grantId;
+    const { grantId, challenge, presentation } = req.body as Partial<Record<keyof ConsumerVerifyRequest, unknown>>;
     const answer = (response: ConsumerVerifyResponse, status = 200) => void res.status(status).json(response);
-    if (typeof grantId !== "string" || !consumerAnchors) return answer({ error: "malformed_request", message: "A grantId is needed (and the demo's consumer anchors)." }, 400);
+    if (typeof grantId !== "string" || typeof challenge !== "string" || typeof presentation !== "string" || !consumerAnchors)
+      return answer({ error: "malformed_request", message: "A grantId, challenge and presentation are needed (and the demo's consumer anchors)." }, 400);
+    // A challenge answers once: a replayed presentation finds its challenge spent.
+    const live = (challenges.get(challenge) ?? 0) > Date.now();
+    challenges.delete(challenge);
+    if (!live) return answer({ error: "presentation_replayed", message: "This challenge was not issued here, has expired, or was already answered." }, 422);
     try {
-      answer(await readGrantedCredential({ idosUrl: idosOrigin, widgetOrigin, anchors: consumerAnchors, grantId, secretKey: encryption.secretKey, authSecretKey: auth.secretKey }));
+      answer(
+        await readGrantedCredential({ idosUrl: idosOrigin, widgetOrigin, anchors: consumerAnchors, grantId, secretKey: encryption.secretKey, authSecretKey: auth.secretKey, presentation, challenge }),
+      );
     } catch (error) {
       const e = error instanceof ConsumerError ? error : new ConsumerError("idos_unavailable");
       answer({ error: e.code, message: e.message }, 422);

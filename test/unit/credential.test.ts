@@ -6,21 +6,24 @@ import nacl from "tweetnacl";
 import { compactVerify, importJWK } from "jose";
 import { toBase64url } from "../../common/base64url";
 import { thrownCode } from "../support/thrown-code";
-import { CredentialError, decryptContent, didKey, encryptContent, issueCredential, publicKeyOfDid, verifyCredential } from "../../common/credential";
+import { CREDENTIAL_VALIDITY_MS, CredentialError, decryptContent, didKey, encryptContent, issueCredential, publicKeyOfDid, verifyCredential } from "../../common/credential";
 
 const code = (f: () => unknown) => thrownCode(f, CredentialError);
 
 describe("FaceSign credential", () => {
   const issuer = nacl.sign.keyPair();
   const subject = nacl.sign.keyPair();
-  const jws = issueCredential(issuer.secretKey, subject.publicKey, "AAAAAAAAAAAAAAAAAAAAAA", Date.UTC(2026, 10, 25));
+  const issuedAt = Date.UTC(2026, 10, 25);
+  const jws = issueCredential(issuer.secretKey, subject.publicKey, "AAAAAAAAAAAAAAAAAAAAAA", issuedAt);
+  const verify = (j: string, now = issuedAt + 1000) => verifyCredential(j, now);
 
   it("is a vc+jwt that jose verifies with the issuer's did:key", async () => {
-    const vc = verifyCredential(jws);
+    const vc = verify(jws);
     assert.equal(vc.issuer, didKey(issuer.publicKey));
     assert.match(vc.issuer, /^did:key:z6Mk/);
     assert.deepEqual(publicKeyOfDid(vc.credentialSubject.id), subject.publicKey);
     assert.equal(vc.validFrom, "2026-11-25T00:00:00.000Z");
+    assert.equal(vc.validUntil, new Date(issuedAt + CREDENTIAL_VALIDITY_MS).toISOString());
     const { protectedHeader, payload } = await compactVerify(jws, await importJWK({ kty: "OKP", crv: "Ed25519", x: toBase64url(issuer.publicKey) }, "EdDSA"));
     assert.deepEqual([protectedHeader.alg, protectedHeader.typ, protectedHeader.cty], ["EdDSA", "vc+jwt", "vc"]);
     assert.deepEqual(JSON.parse(new TextDecoder().decode(payload)), vc);
@@ -35,36 +38,49 @@ describe("FaceSign credential", () => {
       return `${h}.${Buffer.from(JSON.stringify(copy)).toString("base64url")}.${s}`;
     };
     assert.equal(
-      code(() => verifyCredential(forge((x) => (x.credentialSubject.faceSignUserId = "BBBBBBBBBBBBBBBBBBBBBB")))),
+      code(() => verify(forge((x) => (x.credentialSubject.faceSignUserId = "BBBBBBBBBBBBBBBBBBBBBB")))),
       "jws_signature_invalid",
     );
     assert.equal(
-      code(() => verifyCredential(forge((x) => (x.issuer = didKey(nacl.sign.keyPair().publicKey))))),
+      code(() => verify(forge((x) => (x.issuer = didKey(nacl.sign.keyPair().publicKey))))),
       "jws_signature_invalid",
     );
     assert.equal(
-      code(() => verifyCredential(forge((x) => (x.issuer = "did:web:example.org")))),
+      code(() => verify(forge((x) => (x.issuer = "did:web:example.org")))),
       "did_invalid",
     );
     assert.equal(
-      code(() => verifyCredential(forge((x) => (x.type = ["VerifiableCredential"])))),
+      code(() => verify(forge((x) => (x.type = ["VerifiableCredential"])))),
       "credential_malformed",
     );
     assert.equal(
-      code(() => verifyCredential(`${h}.${p}`)),
+      code(() => verify(`${h}.${p}`)),
       "jws_malformed",
     );
     assert.equal(
-      code(() => verifyCredential("a.b.c")),
+      code(() => verify("a.b.c")),
       "jws_malformed",
     );
     assert.equal(
-      code(() => verifyCredential(`${Buffer.from('{"alg":"none","typ":"vc+jwt"}').toString("base64url")}.${p}.`)),
+      code(() => verify(`${Buffer.from('{"alg":"none","typ":"vc+jwt"}').toString("base64url")}.${p}.`)),
       "jws_malformed",
     );
     assert.equal(
       code(() => publicKeyOfDid("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK0")),
       "did_invalid",
+    );
+  });
+
+  it("is valid from its issue for CREDENTIAL_VALIDITY_MS, and expired outside", () => {
+    assert.equal(verify(jws, issuedAt).validFrom, "2026-11-25T00:00:00.000Z");
+    assert.equal(verify(jws, issuedAt + CREDENTIAL_VALIDITY_MS - 1).validFrom, "2026-11-25T00:00:00.000Z");
+    assert.equal(
+      code(() => verify(jws, issuedAt - 1)),
+      "credential_expired",
+    );
+    assert.equal(
+      code(() => verify(jws, issuedAt + CREDENTIAL_VALIDITY_MS)),
+      "credential_expired",
     );
   });
 

@@ -11,6 +11,7 @@ import { personalDigest, signDigest, signHostMessage, typedDataDigest } from "./
 import { publicIdentity, type Unlocked, type WalletSession } from "./wallet/session";
 import type { CredentialKeeper } from "./idos/credential-holder";
 import { fromBase64url } from "../../common/base64url";
+import { presentCredential } from "../../common/presentation";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -163,6 +164,7 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
             {
               text: "Sharing keeps your credential in your idOS profile (made for you if you have none), encrypted so that only you can read it, and gives this site a copy only it can read. Nothing goes to idOS unless you share.",
             },
+            { text: "Your wallet also signs, for this site and this request only, that the credential is yours." },
             {
               heading: "Grant",
               fields: [
@@ -177,7 +179,13 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
           try {
             const { idos, credentialId } = await credentials.for(unlocked);
             const grant = await idos.requestAccessGrant(credentialId, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil: request.lockedUntil });
-            return { grantId: grant.id };
+            const presentation = presentCredential(unlocked.keys.ed25519.secretKey, {
+              consumer: consumerAuthPublicKey,
+              challenge: request.challenge,
+              grant: { id: grant.id, owner: grant.ag_owner_user_id, contentHash: grant.content_hash },
+              now: Date.now(),
+            });
+            return { grantId: grant.id, presentation };
           } catch (error) {
             throw new FaceSignError("service_error", `idOS: ${error instanceof Error ? error.message : "unavailable"}`);
           }

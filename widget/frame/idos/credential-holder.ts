@@ -1,10 +1,11 @@
 // The user's side of the FaceSign credential: their idOS profile (made on first use,
 // with the FaceSign wallet) holds the credential the enclave issued; access grants
-// share a copy re-encrypted to a consumer.
+// share a copy re-encrypted to a consumer. A held credential that has expired, or
+// will within RENEW_BEFORE_MS, gives way to the one this scan issued.
 import { base64 } from "@scure/base";
 import type { IssuedCredential } from "../../../contracts/frame-service";
 import { fromBase64url } from "../../../common/base64url";
-import { CREDENTIAL_TYPE } from "../../../common/credential";
+import { CREDENTIAL_TYPE, CredentialError, verifyCredential } from "../../../common/credential";
 import type { WalletKeys } from "../wallet/keys";
 import nacl from "tweetnacl";
 import { boxDecrypter, idosUserClient, type IdosUserClient } from "./idos-client";
@@ -25,8 +26,9 @@ const isFaceSign = (publicNotes: string) => {
 async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedCredential): Promise<HeldCredential> {
   const idos = await idosUserClient(nodeUrl, { publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) }, boxDecrypter(keys.x25519));
   if (!(await idos.logIn())) await idos.createProfile(crypto.randomUUID());
-  const existing = (await idos.getAllCredentials()).find((c) => isFaceSign(c.public_notes));
-  if (existing) return { idos, credentialId: existing.id };
+  for (const held of (await idos.getAllCredentials()).filter((c) => isFaceSign(c.public_notes))) {
+    if (await stillGood(idos, held.id)) return { idos, credentialId: held.id };
+  }
   const credentialId = crypto.randomUUID();
   await idos.addCredential({
     id: credentialId,
@@ -38,6 +40,20 @@ async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedC
     broader_signature: "",
   });
   return { idos, credentialId };
+}
+
+const RENEW_BEFORE_MS = 30 * 24 * 3600_000;
+
+/** Whether a held credential is valid now and for RENEW_BEFORE_MS more (an older one without an expiry is not). */
+async function stillGood(idos: IdosUserClient, credentialId: string): Promise<boolean> {
+  const jws = new TextDecoder().decode(await idos.getCredentialContent(credentialId));
+  try {
+    verifyCredential(jws, Date.now() + RENEW_BEFORE_MS);
+    return true;
+  } catch (error) {
+    if (error instanceof CredentialError) return false;
+    throw error;
+  }
 }
 
 /** One idOS hold per unlock, made when the user first approves sharing their credential: nothing reaches idOS before. */
