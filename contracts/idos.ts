@@ -168,6 +168,8 @@ export interface IdosAccessGrant {
   content_hash: string;
   inserter_type: string;
   inserter_id: string;
+  /** When the grant was made (epoch ms): the local node tells it; an idOS node may not. */
+  created_at?: number;
 }
 
 /** The rows each view answers. */

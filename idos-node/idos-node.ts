@@ -23,8 +23,18 @@ import {
   type IdosWallet,
 } from "../contracts/idos";
 
-type GrantRow = Omit<IdosAccessGrant, "locked_until" | "inserter_type" | "inserter_id"> & { locked_until: number | string; created_at: number | string; revoked_at: number | string | null };
-const grantOut = ({ revoked_at: _, created_at: __, ...g }: GrantRow): IdosAccessGrant => ({ ...g, locked_until: Number(g.locked_until), inserter_type: "user", inserter_id: g.ag_owner_user_id });
+type GrantRow = Omit<IdosAccessGrant, "locked_until" | "inserter_type" | "inserter_id" | "created_at"> & {
+  locked_until: number | string;
+  created_at: number | string;
+  revoked_at: number | string | null;
+};
+const grantOut = ({ revoked_at: _, ...g }: GrantRow): IdosAccessGrant => ({
+  ...g,
+  locked_until: Number(g.locked_until),
+  created_at: Number(g.created_at),
+  inserter_type: "user",
+  inserter_id: g.ag_owner_user_id,
+});
 const USER_COLUMNS = "id, recipient_encryption_public_key, 'user' AS encryption_password_store";
 const LIST_COLUMNS = "id, user_id, public_notes, issuer_auth_public_key, NULL AS inserter, original_id";
 const FULL_COLUMNS = "id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, NULL AS inserter";

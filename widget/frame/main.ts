@@ -16,6 +16,7 @@ import { startTracker } from "./tracker-handle";
 import { createPasskey, passkeysAvailable } from "./passkey";
 import { WalletSession } from "./wallet/session";
 import { CredentialKeeper } from "./idos/credential-holder";
+import { connectYourIdos, readYourData } from "./your-data";
 
 installErrorTransfer();
 
@@ -86,6 +87,15 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
   }
 }
 
+/** "Your data": every read and revocation uses the wallet's current keys (a fresh scan if it locked meanwhile). */
+function showYourData(idosUrl: string, wallet: WalletSession): Promise<void> {
+  const idos = async () => connectYourIdos(idosUrl, (await wallet.unlock()).keys);
+  return screens.yourData(
+    async () => readYourData(await idos()),
+    async (grantId) => (await idos()).revokeAccessGrant(grantId),
+  );
+}
+
 /** The frame proper: the wallet, the scan, and the API the host page reaches through its port. */
 function runFrame(config: FrameConfig): void {
   // The credential goes into the user's idOS profile only when they approve sharing it.
@@ -109,7 +119,10 @@ function runFrame(config: FrameConfig): void {
     if (!inPopup()) askForWindow = () => ask("facesign:popup-request");
     screens.connected(hostOrigin);
     // The scan starts with the window; connect() and the first signature wait for it.
-    wallet.unlock().catch(() => undefined);
+    wallet.unlock().then(
+      () => screens.offerYourData(() => void showYourData(config.idosUrl, wallet)),
+      () => undefined,
+    );
   });
   announcePopup(config.partnerOrigins);
 }

@@ -6,18 +6,19 @@ import type { ScanView } from "./ui/scan-view";
 import { canProveVisibility, guardConsent } from "./consent-guard";
 import type { ConsentAnswer, ConsentRequest } from "./consent-request";
 import { askInWindow } from "./helper-window";
+import type { HeldGrant, YourData } from "./your-data";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** How the user scans: the camera here, with their passkey naming the account, or on their phone. */
 export type ScanWay = "camera" | "passkey" | "recovery" | "phone";
 
-type Screen = "home" | "scan" | "newcomer" | "recovery-code-screen" | "save-passkey" | "recovery" | "result" | "consent" | "problem" | "handoff";
+type Screen = "home" | "scan" | "newcomer" | "recovery-code-screen" | "save-passkey" | "recovery" | "result" | "consent" | "problem" | "handoff" | "your-data";
 
 let windowControl = { show: () => {}, hide: () => {} };
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "newcomer", "recovery-code-screen", "save-passkey", "recovery", "result", "consent", "problem", "handoff"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "newcomer", "recovery-code-screen", "save-passkey", "recovery", "result", "consent", "problem", "handoff", "your-data"] as const) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   // Every screen but a result needs the user: the host brings the window back if it was hidden.
   if (screen !== "result") windowControl.show();
@@ -253,6 +254,49 @@ export const screens = {
     });
   },
 
+  /** The result screen's "Your data" button, once the wallet has opened: `open` runs on each press. */
+  offerYourData(open: () => void): void {
+    const button = $<HTMLButtonElement>("open-your-data");
+    button.hidden = false;
+    button.onclick = open;
+  },
+
+  /**
+   * "Your data": what idOS holds for this wallet (from `load`), each access grant with a
+   * Revoke button (disabled while it is locked); `revoke` revokes one, then the screen
+   * reloads. Resolves on Done, back on the result screen.
+   */
+  async yourData(load: () => Promise<YourData>, revoke: (grantId: string) => Promise<void>): Promise<void> {
+    const [body, status] = [$("your-data-body"), $("your-data-status")];
+    body.replaceChildren();
+    status.textContent = "Reading your data…";
+    show("your-data");
+    $("your-data-title").focus();
+    const failed = (what: string, error: unknown) => (status.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`);
+    const render = (data: YourData) => {
+      status.textContent = "";
+      renderYourData(body, data, async (grant, button) => {
+        button.disabled = true;
+        status.textContent = "Revoking…";
+        try {
+          await revoke(grant.id);
+          render(await load());
+          status.textContent = "Revoked: that site can no longer read your credential.";
+        } catch (error) {
+          button.disabled = false;
+          failed("Not revoked", error);
+        }
+      });
+    };
+    try {
+      render(await load());
+    } catch (error) {
+      failed("idOS could not be read", error);
+    }
+    await choose([$("your-data-done"), undefined]);
+    show("result");
+  },
+
   /** Shows a problem; resolves with what the user chose: try again, or (if offered) their passkey or their phone. */
   problem(code: ErrorCode, message: string, { phone = false, passkey = false, recovery = false } = {}): Promise<ScanWay> {
     const text = PROBLEM_TEXT[code] ?? { title: "Something went wrong", body: message };
@@ -267,3 +311,49 @@ export const screens = {
     return choose<ScanWay>([retry, "camera"], passkey && [$("problem-passkey"), "passkey"], recovery && [$("problem-recovery"), "recovery"], phone && [$("problem-phone"), "phone"]);
   },
 };
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text = "") => Object.assign(document.createElement(tag), { textContent: text });
+const when = (ms: number) => new Date(ms).toUTCString();
+const fields = (rows: [string, string][]) => {
+  const list = el("dl");
+  for (const [k, v] of rows) list.append(el("dt", k), el("dd", v));
+  return list;
+};
+
+/** The screen's content, from text nodes only (idOS's answers are never parsed as HTML). */
+function renderYourData(body: HTMLElement, data: YourData, onRevoke: (grant: HeldGrant, button: HTMLButtonElement) => void): void {
+  body.replaceChildren(el("h2", "FaceSign"), el("p", "Your face template is sealed in FaceSign's enclave: only the enclave can read it."), el("h2", "idOS"));
+  if (!data.profile) {
+    body.append(el("p", "You have no idOS profile: nothing of yours is in idOS. Sharing your credential with a site makes one."));
+    return;
+  }
+  body.append(
+    fields([
+      ["Profile", data.profile],
+      ["FaceSign credential", data.credential ? `Valid from ${when(Date.parse(data.credential.validFrom))} until ${when(Date.parse(data.credential.validUntil))}` : "None"],
+    ]),
+    el("h2", "Sites that can read your credential"),
+  );
+  if (data.grants.length === 0) body.append(el("p", "None."));
+  const list = el("ul");
+  list.className = "grants";
+  for (const grant of data.grants) {
+    const locked = grant.lockedUntil > Date.now();
+    const button = el("button", "Revoke");
+    Object.assign(button, { type: "button", className: "secondary", disabled: locked });
+    button.dataset.grant = grant.id;
+    if (locked) button.title = `Locked until ${when(grant.lockedUntil)}`;
+    button.addEventListener("click", () => onRevoke(grant, button));
+    const item = el("li");
+    item.append(
+      fields([
+        ["Who", `Key ${grant.grantee.slice(0, 16)}…`],
+        ["Since", grant.since ? when(grant.since) : "Not told by idOS"],
+        ["Locked until", locked ? when(grant.lockedUntil) : "Not locked: you can revoke it"],
+      ]),
+      button,
+    );
+    list.append(item);
+  }
+  body.append(list);
+}

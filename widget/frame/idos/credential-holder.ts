@@ -15,7 +15,7 @@ export interface HeldCredential {
   credentialId: string;
 }
 
-const isFaceSign = (publicNotes: string) => {
+export const isFaceSign = (publicNotes: string) => {
   try {
     return (JSON.parse(publicNotes) as { type?: unknown }).type === CREDENTIAL_TYPE;
   } catch {
