@@ -14,6 +14,17 @@ export interface Ed25519Signer {
   sign(message: Uint8Array): Uint8Array;
 }
 
+/** An EVM wallet (a profile's existing wallet): EIP-191 personal_sign over the raw message, as Kwil's secp256k1_ep expects. */
+export interface EvmSigner {
+  address: `0x${string}`;
+  signMessage(message: Uint8Array): Promise<`0x${string}`>;
+}
+
+const kwilSignerOf = (signer: Ed25519Signer | EvmSigner): KwilSigner =>
+  "address" in signer
+    ? new KwilSigner({ signMessage: (message: string | Uint8Array) => signer.signMessage(typeof message === "string" ? new TextEncoder().encode(message) : message) }, signer.address)
+    : new KwilSigner(async (message: Uint8Array) => signer.sign(message), signer.publicKey, "ed25519");
+
 /** What each transaction tells its signer (Kwil signs it as the first line). */
 const DESCRIPTIONS: Record<IdosExecution, string> = {
   add_user_as_inserter: "Create your idOS profile",
@@ -43,7 +54,7 @@ export interface IdosKwilClient {
 }
 
 /** A client for `nodeUrl`; with a signer, its transactions and signed-in views act for that key. */
-export async function connectIdos(nodeUrl: string, signer?: Ed25519Signer): Promise<IdosKwilClient> {
+export async function connectIdos(nodeUrl: string, signer?: Ed25519Signer | EvmSigner): Promise<IdosKwilClient> {
   let kwil: WebKwil;
   try {
     const chainId = (await new WebKwil({ kwilProvider: nodeUrl, chainId: "" }).chainInfo({ disableWarning: true })).data?.chain_id;
@@ -52,7 +63,7 @@ export async function connectIdos(nodeUrl: string, signer?: Ed25519Signer): Prom
   } catch (error) {
     throw idosFailure(error);
   }
-  const kwilSigner = signer && new KwilSigner(async (message: Uint8Array) => signer.sign(message), signer.publicKey, "ed25519");
+  const kwilSigner = signer && kwilSignerOf(signer);
   return {
     async view(action, params) {
       if (!kwilSigner && (IDOS_ACTIONS[action] as { authn?: boolean }).authn) throw new IdosError("unauthenticated");

@@ -9,7 +9,7 @@ import { codedErrorClass } from "./coded-error";
 const IDOS_ERRORS = {
   malformed_request: { message: "The request is malformed." },
   unknown_action: { message: "No such action." },
-  unsupported: { message: "This node takes only ed25519-signed action executions, concatenated serialization, no fee." },
+  unsupported: { message: "This node takes only action executions signed by ed25519 or an EVM wallet (secp256k1_ep), concatenated serialization, no fee." },
   unauthenticated: { message: "This view needs the gateway sign-in of the account it reads for." },
   signature_invalid: { message: "The request's signature does not verify." },
   possession_invalid: { message: "The wallet's key did not sign its joining this profile." },

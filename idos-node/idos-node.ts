@@ -3,10 +3,10 @@
 // gateway-authenticated view answers for the signed-in account only; every other
 // profile's data is out of reach. Each transaction takes its account's next nonce, once:
 // a replayed transaction, in any encoding of its signature, is refused.
-import { ed25519 } from "@noble/curves/ed25519.js";
 import * as v from "valibot";
 import type { IdosDb } from "./idos-db";
 import { valueOf, type EncodedValue } from "./kwil-codec";
+import { verifyEd25519 } from "./signatures";
 import {
   IDOS_ACTIONS,
   IdosError,
@@ -40,15 +40,6 @@ const LIST_COLUMNS = "id, user_id, public_notes, issuer_auth_public_key, NULL AS
 const FULL_COLUMNS = "id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, NULL AS inserter";
 
 const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
-
-/** RFC 8032 verification without ZIP-215's leniency: S must be below the group order, so S + L is refused. */
-export const verifyStrict = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean => {
-  try {
-    return ed25519.verify(signature, message, publicKey, { zip215: false });
-  } catch {
-    return false;
-  }
-};
 
 /** A credential row: an original (original_id null) or a copy shared from one. */
 const insertCredential = (db: IdosDb, c: Omit<IdosCredential, "inserter"> & { public_notes_signature: string; broader_signature: string; original_id: string | null }) =>
@@ -136,7 +127,7 @@ export class IdosNode {
     add_wallet: async (p, caller) => {
       const user = await this.userOf(caller);
       const statement = walletPossessionMessage(user.id, p.public_key);
-      if (p.address !== p.public_key || p.message !== statement || !verifyStrict(fromHex(p.signature), new TextEncoder().encode(statement), fromHex(p.public_key)))
+      if (p.address !== p.public_key || p.message !== statement || !verifyEd25519(fromHex(p.signature), new TextEncoder().encode(statement), fromHex(p.public_key)))
         throw new IdosError("possession_invalid");
       if ((await this.db.query("SELECT 1 AS x FROM idos_wallets WHERE id = ? OR address = ? OR public_key = ?", [p.id, p.address, p.public_key])).length)
         throw new IdosError("conflict", "This wallet is already in a profile.");

@@ -2,15 +2,17 @@
 // for idOS's actions: chain and account info, price, broadcast (signed transactions),
 // call (views), and the Kwil gateway's sign-in (kgw.authn_param / kgw.authn), whose
 // session cookie authenticates views for the account that signed in.
-// A transaction is accepted only as FaceSign's clients build it: ed25519, the "concat"
-// serialization, this chain, no fee, the account's next nonce, a strict signature.
+// A transaction is accepted only as FaceSign's clients build it: the "concat"
+// serialization, this chain, no fee, the account's next nonce, a strict signature by an
+// ed25519 key or an EVM wallet (signatures.ts).
 import { randomBytes } from "node:crypto";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64 } from "@scure/base";
 import * as v from "valibot";
 import { IdosError, idosErrorText } from "../contracts/idos";
 import { decodeActionCall, decodeActionExecution, signInMessage, txSigningMessage, type AuthParam } from "./kwil-codec";
-import { needsSignIn, verifyStrict, type IdosNode } from "./idos-node";
+import { needsSignIn, type IdosNode } from "./idos-node";
+import { verifySender } from "./signatures";
 
 /** Kwil's JSON-RPC error codes that kwil-js acts on. */
 const SIGN_IN_REQUIRED = -901;
@@ -91,7 +93,7 @@ export class KwilRpc {
           return answer({ price: "0" });
         case "user.account": {
           const account = parse(accountSchema, params).id.identifier;
-          return answer({ id: { identifier: account, key_type: "ed25519" }, balance: "0", nonce: await this.node.nonceOf(account) });
+          return answer({ id: { identifier: account, key_type: account.length === 40 ? "secp256k1" : "ed25519" }, balance: "0", nonce: await this.node.nonceOf(account) });
         }
         case "user.broadcast":
           return answer(await this.broadcast(parse(broadcastSchema, params).tx));
@@ -123,13 +125,14 @@ export class KwilRpc {
 
   /** Verifies a transaction, takes its nonce, then runs it: an action's refusal is the transaction's result, as on a chain. */
   private async broadcast(tx: v.InferOutput<typeof txSchema>) {
-    if (tx.serialization !== "concat" || tx.signature.type !== "ed25519" || tx.body.type !== "execute" || tx.body.fee !== "0") throw new IdosError("unsupported");
+    if (tx.serialization !== "concat" || tx.body.type !== "execute" || tx.body.fee !== "0") throw new IdosError("unsupported");
     if (tx.body.chain_id !== this.chainId) throw new IdosError("wrong_chain");
-    if (tx.sender.length !== 64) throw new IdosError("signature_invalid", "An ed25519 sender is a 32-byte public key.");
     const payload = base64.decode(tx.body.payload);
     const signed = txSigningMessage(tx.body, payload);
     const sig = base64.decode(tx.signature.sig);
-    if (!verifyStrict(sig, signed, Buffer.from(tx.sender, "hex"))) throw new IdosError("signature_invalid");
+    const verified = verifySender(tx.signature.type, tx.sender, sig, signed);
+    if (verified === "unsupported") throw new IdosError("unsupported");
+    if (!verified) throw new IdosError("signature_invalid");
     const execution = decodeActionExecution(payload);
     if (execution.namespace !== "main") throw new IdosError("unknown_action", `No namespace ${execution.namespace}.`);
     if (execution.args.length !== 1) throw new IdosError("unsupported", "One action call per transaction.");
@@ -165,8 +168,9 @@ export class KwilRpc {
     const param = this.signInNonces.get(p.nonce);
     this.signInNonces.delete(p.nonce);
     if (!param || param.expires <= this.now()) throw new IdosError("unauthenticated", "Unknown or expired sign-in nonce.");
-    if (p.signature.type !== "ed25519" || p.sender.length !== 64) throw new IdosError("unsupported");
-    if (!verifyStrict(base64.decode(p.signature.sig), signInMessage(param), Buffer.from(p.sender, "hex"))) throw new IdosError("signature_invalid");
+    const verified = verifySender(p.signature.type, p.sender, base64.decode(p.signature.sig), signInMessage(param));
+    if (verified === "unsupported") throw new IdosError("unsupported");
+    if (!verified) throw new IdosError("signature_invalid");
     const token = randomBytes(32).toString("base64url");
     remember(this.sessions, token, { account: p.sender, expires: this.now() + SESSION_MS }, this.now());
     // Partitioned: the frame reads idOS from inside another site's page.

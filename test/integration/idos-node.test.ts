@@ -17,6 +17,8 @@ import { signInMessage, txSigningMessage, type AuthParam } from "../../idos-node
 import { connectIdos, type IdosKwilClient } from "../../common/idos-kwil";
 import { IdosError, idosErrorFrom, walletPossessionMessage } from "../../contracts/idos";
 import { startPostgres, type LocalPostgres } from "../../scripts/postgres";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startTestIdosNode, type BroadcastTx, type TestIdosNode } from "../support/idos-node-server";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -218,11 +220,42 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal(rpcCode(await send(resign({ ...tx, body: { ...tx.body, chain_id: "another-chain", nonce: tx.body.nonce + 1 } }))), "wrong_chain");
       assert.equal(rpcCode(await send({ ...tx, sender: hex(nacl.sign.keyPair().publicKey) })), "signature_invalid");
       assert.equal(rpcCode(await send(resign({ ...tx, body: { ...tx.body, fee: "1", nonce: tx.body.nonce + 1 } }))), "unsupported");
-      assert.equal(rpcCode(await send({ ...tx, signature: { ...tx.signature, type: "secp256k1_ep" } })), "unsupported");
+      assert.equal(rpcCode(await send({ ...tx, signature: { ...tx.signature, type: "secp256k1_ep" } })), "signature_invalid");
+      assert.equal(rpcCode(await send({ ...tx, signature: { ...tx.signature, type: "bls12_381" } })), "unsupported");
       // A well-signed transaction whose action refuses still spends its nonce, as on a chain.
       const again = resign({ ...tx, body: { ...tx.body, nonce: tx.body.nonce + 1 } });
       assert.equal(rpcCode(await send(again)), "conflict");
       assert.equal(rpcCode(await send(again)), "replayed");
+    });
+
+    it("a profile an EVM wallet made takes the user's FaceSign wallet with that wallet's signature and the FaceSign key's own; EVM signatures are strict too", async () => {
+      const evm = privateKeyToAccount(generatePrivateKey());
+      const e = await connectIdos(idos.url, { address: evm.address, signMessage: (m) => evm.signMessage({ message: { raw: m } }) });
+      const profileId = await profile(e);
+      const faceSign = nacl.sign.keyPair();
+      idos.holdNext();
+      await assert.rejects(e.execute("add_wallet", walletOf(faceSign, profileId)));
+      const tx = idos.broadcasts.at(-1)!;
+      assert.deepEqual([tx.signature.type, tx.sender], ["secp256k1_ep", evm.address.slice(2).toLowerCase()]);
+      // The same signature's twin (r, n − s, the other recovery bit) recovers the same address: refused, before and after.
+      const sig = base64.decode(tx.signature.sig);
+      let s = 0n;
+      for (const b of sig.subarray(32, 64)) s = (s << 8n) | BigInt(b);
+      const twin = sig.slice();
+      for (let i = 63, t = secp256k1.Point.CURVE().n - s; i >= 32; i--, t >>= 8n) twin[i] = Number(t & 255n);
+      twin[64] = sig[64]! === 27 ? 28 : 27;
+      const twinTx = { ...tx, signature: { ...tx.signature, sig: b64(twin) } };
+      const send = (t: BroadcastTx) => idos.rpc("user.broadcast", { tx: t, sync: 1 });
+      assert.equal(rpcCode(await send(twinTx)), "signature_invalid");
+      assert.equal(rpcCode(await send(tx)), "ok");
+      assert.equal(rpcCode(await send(twinTx)), "signature_invalid");
+      // The FaceSign wallet now speaks for the EVM wallet's profile: its credential goes there.
+      const f = await connectIdos(idos.url, signerOf(faceSign));
+      assert.equal((await f.view("get_user", {}))[0]!.id, profileId);
+      assert.deepEqual(
+        (await e.view("get_wallets", {})).map((w) => w.public_key),
+        [hex(faceSign.publicKey)],
+      );
     });
 
     it("signs in once per nonce, for this node's domain only; a session reads only for its own account", async () => {
