@@ -209,6 +209,8 @@ export const enclaveRequestSchema = v.variant("type", [
     passkey: v.optional(passkeyAssertionSchema),
     /** The account's recovery code as the user typed it: it names the account, as a passkey does. */
     recovery: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    /** The user asked to delete their face data: if this scan is theirs, the enclave deletes their template and index row. */
+    forget: v.optional(v.literal(true)),
   }),
   /** The user confirmed the new account the scan proposed (`confirm_new`'s token), with the passkey they made for it, if any. */
   v.strictObject({ type: v.literal("enrol"), counter, token: bytes(16), passkey: v.optional(newPasskeySchema) }),
@@ -269,7 +271,15 @@ export type ScanOutcome =
   | { status: "locked"; retryAt: number }
   | { status: "known"; userId: string; entropy: string; credential: IssuedCredential }
   /** A new account; its recovery code is shown to the user once, here, and never again. */
-  | { status: "new"; userId: string; entropy: string; credential: IssuedCredential; recoveryCode: string };
+  | { status: "new"; userId: string; entropy: string; credential: IssuedCredential; recoveryCode: string }
+  /**
+   * A `forget` scan of an enrolled user: their sealed template is deleted from the store
+   * and their row from the index. The entropy comes back this last time, so the frame can
+   * revoke what the wallet's keys granted elsewhere.
+   */
+  | { status: "forgotten"; userId: string; entropy: string }
+  /** A `forget` scan that matched nobody enrolled: nothing was deleted. */
+  | { status: "not_found" };
 
 /**
  * What comes back inside a box: the same counter, and the answer. A scan's answer carries

@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import { transferHandlers, type TransferHandler } from "comlink";
 import { codedErrorClass, isCatalogued, type WireError as CodedWireError } from "./coded-error";
+import type { IdosParams } from "./idos";
 
 export const WIDGET_VERSION = "0.1.0";
 export const PROTOCOL_VERSION = 1;
@@ -35,6 +36,7 @@ export const ERROR_CODES = {
   identity_ambiguous: { message: "The face is close to an account, but not surely its owner's: nothing was unlocked." },
   account_needed: { message: "A face alone cannot open a wallet on this service: the account's passkey is needed." },
   identity_mismatch: { message: "The face does not match the account the passkey names." },
+  nothing_to_delete: { message: "No FaceSign account matches this face: nothing was deleted." },
   enrolment_expired: { message: "The new account was not confirmed in time; nothing was stored." },
   account_locked: { message: "Too many scans did not match the account the passkey names: it is locked for now." },
   passkey_failed: { message: "No passkey was used." },
@@ -173,6 +175,8 @@ function buildFrameApiArgs() {
         challenge: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,86}$/, "challenge must be 16 to 64 bytes, base64url")),
       }),
     ]),
+    /** The FaceSign wallet's own proof that it joins an idOS profile the page's wallet holds: add_wallet's arguments, for that wallet to send. */
+    joinIdosProfile: v.strictTuple([v.strictObject({ profileId: v.pipe(v.string(), v.uuid("profileId must be an idOS profile id (a UUID)")) })]),
   } as const;
 }
 type FrameApiArgs = ReturnType<typeof buildFrameApiArgs>;
@@ -227,6 +231,8 @@ interface FrameResults extends Record<FrameMethod, unknown> {
   signTypedData: Hex;
   /** After consent, the user's credential re-encrypted to the consumer, an idOS access grant for it, and the holder's presentation (vp+jwt) for the consumer's challenge. */
   requestAccessGrant: { grantId: string; presentation: string };
+  /** After consent: idOS add_wallet's arguments for the FaceSign wallet, with its signature over the statement naming the profile. */
+  joinIdosProfile: IdosParams<"add_wallet">;
 }
 
 export type FrameApi = { [M in FrameMethod]: (...args: v.InferInput<FrameApiArgs[M]>) => Promise<FrameResults[M]> };

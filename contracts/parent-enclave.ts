@@ -141,13 +141,15 @@ export type ParentToEnclave = { [Op in EnclaveOp]: { id: number; op: Op; args: O
  * - `lock`: take the enrolment lock every instance shares (answered once held);
  * - `commit`: store a new user's record under the lock, then release it (answered once
  *   durable);
- * - `release`: release the lock, storing nothing.
+ * - `release`: release the lock, storing nothing;
+ * - `remove`: delete a user's record (they deleted their face data; answered once durable).
  */
 const keyHashesSchema = v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.maxLength(LOAD_BATCH_MAX));
 const storeCallSchema = v.variant("op", [
   v.strictObject({ call: requestId, op: v.literal("fetch"), keyHashes: keyHashesSchema }),
   v.strictObject({ call: requestId, op: v.picklist(["next", "lock", "release"]) }),
   v.strictObject({ call: requestId, op: v.literal("commit"), record: sealedRecordSchema }),
+  v.strictObject({ call: requestId, op: v.literal("remove"), keyHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)) }),
 ]);
 export type StoreCall = v.InferOutput<typeof storeCallSchema>;
 const storeReplySchema = v.union([

@@ -129,6 +129,10 @@ export class EnclaveCore {
         }
         const passive = session.challenge.passive();
         const identity = await this.identify(session.challenge.template(), named, now);
+        if (request.forget) {
+          this.sessions.close(sessionId);
+          return answer(await this.forget(identity, now), passive);
+        }
         if (identity.status !== "new") {
           this.sessions.close(sessionId);
           return answer(this.release(identity, now), passive);
@@ -199,6 +203,22 @@ export class EnclaveCore {
     const outcome: ScanOutcome = identity.status === "known" ? { status: "known", ...wallet } : { status: "new", ...wallet, recoveryCode };
     entropy.fill(0);
     return { outcome, ...(identity.status === "known" && identity.sealed ? { store: identity.sealed } : {}) };
+  }
+
+  /** A `forget` scan's answer: an identified user is deleted; nobody near, nothing; an undecided scan, its usual answer. */
+  private async forget(identity: Awaited<ReturnType<EnclaveCore["identify"]>>, now: number): Promise<{ outcome: ScanOutcome; store?: SealedRecord }> {
+    if (identity.status === "new") {
+      identity.vector.fill(0);
+      return { outcome: { status: "not_found" } };
+    }
+    if (identity.status !== "known") return this.release(identity, now);
+    const { record } = identity;
+    try {
+      const deleted = await this.registry.forget(record).catch(rethrowTemplateError);
+      return { outcome: deleted ? { status: "forgotten", userId: toBase64url(record.userId), entropy: toBase64url(record.entropy) } : { status: "not_found" } };
+    } finally {
+      record.entropy.fill(0);
+    }
   }
 
   /** The user's credential, for the keys the frame derives from this entropy, encrypted to their x25519 key. */

@@ -27,6 +27,7 @@ const templates: TemplateSource = {
   lock: async () => void (await storeCall({ op: "lock" })),
   commit: async (record) => void (await storeCall({ op: "commit", record })),
   release: async () => void (await storeCall({ op: "release" })),
+  remove: async (keyHash) => void (await storeCall({ op: "remove", keyHash })),
 };
 
 function settleCall(reply: StoreReply): void {

@@ -71,6 +71,10 @@ export async function startEnclave({ bundlePath, dataDir, devCaFile, modelsDir, 
       case "release":
         await templates.release();
         return [];
+      case "remove":
+        await templates.remove(call.keyHash);
+        log("info", "user_deleted");
+        return [];
     }
   };
   const answerCall = (call: StoreCall) =>

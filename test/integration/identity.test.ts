@@ -59,6 +59,7 @@ async function enclaveRegistry(
     lock: () => templates.lock(),
     commit: (record) => templates.commit(record),
     release: () => templates.release(),
+    remove: (keyHash) => templates.remove(keyHash),
   };
   const registry = await Registry.create({ sealer, source, policy });
   t.after(() => registry.close());
@@ -114,6 +115,17 @@ describe("identity", () => {
         assert.equal(got?.row, expected?.row);
       }
     }
+  });
+
+  it("a cleared row (a deleted user) is never a candidate again, on any shard, even cleared before it was sent to its shard", async (t) => {
+    const index = await VectorIndex.create(3);
+    t.after(() => index.close());
+    const rows = Array.from({ length: 10 }, randomUnit);
+    for (const r of rows) index.add(r);
+    index.clear(4);
+    index.clear(9);
+    for (const [i, r] of rows.entries()) assert.equal((await index.candidates(r, 0.5)).includes(i), i !== 4 && i !== 9, `row ${i}`);
+    assert.throws(() => index.clear(10), RangeError);
   });
 
   it("falls back to an exact scan when more rows than the kernel's candidate list can hold pass the bound", async (t) => {
@@ -271,6 +283,31 @@ for (const backend of ["sqlite", "postgres"] as const) {
         assert.ok(after.status === "known");
         assert.deepEqual([hex(after.record.userId), hex(after.record.entropy)], [before.userId, before.entropy]);
       }
+    });
+
+    it("a deleted user's record leaves the store and their row the index, also after a restart; their face is new again", async (t) => {
+      const db = await open();
+      const store = await db.store();
+      const { registry, identify, sealer } = await enclaveRegistry(t, { store });
+      const [alice, bob] = [randomUnit(), randomUnit()];
+      const a = await identify(near(alice, 0.8));
+      const b = await identify(near(bob, 0.8));
+      assert.deepEqual([a.status, b.status], ["enrolled", "enrolled"]);
+      const known = await registry.identify(near(alice, 0.8));
+      assert.ok(known.status === "known");
+      assert.equal(await registry.forget(known.record), true);
+      assert.equal(await registry.forget(known.record), false, "a second deletion finds nobody");
+      assert.equal((await store.all()).length, 1);
+      assert.equal((await registry.identify(near(alice, 0.8))).status, "new");
+      assert.equal((await registry.identify(near(bob, 0.8))).status, "known");
+      // A restarted enclave reads the store: Alice is not in it, Bob is.
+      const rebuilt = await Registry.create({ sealer, source: new EnclaveTemplates(store), policy: thresholdPolicy(THRESHOLD) });
+      t.after(() => rebuilt.close());
+      assert.equal(await rebuilt.catchUp(), 1);
+      assert.equal((await rebuilt.identify(near(alice, 0.8))).status, "new");
+      const bobAgain = await rebuilt.identify(near(bob, 0.8));
+      assert.ok(bobAgain.status === "known");
+      assert.equal(hex(bobAgain.record.userId), b.userId);
     });
 
     it("kill -9 in the middle of enrolments loses nothing committed and leaves nothing half-written", async () => {

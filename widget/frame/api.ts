@@ -12,6 +12,7 @@ import { publicIdentity, type Unlocked, type WalletSession } from "./wallet/sess
 import type { CredentialKeeper } from "./idos/credential-holder";
 import { fromBase64url } from "../../common/base64url";
 import { presentCredential } from "../../common/presentation";
+import { faceSignWallet, walletSigner } from "./idos/idos-client";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -146,6 +147,27 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
         },
         evmSigner,
         ({ keys }) => signDigest(keys, digest),
+      );
+    },
+
+    async joinIdosProfile(...args: unknown[]) {
+      const [{ profileId }] = parseArgs("joinIdosProfile", args);
+      return withConsent(
+        {
+          kind: "joinProfile",
+          title: "Add your FaceSign wallet to an idOS profile?",
+          approveLabel: "Add",
+          parts: [
+            { text: `${new URL(hostOrigin).host} asks to add your FaceSign wallet to the idOS profile below, which one of your other wallets holds.` },
+            {
+              text: "Whoever holds that profile's wallets can then share what it holds, including your FaceSign credential once it is kept there. Approve only if the profile is yours.",
+            },
+            { heading: "Profile", fields: [["idOS profile", profileId]] },
+          ],
+        },
+        (keys) => `Signed by your FaceSign wallet ${hex(keys.ed25519.publicKey).slice(0, 16)}…`,
+        ({ keys }) => faceSignWallet(walletSigner(keys), profileId),
+        ["Signed", "Your FaceSign wallet's proof was sent"],
       );
     },
 

@@ -5,7 +5,7 @@ export type ConsentAnswer = "approved" | "rejected" | "obscured";
 
 export interface ConsentRequest {
   /** For tests and styling: which request this is. */
-  kind: "connect" | "signMessage" | "personalSign" | "signTypedData" | "accessGrant";
+  kind: "connect" | "signMessage" | "personalSign" | "signTypedData" | "accessGrant" | "joinProfile";
   title: string;
   hostOrigin: string;
   parts: ({ heading?: string } & ({ text: string } | { fields: [string, string][] }))[];

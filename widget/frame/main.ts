@@ -10,13 +10,15 @@ import { helperWindowKind, runInWindow } from "./helper-window";
 import { answerFromPhone, isHandoffPhone } from "./handoff/phone";
 import { guardedEndpoint } from "./guarded-endpoint";
 import { acceptHostPort, announcePopup, inPopup } from "./handshake";
-import type { ScanSuccess } from "./scan-session";
-import { screens } from "./screens";
+import type { Forgotten, ScanSuccess } from "./scan-session";
+import { screens, type ScanWay } from "./screens";
 import { startTracker } from "./tracker-handle";
 import { createPasskey, passkeysAvailable } from "./passkey";
 import { WalletSession } from "./wallet/session";
 import { CredentialKeeper } from "./idos/credential-holder";
-import { connectYourIdos, readYourData } from "./your-data";
+import { readYourData, revokeAllGrants } from "./your-data";
+import { walletIdos } from "./idos/idos-client";
+import { deriveKeys, zeroKeys } from "./wallet/keys";
 
 installErrorTransfer();
 
@@ -29,6 +31,8 @@ interface ScanOptions {
   partner: () => string;
   /** Show a new account's recovery code here (the phone leaves it to the computer it answers). */
   showRecoveryCode?: boolean;
+  /** Delete the user's face data, once they confirm (a scan that is theirs deletes it); the wallet whose keys go with it. */
+  forget?: { address: string };
 }
 
 /** Where a passkey or a recovery code can help: it names the account when the face alone cannot. */
@@ -39,11 +43,19 @@ const NAMING_HELPS: readonly string[] = ["identity_ambiguous", "account_needed",
  * while the user reads the start screen. One tracker serves the retries; a tracker that
  * failed to load is replaced on the next try. The user may scan on their phone instead.
  */
-async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, phone = true, partner, showRecoveryCode = true }: ScanOptions): Promise<ScanSuccess> {
+function scanUntilDone(config: FrameConfig, options: ScanOptions & { forget?: undefined }): Promise<ScanSuccess>;
+/** Deleting face data: the user's confirmation first (undefined if they cancel), no phone hand-off. */
+function scanUntilDone(config: FrameConfig, options: ScanOptions & { forget: { address: string } }): Promise<Forgotten | undefined>;
+async function scanUntilDone(
+  config: FrameConfig,
+  { forget, onCameraProblem = () => {}, phone = !forget, partner, showRecoveryCode = true }: ScanOptions,
+): Promise<ScanSuccess | Forgotten | undefined> {
   const scanning = import("./scan-session");
   let tracker = startTracker(location.origin);
   const passkey = passkeysAvailable();
-  let how = await screens.askToStart({ phone, passkey });
+  const first = forget ? await screens.confirmForget(forget.address, { passkey }) : await screens.askToStart({ phone, passkey });
+  if (first === null) return undefined;
+  let how: ScanWay = first;
   const { scanOnce } = await scanning;
   try {
     for (;;) {
@@ -56,11 +68,18 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
         const result =
           how === "phone"
             ? await (await import("./handoff/waiting")).scanOnPhone()
-            : await scanOnce(config, tracker, { partner: partner(), passkey: how === "passkey", light: screens.coloursAllowed(), ...(recovery !== undefined ? { recovery } : {}) });
+            : await scanOnce(config, tracker, {
+                partner: partner(),
+                passkey: how === "passkey",
+                light: screens.coloursAllowed(),
+                forget: forget !== undefined,
+                ...(recovery !== undefined ? { recovery } : {}),
+              });
         if ("retry" in result) {
           how = result.retry;
           continue;
         }
+        if (result.status === "forgotten") return result;
         document.body.dataset.userId = result.userId;
         // The recovery code first: a page waiting to connect must not take the screen before it is saved.
         if (result.recoveryCode && showRecoveryCode) await screens.recoveryCode(result.recoveryCode);
@@ -88,12 +107,34 @@ async function scanUntilDone(config: FrameConfig, { onCameraProblem = () => {}, 
 }
 
 /** "Your data": every read and revocation uses the wallet's current keys (a fresh scan if it locked meanwhile). */
-function showYourData(idosUrl: string, wallet: WalletSession): Promise<void> {
-  const idos = async () => connectYourIdos(idosUrl, (await wallet.unlock()).keys);
-  return screens.yourData(
+async function showYourData(config: FrameConfig, wallet: WalletSession, partner: string): Promise<void> {
+  const idos = async () => walletIdos(config.idosUrl, (await wallet.unlock()).keys);
+  const choice = await screens.yourData(
     async () => readYourData(await idos()),
     async (grantId) => (await idos()).revokeAccessGrant(grantId),
   );
+  if (choice === "forget") await forgetFace(config, wallet, partner);
+}
+
+/**
+ * "Delete my face data": after the user confirms and a fresh scan shows it is them, the
+ * enclave deletes their template; the wallet locks, its keys (from the entropy, this last
+ * time) revoke every grant idOS lets them revoke, and the user is told what remains.
+ */
+async function forgetFace(config: FrameConfig, wallet: WalletSession, partner: string): Promise<void> {
+  const address = (await wallet.unlock()).keys.secp256k1.address;
+  const forgotten = await scanUntilDone(config, { partner: () => partner, forget: { address } });
+  if (!forgotten) return showYourData(config, wallet, partner);
+  wallet.lock();
+  const keys = deriveKeys(forgotten.entropy);
+  forgotten.entropy.fill(0);
+  try {
+    screens.forgotten(address, await revokeAllGrants(await walletIdos(config.idosUrl, keys)));
+  } catch (error) {
+    screens.forgotten(address, { error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    zeroKeys(keys);
+  }
 }
 
 /** The frame proper: the wallet, the scan, and the API the host page reaches through its port. */
@@ -120,7 +161,7 @@ function runFrame(config: FrameConfig): void {
     screens.connected(hostOrigin);
     // The scan starts with the window; connect() and the first signature wait for it.
     wallet.unlock().then(
-      () => screens.offerYourData(() => void showYourData(config.idosUrl, wallet)),
+      () => screens.offerYourData(() => void showYourData(config, wallet, hostOrigin)),
       () => undefined,
     );
   });

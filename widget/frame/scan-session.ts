@@ -27,10 +27,17 @@ export interface ScanSuccess {
   credential: IssuedCredential;
 }
 
+/** A `forget` scan's success: the user's face data is deleted; their entropy comes back this last time. */
+export interface Forgotten {
+  status: "forgotten";
+  userId: string;
+  entropy: Uint8Array;
+}
+
 const UNDECIDED_ERRORS = { ambiguous: "identity_ambiguous", account_needed: "account_needed", mismatch: "identity_mismatch" } as const satisfies Record<(typeof UNDECIDED)[number], ErrorCode>;
 
 /** The enclave's answer to a scan or an enrolment: a released wallet, a proposed new account, or the refusal as a FaceSignError. */
-function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { status: "confirm_new" }> {
+function passed(answer: EnclaveResponse): ScanSuccess | Forgotten | Extract<ScanOutcome, { status: "confirm_new" }> {
   if (answer.type !== "scan_result") throw new FaceSignError("service_error");
   document.body.dataset.identity = answer.status;
   // Advice only (the enclave decided without it): for the demo's and the CLI's record.
@@ -49,6 +56,10 @@ function passed(answer: EnclaveResponse): ScanSuccess | Extract<ScanOutcome, { s
       throw new FaceSignError("account_locked", `Try again after ${new Date(answer.retryAt).toLocaleTimeString()}.`);
     case "confirm_new":
       return answer;
+    case "not_found":
+      throw new FaceSignError("nothing_to_delete");
+    case "forgotten":
+      return { status: "forgotten", userId: answer.userId, entropy: fromBase64url(answer.entropy)! };
     case "new":
     case "known":
       return {
@@ -83,10 +94,12 @@ export interface ScanOptions {
   recovery?: string;
   /** The user allows the light challenge's colours (else the enclave asks for more movements). */
   light: boolean;
+  /** The user asked to delete their face data: a scan that is theirs deletes it. */
+  forget?: boolean;
 }
 
 /** One scan: the user's wallet, or, when they said they already have one, how they will try again. */
-export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey, recovery, light }: ScanOptions): Promise<ScanSuccess | { retry: ScanWay }> {
+export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { partner, passkey, recovery, light, forget = false }: ScanOptions): Promise<ScanSuccess | Forgotten | { retry: ScanWay }> {
   const session = openEnclaveSession(location.origin, compiledTrustAnchors(), { light });
   session.then(
     () => (document.body.dataset.enclave = "verified"),
@@ -106,7 +119,7 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { pa
     performance.mark("facesign:challenge-done", { detail: streamed });
     view.phase = "analysing";
     view.progress = 0.5;
-    const answer = await enclave.request({ type: "scan", ...signIn });
+    const answer = await enclave.request({ type: "scan", ...signIn, ...(forget ? { forget: true as const } : {}) });
     view.progress = 1;
     const outcome = passed(answer);
     if (outcome.status !== "confirm_new") return outcome;
@@ -117,7 +130,7 @@ export async function scanOnce(config: FrameConfig, tracker: TrackerHandle, { pa
     const newPasskey = await makePasskey(outcome.accountHandle);
     document.body.dataset.passkey = newPasskey ? "created" : "none";
     const enrolled = passed(await enclave.request({ type: "enrol", token: outcome.token, ...(newPasskey ? { passkey: newPasskey } : {}) }));
-    if (enrolled.status === "confirm_new") throw new FaceSignError("service_error", "The enclave proposed a new account twice.");
+    if (enrolled.status === "confirm_new" || enrolled.status === "forgotten") throw new FaceSignError("service_error", "The enclave answered an enrolment with something else.");
     return enrolled;
   } finally {
     void session.then(

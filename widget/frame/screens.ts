@@ -6,19 +6,20 @@ import type { ScanView } from "./ui/scan-view";
 import { canProveVisibility, guardConsent } from "./consent-guard";
 import type { ConsentAnswer, ConsentRequest } from "./consent-request";
 import { askInWindow } from "./helper-window";
-import type { HeldGrant, YourData } from "./your-data";
+import type { ForgetReport, HeldGrant, YourData } from "./your-data";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** How the user scans: the camera here, with their passkey naming the account, or on their phone. */
 export type ScanWay = "camera" | "passkey" | "recovery" | "phone";
 
-type Screen = "home" | "scan" | "newcomer" | "recovery-code-screen" | "save-passkey" | "recovery" | "result" | "consent" | "problem" | "handoff" | "your-data";
+type Screen = "home" | "scan" | "newcomer" | "recovery-code-screen" | "save-passkey" | "recovery" | "result" | "consent" | "problem" | "handoff" | "your-data" | "forget";
 
 let windowControl = { show: () => {}, hide: () => {} };
 
 function show(screen: Screen): void {
-  for (const id of ["home", "scan", "newcomer", "recovery-code-screen", "save-passkey", "recovery", "result", "consent", "problem", "handoff", "your-data"] as const) $(id).hidden = id !== screen;
+  for (const id of ["home", "scan", "newcomer", "recovery-code-screen", "save-passkey", "recovery", "result", "consent", "problem", "handoff", "your-data", "forget"] as const)
+    $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   // Every screen but a result needs the user: the host brings the window back if it was hidden.
   if (screen !== "result") windowControl.show();
@@ -67,6 +68,7 @@ const PROBLEM_TEXT: Partial<Record<ErrorCode, { title: string; body: string }>> 
   handoff_cancelled: { title: "Cancelled", body: "The scan on your phone was cancelled. You can start again." },
   handoff_claimed: { title: "Already opened", body: "This code was already opened on another phone. Start again on your computer for a new one." },
   handoff_tampered: { title: "Stopped for your safety", body: "The answer from your phone could not be verified, so it was not used." },
+  nothing_to_delete: { title: "Nothing to delete", body: "No FaceSign account matches this face, so nothing was deleted. Scan again, facing the camera in even light." },
 };
 
 export const screens = {
@@ -264,9 +266,10 @@ export const screens = {
   /**
    * "Your data": what idOS holds for this wallet (from `load`), each access grant with a
    * Revoke button (disabled while it is locked); `revoke` revokes one, then the screen
-   * reloads. Resolves on Done, back on the result screen.
+   * reloads. Resolves with "done" (back on the result screen) or "forget": the user asked
+   * to delete their face data.
    */
-  async yourData(load: () => Promise<YourData>, revoke: (grantId: string) => Promise<void>): Promise<void> {
+  async yourData(load: () => Promise<YourData>, revoke: (grantId: string) => Promise<void>): Promise<"done" | "forget"> {
     const [body, status] = [$("your-data-body"), $("your-data-status")];
     body.replaceChildren();
     status.textContent = "Reading your data…";
@@ -293,8 +296,33 @@ export const screens = {
     } catch (error) {
       failed("idOS could not be read", error);
     }
-    await choose([$("your-data-done"), undefined]);
-    show("result");
+    const choice = await choose<"done" | "forget">([$("your-data-done"), "done"], [$("your-data-forget"), "forget"]);
+    if (choice === "done") show("result");
+    return choice;
+  },
+
+  /** Deleting face data, said plainly before the scan that does it; resolves with how the user scans, or null to go back. */
+  confirmForget(address: string, { passkey = false } = {}): Promise<ScanWay | null> {
+    $("forget-wallet").textContent = `Your wallet's keys come from this data. Once it is deleted, nobody (not you, not FaceSign) can sign for ${address} again: move anything it holds first.`;
+    show("forget");
+    $("forget-title").focus();
+    return choose<ScanWay | null>([$("forget-cancel"), null], [$("forget-scan"), "camera"], passkey && [$("forget-passkey"), "passkey"]);
+  },
+
+  /** The face data is deleted: exactly what was removed, and what remains where. */
+  forgotten(address: string, report: ForgetReport): void {
+    document.body.dataset.forgotten = "error" in report ? "idos_error" : "done";
+    const idos =
+      "error" in report
+        ? `Your access grants in idOS could not be revoked now (${report.error}): revoke them in idOS. `
+        : `${report.revoked ? `${report.revoked} access grant${report.revoked > 1 ? "s were" : " was"} revoked in idOS. ` : ""}What remains: ${
+            report.profile ? `your idOS profile ${report.profile}, with your FaceSign wallet entry and credential (idOS keeps them; you can remove them in idOS)` : "nothing of yours in idOS"
+          }${report.locked.length ? `; ${report.locked.length} locked grant${report.locked.length > 1 ? "s" : ""}, until ${when(Math.max(...report.locked))}` : ""}. `;
+    result(
+      "Your face data is deleted",
+      `FaceSign deleted your face template and its entry in the enclave's index. A new scan of your face makes a new FaceSign account, with new keys. ${idos}Whatever ${address} holds stays there; nobody can sign for it any more.`,
+    );
+    $("open-your-data").hidden = true;
   },
 
   /** Shows a problem; resolves with what the user chose: try again, or (if offered) their passkey or their phone. */

@@ -2,12 +2,10 @@
 // FaceSign credential and its validity, the access grants: who, since when, locked
 // until when), read with the wallet's key. Looking writes nothing: a wallet without an
 // idOS profile is told so, and none is made.
-import nacl from "tweetnacl";
 import type { FaceSignCredential } from "../../common/credential";
 import { readJws } from "../../common/jws";
-import { boxDecrypter, idosUserClient, type IdosUserClient } from "./idos/idos-client";
+import type { IdosUserClient } from "./idos/idos-client";
 import { isFaceSign } from "./idos/credential-holder";
-import type { WalletKeys } from "./wallet/keys";
 
 export interface HeldGrant {
   id: string;
@@ -23,10 +21,6 @@ export interface YourData {
   profile?: string;
   credential?: { validFrom: string; validUntil: string };
   grants: HeldGrant[];
-}
-
-export function connectYourIdos(idosUrl: string, keys: WalletKeys): Promise<IdosUserClient> {
-  return idosUserClient(idosUrl, { publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) }, boxDecrypter(keys.x25519));
 }
 
 export async function readYourData(idos: IdosUserClient): Promise<YourData> {
@@ -46,4 +40,26 @@ export async function readYourData(idos: IdosUserClient): Promise<YourData> {
     lockedUntil: g.locked_until,
   }));
   return { profile: user.id, ...(credential ? { credential } : {}), grants };
+}
+
+/** What is left in idOS after the user deleted their face data. */
+export type ForgetReport =
+  | {
+      /** The idOS profile, which idOS keeps (with the FaceSign wallet entry and credential). */
+      profile?: string;
+      revoked: number;
+      /** Grants idOS keeps until their lock ends: the end of each. */
+      locked: number[];
+    }
+  | { error: string };
+
+/** Revokes every grant of the user's that is not locked; the rest, and the profile, remain in idOS. */
+export async function revokeAllGrants(idos: IdosUserClient): Promise<ForgetReport> {
+  const user = await idos.logIn();
+  if (!user) return { revoked: 0, locked: [] };
+  const grants = await idos.getAccessGrantsOwned();
+  const now = Date.now();
+  const locked = grants.filter((g) => g.locked_until > now).map((g) => g.locked_until);
+  for (const g of grants) if (g.locked_until <= now) await idos.revokeAccessGrant(g.id);
+  return { profile: user.id, revoked: grants.length - locked.length, locked };
 }

@@ -33,6 +33,8 @@ export interface TemplateSource {
   commit(record: SealedRecord): Promise<void>;
   /** Releases the lock, storing nothing. */
   release(): Promise<void>;
+  /** Deletes a user's record; resolves once the deletion is durable. */
+  remove(keyHash: string): Promise<void>;
 }
 
 /** `sealed`: a record the parent must store (a new user's, or an account whose attempt count changed). */
@@ -218,6 +220,27 @@ export class Registry {
       } finally {
         record.vector.fill(0);
       }
+    });
+  }
+
+  /**
+   * Deletes the user a fresh scan just identified (their record, as `identify` or
+   * `identifyNamed` gave it): the store deletes the sealed record first, then the row
+   * leaves the index (its codes zeroed: no query can name it again) with its account
+   * names. Other instances lose the user as their re-rank finds no record; every
+   * instance's index is without it after a restart. False when the user is not here.
+   */
+  forget({ handle, recovery }: TemplateRecord): Promise<boolean> {
+    return this.serially(async () => {
+      const row = this.handles.get(hex(handle));
+      if (row === undefined) return false;
+      await this.source.remove(this.hashOf(row));
+      this.index.clear(row);
+      this.handles.delete(hex(handle));
+      this.recoveries.delete(hex(recovery));
+      this.attempts.delete(row);
+      this.hashes.fill(0, row * HASH_BYTES, (row + 1) * HASH_BYTES);
+      return true;
     });
   }
 

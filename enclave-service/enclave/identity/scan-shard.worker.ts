@@ -29,6 +29,7 @@ function append(packed: Uint8Array, count: number): void {
 
 parentPort!.on("message", (msg: ShardRequest) => {
   if (msg.type === "append") return append(msg.packed, msg.count);
+  if (msg.type === "clear") return void new Uint8Array(memory.buffer, ROWS_OFFSET + msg.local * ROW_BYTES, ROW_BYTES).fill(0);
   new Int16Array(memory.buffer, QUERY_OFFSET, msg.codes.length).set(msg.codes);
   const count = scan(rows, msg.scale, msg.norm, msg.error, msg.cut);
   const reply: ShardReply =

@@ -63,6 +63,12 @@ class Shard {
     this.pendingRows = 0;
   }
 
+  /** Zeroes one of this shard's rows (after any pending rows reach the shard: messages keep their order). */
+  clear(local: number): void {
+    this.flush();
+    this.post({ type: "clear", local });
+  }
+
   scan(request: Extract<ShardRequest, { type: "scan" }>): Promise<ShardReply> {
     if (this.failed) return Promise.reject(this.failed);
     this.flush();
@@ -105,6 +111,12 @@ export class VectorIndex {
     const q = quantize(vector, new Int8Array(slot.buffer, slot.byteOffset, FACE_VECTOR_DIM));
     new Float32Array(slot.buffer, slot.byteOffset + FACE_VECTOR_DIM, 3).set([q.scale, q.error, q.norm]);
     return row;
+  }
+
+  /** Zeroes a row: its bound is 0, below any threshold, so no query names it again. Rows keep their numbers. */
+  clear(row: number): void {
+    if (!(row >= 0 && row < this.count)) throw new RangeError(`no row ${row}`);
+    this.shards[row % this.shards.length]!.clear(Math.floor(row / this.shards.length));
   }
 
   /** The rows that may score at or above the threshold, ascending: every row whose int8 bound reaches it (all rows, past the kernel's capacity). */

@@ -22,6 +22,12 @@ export class EnclaveTemplates {
     return update;
   }
 
+  /** Deletes a user's record, after any update to it is stored (so none brings it back). */
+  async remove(keyHash: string): Promise<void> {
+    await Promise.allSettled([...this.storing]);
+    await this.store.remove(keyHash);
+  }
+
   async fetch(keyHashes: string[]): Promise<SealedRecord[]> {
     await Promise.allSettled([...this.storing]);
     return this.store.get(keyHashes);

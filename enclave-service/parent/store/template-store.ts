@@ -28,6 +28,8 @@ export interface TemplateStore {
   get(keyHashes: string[]): Promise<SealedRecord[]>;
   /** Replaces an enrolled user's record (the enclave re-seals an account when its attempt count changes); never adds one. */
   update(record: SealedRecord): Promise<void>;
+  /** Deletes a user's record (the user deleted their face data); resolves once the deletion is durable. */
+  remove(keyHash: string): Promise<void>;
   /**
    * Takes the lock under which new users are decided and stored: with several instances
    * on one PostgreSQL, one enrolment at a time across all of them, so the same face
@@ -63,6 +65,7 @@ export function openSqliteStore(path: string): TemplateStore {
            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);`);
   const insert = db.prepare("INSERT INTO templates (key_hash, sealed, stored_at) VALUES (?, ?, ?)");
   const update = db.prepare("UPDATE templates SET sealed = ?, stored_at = ? WHERE key_hash = ?");
+  const remove = db.prepare("DELETE FROM templates WHERE key_hash = ?");
   const selectAll = db.prepare("SELECT key_hash, sealed FROM templates ORDER BY rowid");
   const selectAfter = db.prepare("SELECT rowid AS id, key_hash, sealed FROM templates WHERE rowid > ? ORDER BY rowid LIMIT ?");
   // One statement per batch size, through a JSON array: no placeholder per hash.
@@ -75,6 +78,7 @@ export function openSqliteStore(path: string): TemplateStore {
     since: async (after, limit) => page(selectAfter.all(after, limit) as (Row & { id: number })[], after),
     get: async (keyHashes) => (selectHashes.all(JSON.stringify(keyHashes)) as Row[]).map(sealedRecord),
     update: async (r) => void update.run(Buffer.from(r.sealed), Date.now(), r.keyHash),
+    remove: async (keyHash) => void remove.run(keyHash),
     lockEnrolment: async () => {
       let unlock!: () => void;
       const held = lock;
@@ -126,6 +130,7 @@ export async function openPostgresStore(url: string, { name = "facesign" }: { na
     since: async (after, limit) => page((await pool.query<Row & { id: string }>("SELECT id, key_hash, sealed FROM templates WHERE id > $1 ORDER BY id LIMIT $2", [after, limit])).rows, after),
     get: async (keyHashes) => (await pool.query<Row>("SELECT key_hash, sealed FROM templates WHERE key_hash = ANY($1)", [keyHashes])).rows.map(sealedRecord),
     update: async (r) => void (await pool.query("UPDATE templates SET sealed = $1, stored_at = $2 WHERE key_hash = $3", [Buffer.from(r.sealed), Date.now(), r.keyHash])),
+    remove: async (keyHash) => void (await pool.query("DELETE FROM templates WHERE key_hash = $1", [keyHash])),
     // A transaction-level advisory lock, taken in the transaction that inserts: COMMIT,
     // ROLLBACK, or the connection's end (kill -9) releases it, and the record is in that
     // same transaction, so a crash leaves the whole record or none of it. Rows inserted

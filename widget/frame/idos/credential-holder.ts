@@ -7,8 +7,7 @@ import type { IssuedCredential } from "../../../contracts/frame-service";
 import { fromBase64url } from "../../../common/base64url";
 import { CREDENTIAL_TYPE, CredentialError, verifyCredential } from "../../../common/credential";
 import type { WalletKeys } from "../wallet/keys";
-import nacl from "tweetnacl";
-import { boxDecrypter, idosUserClient, type IdosUserClient } from "./idos-client";
+import { walletIdos, type IdosUserClient } from "./idos-client";
 
 export interface HeldCredential {
   idos: IdosUserClient;
@@ -24,7 +23,7 @@ export const isFaceSign = (publicNotes: string) => {
 };
 
 async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedCredential): Promise<HeldCredential> {
-  const idos = await idosUserClient(nodeUrl, { publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) }, boxDecrypter(keys.x25519));
+  const idos = await walletIdos(nodeUrl, keys);
   if (!(await idos.logIn())) await idos.createProfile(crypto.randomUUID());
   for (const held of (await idos.getAllCredentials()).filter((c) => isFaceSign(c.public_notes))) {
     if (await stillGood(idos, held.id)) return { idos, credentialId: held.id };

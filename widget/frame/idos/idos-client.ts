@@ -7,6 +7,8 @@ import { decryptContent, encryptContent } from "../../../common/credential";
 import { connectIdos, type Ed25519Signer } from "../../../common/idos-kwil";
 import { IdosError, walletPossessionMessage, type IdosAccessGrant, type IdosCredentialListItem, type IdosParams, type IdosUser } from "../../../contracts/idos";
 import { hex } from "../wallet/encoding";
+import type { WalletKeys } from "../wallet/keys";
+import nacl from "tweetnacl";
 
 /** Opens credential content encrypted to the user (their x25519 key stays with the caller). */
 export interface UserDecrypter {
@@ -20,6 +22,13 @@ export interface AccessGrantRequest {
   consumerAuthPublicKey: Uint8Array;
   /** Epoch ms until which the user cannot revoke the grant. */
   lockedUntil: number;
+}
+
+/** add_wallet's arguments for the FaceSign wallet joining `profileId` (address = public key = ed25519 hex), with its own signature over the statement: proof that its holder wants it there. */
+export function faceSignWallet(signer: Ed25519Signer, profileId: string): IdosParams<"add_wallet"> {
+  const publicKey = hex(signer.publicKey);
+  const message = walletPossessionMessage(profileId, publicKey);
+  return { id: crypto.randomUUID(), address: publicKey, public_key: publicKey, wallet_type: "FaceSign", message, signature: hex(signer.sign(new TextEncoder().encode(message))) };
 }
 
 export async function idosUserClient(nodeUrl: string, signer: Ed25519Signer, decrypter: UserDecrypter) {
@@ -39,9 +48,7 @@ export async function idosUserClient(nodeUrl: string, signer: Ed25519Signer, dec
     /** A new profile for this wallet (the FaceSign wallet type: address = public key = ed25519 hex), the wallet proving it joins. */
     async createProfile(userId: string): Promise<void> {
       await idos.execute("add_user_as_inserter", { id: userId, recipient_encryption_public_key: base64.encode(decrypter.publicKey), encryption_password_store: "user" });
-      const message = walletPossessionMessage(userId, walletAddress);
-      const signature = hex(signer.sign(new TextEncoder().encode(message)));
-      await idos.execute("add_wallet", { id: crypto.randomUUID(), address: walletAddress, public_key: walletAddress, wallet_type: "FaceSign", message, signature });
+      await idos.execute("add_wallet", faceSignWallet(signer, userId));
     },
     addCredential: (credential: IdosParams<"add_credential">) => idos.execute("add_credential", credential),
     getAllCredentials: (): Promise<IdosCredentialListItem[]> => idos.view("get_credentials", {}),
@@ -85,3 +92,9 @@ export const boxDecrypter = (keys: { publicKey: Uint8Array; secretKey: Uint8Arra
   publicKey: keys.publicKey,
   decrypt: (content, encryptorPublicKey) => decryptContent(content, encryptorPublicKey, keys.secretKey),
 });
+
+/** The FaceSign wallet's ed25519 key as idOS's signer. */
+export const walletSigner = (keys: WalletKeys): Ed25519Signer => ({ publicKey: keys.ed25519.publicKey, sign: (m) => nacl.sign.detached(m, keys.ed25519.secretKey) });
+
+/** idOS for the wallet: signed with its ed25519 key, credentials opened with its x25519 key. */
+export const walletIdos = (nodeUrl: string, keys: WalletKeys) => idosUserClient(nodeUrl, walletSigner(keys), boxDecrypter(keys.x25519));
