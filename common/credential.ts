@@ -93,6 +93,24 @@ export function verifyCredential(jws: string, now: number): FaceSignCredential {
   return credential;
 }
 
+/** The public notes idOS keeps beside a FaceSign credential (anyone may read them). */
+export const faceSignPublicNotes = (issuer: string) => JSON.stringify({ type: CREDENTIAL_TYPE, issuer });
+
+/** idOS's issuer signatures on a credential: over its public notes, and over that signature ‖ the encrypted content. */
+export function idosIssuerSignatures(issuerSecretKey: Uint8Array, publicNotes: string, content: Uint8Array): { publicNotesSignature: Uint8Array; broaderSignature: Uint8Array } {
+  const publicNotesSignature = nacl.sign.detached(new TextEncoder().encode(publicNotes), issuerSecretKey);
+  return { publicNotesSignature, broaderSignature: nacl.sign.detached(new Uint8Array([...publicNotesSignature, ...content]), issuerSecretKey) };
+}
+
+/** Whether both idOS issuer signatures are the issuer's (`broader` may be left out: a copy re-encrypted by its holder cannot have one). */
+export function verifyIdosIssuerSignatures(
+  issuerPublicKey: Uint8Array,
+  { publicNotes, publicNotesSignature, content, broaderSignature }: { publicNotes: string; publicNotesSignature: Uint8Array; content: Uint8Array; broaderSignature?: Uint8Array },
+): boolean {
+  const notes = publicNotesSignature.length === 64 && nacl.sign.detached.verify(new TextEncoder().encode(publicNotes), publicNotesSignature, issuerPublicKey);
+  return notes && (!broaderSignature || (broaderSignature.length === 64 && nacl.sign.detached.verify(new Uint8Array([...publicNotesSignature, ...content]), broaderSignature, issuerPublicKey)));
+}
+
 /** idOS credential encryption: to the recipient's x25519 key from a fresh ephemeral key. */
 export function encryptContent(plaintext: Uint8Array, recipientPublicKey: Uint8Array): { content: Uint8Array; encryptorPublicKey: Uint8Array } {
   const ephemeral = nacl.box.keyPair();

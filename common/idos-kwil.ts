@@ -30,6 +30,7 @@ const DESCRIPTIONS: Record<IdosExecution, string> = {
   add_user_as_inserter: "Create your idOS profile",
   add_wallet: "Add your FaceSign wallet to your idOS profile",
   add_credential: "Keep your FaceSign credential in your idOS profile",
+  remove_credential: "Remove a credential from your idOS profile",
   share_credential: "Share your FaceSign credential",
   revoke_access_grant: "Revoke an access grant",
 };

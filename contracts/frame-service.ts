@@ -242,14 +242,20 @@ export type ScanRejection = keyof typeof SCAN_REJECTIONS;
 /**
  * The user's FaceSign credential, issued by the enclave with every passed scan (the frame
  * stores it in idOS when the profile lacks one): the VC's JWS, encrypted to the user's
- * x25519 key as idOS encrypts credentials (see credential.ts), base64url.
+ * x25519 key as idOS encrypts credentials (see credential.ts), with idOS's issuer
+ * signatures; bytes base64url.
  */
-export interface IssuedCredential {
-  content: string;
-  encryptorPublicKey: string;
+const issuedCredentialSchema = v.strictObject({
+  content: v.pipe(v.string(), v.maxLength(64 * 1024)),
+  encryptorPublicKey: v.pipe(v.string(), v.maxLength(64)),
   /** The issuer's did:key: the enclave's ed25519 key, attested at POST /v1/issuer. */
-  issuer: string;
-}
+  issuer: v.pipe(v.string(), v.maxLength(256)),
+  /** idOS's public notes for it, and the issuer's signatures: over the notes, and over that signature ‖ the content. */
+  publicNotes: v.pipe(v.string(), v.maxLength(4096)),
+  publicNotesSignature: v.pipe(v.string(), v.maxLength(128)),
+  broaderSignature: v.pipe(v.string(), v.maxLength(128)),
+});
+export type IssuedCredential = v.InferOutput<typeof issuedCredentialSchema>;
 
 /**
  * A live scan's identity outcomes that release nothing (enclave-service/enclave/identity/decision-policy.ts):
@@ -336,7 +342,7 @@ export const handoffResultSchema = v.strictObject({
   status: v.picklist(["new", "known"]),
   userId: v.string(),
   entropy: bytes(32),
-  credential: v.strictObject({ content: v.string(), encryptorPublicKey: v.string(), issuer: v.string() }),
+  credential: issuedCredentialSchema,
   /** A new account's recovery code: the computer shows it. */
   recoveryCode: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });

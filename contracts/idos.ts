@@ -13,6 +13,7 @@ const IDOS_ERRORS = {
   unauthenticated: { message: "This view needs the gateway sign-in of the account it reads for." },
   signature_invalid: { message: "The request's signature does not verify." },
   possession_invalid: { message: "The wallet's key did not sign its joining this profile." },
+  issuer_signature_invalid: { message: "The credential's issuer signatures (public_notes_signature, broader_signature) are not its issuer's." },
   wrong_chain: { message: "The transaction is signed for another chain." },
   replayed: { message: "This account's nonce was already used: the transaction was replayed." },
   bad_nonce: { message: "The transaction's nonce is not the account's next." },
@@ -50,8 +51,9 @@ const uuid = v.pipe(v.string(), v.uuid());
 const hex32 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const base64 = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 const notes = v.pipe(v.string(), v.maxLength(4096));
-const issuerKey = v.pipe(v.string(), v.maxLength(256));
-const issuerSignature = v.pipe(v.string(), v.maxLength(256));
+/** An issuer's ed25519 public key, hex; its signatures, base64 (a copy's broader signature is empty: its holder re-encrypted it). */
+const issuerKey = hex32;
+const issuerSignature = v.pipe(v.string(), v.maxLength(128), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 const count = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100));
 
 const param = <const N extends string, S extends v.GenericSchema>(name: N, type: KwilType, schema: S) => ({ name, type, schema });
@@ -96,6 +98,8 @@ export const IDOS_ACTIONS = {
     ],
   },
   get_credentials: { view: true, authn: true, params: [] },
+  /** Deletes an original credential of the caller's profile (refused while a copy of it has a locked grant). */
+  remove_credential: { view: false, params: [param("id", "uuid", uuid)] },
   get_credential_owned: { view: true, authn: true, params: [param("id", "uuid", uuid)] },
   share_credential: {
     view: false,

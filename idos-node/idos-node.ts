@@ -7,6 +7,7 @@ import * as v from "valibot";
 import type { IdosDb } from "./idos-db";
 import { valueOf, type EncodedValue } from "./kwil-codec";
 import { verifyEd25519 } from "./signatures";
+import { verifyIdosIssuerSignatures } from "../common/credential";
 import {
   IDOS_ACTIONS,
   IdosError,
@@ -40,6 +41,7 @@ const LIST_COLUMNS = "id, user_id, public_notes, issuer_auth_public_key, NULL AS
 const FULL_COLUMNS = "id, user_id, public_notes, content, encryptor_public_key, issuer_auth_public_key, NULL AS inserter";
 
 const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
+const b64 = (s: string) => Uint8Array.from(Buffer.from(s, "base64"));
 
 /** A credential row: an original (original_id null) or a copy shared from one. */
 const insertCredential = (db: IdosDb, c: Omit<IdosCredential, "inserter"> & { public_notes_signature: string; broader_signature: string; original_id: string | null }) =>
@@ -143,21 +145,47 @@ export class IdosNode {
     },
     add_credential: async (p, caller) => {
       const user = await this.userOf(caller);
+      const signed = { publicNotes: p.public_notes, publicNotesSignature: b64(p.public_notes_signature), content: b64(p.content), broaderSignature: b64(p.broader_signature) };
+      if (!verifyIdosIssuerSignatures(fromHex(p.issuer_auth_public_key), signed)) throw new IdosError("issuer_signature_invalid");
       if ((await this.db.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length) throw new IdosError("conflict");
       await insertCredential(this.db, { ...p, user_id: user.id, original_id: null });
     },
     share_credential: async (p, caller) => {
       const user = await this.userOf(caller);
       await this.db.transaction(async (tx) => {
-        const [original] = await tx.query<IdosCredential & { original_id: string | null }>("SELECT user_id, original_id FROM idos_credentials WHERE id = ?", [p.original_credential_id]);
+        const [original] = await tx.query<IdosCredential & { original_id: string | null }>("SELECT user_id, original_id, public_notes, issuer_auth_public_key FROM idos_credentials WHERE id = ?", [
+          p.original_credential_id,
+        ]);
         if (!original || original.original_id !== null) throw new IdosError("not_found", "No such credential.");
         if (original.user_id !== user.id) throw new IdosError("forbidden");
+        // A copy keeps its original's issuer and notes, signed by that issuer (its content, re-encrypted, has no broader signature).
+        const notesSigned = verifyIdosIssuerSignatures(fromHex(p.issuer_auth_public_key), {
+          publicNotes: p.public_notes,
+          publicNotesSignature: b64(p.public_notes_signature),
+          content: b64(p.content),
+        });
+        if (p.issuer_auth_public_key !== original.issuer_auth_public_key || p.public_notes !== original.public_notes || !notesSigned)
+          throw new IdosError("issuer_signature_invalid", "A copy keeps its original's issuer and public notes, with the issuer's signature over them.");
         if ((await tx.query("SELECT 1 AS x FROM idos_credentials WHERE id = ?", [p.id])).length) throw new IdosError("conflict");
         await insertCredential(tx, { ...p, user_id: user.id, original_id: p.original_credential_id });
         await tx.query(
           "INSERT INTO idos_access_grants (id, ag_owner_user_id, ag_grantee_wallet_identifier, data_id, locked_until, content_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
           [crypto.randomUUID(), user.id, p.grantee_wallet_identifier, p.id, p.locked_until, p.content_hash, this.now()],
         );
+      });
+    },
+    remove_credential: async (p, caller) => {
+      const user = await this.userOf(caller);
+      await this.db.transaction(async (tx) => {
+        const [c] = await tx.query<{ user_id: string; original_id: string | null }>("SELECT user_id, original_id FROM idos_credentials WHERE id = ?", [p.id]);
+        if (!c || c.original_id !== null) throw new IdosError("not_found", "No such credential.");
+        if (c.user_id !== user.id) throw new IdosError("forbidden");
+        const [lock] = await tx.query<{ locked_until: number | string }>(
+          "SELECT g.locked_until FROM idos_access_grants g JOIN idos_credentials c ON c.id = g.data_id WHERE c.original_id = ? AND g.revoked_at IS NULL AND g.locked_until > ? ORDER BY g.locked_until DESC",
+          [p.id, this.now()],
+        );
+        if (lock) throw new IdosError("locked", `A copy of it is shared under a grant locked until ${new Date(Number(lock.locked_until)).toISOString()}.`);
+        await tx.query("DELETE FROM idos_credentials WHERE id = ?", [p.id]);
       });
     },
     revoke_access_grant: async (p, caller) => {

@@ -7,7 +7,7 @@
 import nacl from "tweetnacl";
 import { ApiError, challengeUserData, ISSUER_USER_DATA, type EnclaveRequest, type IssuedCredential, type Pace, type ScanOutcome } from "../../contracts/frame-service";
 import { fromBase64url, toBase64url } from "../../common/base64url";
-import { didKey, encryptContent, issueCredential } from "../../common/credential";
+import { didKey, encryptContent, faceSignPublicNotes, idosIssuerSignatures, issueCredential } from "../../common/credential";
 import type { DevSigner, EnclaveSettings, FaceModels, IdentityBoot, OpResult, SealedRecord } from "../../contracts/parent-enclave";
 import { userSigningAndBoxKeys } from "../../common/user-keys";
 import { createDevAttestor, type Attestor } from "./attestation-document";
@@ -228,7 +228,17 @@ export class EnclaveCore {
     user.x25519.secretKey.fill(0);
     const jws = issueCredential(this.issuerKey.secretKey, user.ed25519.publicKey, toBase64url(userId), now);
     const { content, encryptorPublicKey } = encryptContent(new TextEncoder().encode(jws), user.x25519.publicKey);
-    return { content: toBase64url(content), encryptorPublicKey: toBase64url(encryptorPublicKey), issuer: didKey(this.issuerKey.publicKey) };
+    const issuer = didKey(this.issuerKey.publicKey);
+    const publicNotes = faceSignPublicNotes(issuer);
+    const signatures = idosIssuerSignatures(this.issuerKey.secretKey, publicNotes, content);
+    return {
+      content: toBase64url(content),
+      encryptorPublicKey: toBase64url(encryptorPublicKey),
+      issuer,
+      publicNotes,
+      publicNotesSignature: toBase64url(signatures.publicNotesSignature),
+      broaderSignature: toBase64url(signatures.broaderSignature),
+    };
   }
 
   /**

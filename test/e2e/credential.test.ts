@@ -15,7 +15,7 @@ import { base64 } from "@scure/base";
 import { compactVerify, importJWK } from "jose";
 import type { FrameLocator, Page } from "playwright-core";
 import { toBase64url } from "../../common/base64url";
-import { decryptContent, encryptContent, publicKeyOfDid } from "../../common/credential";
+import { decryptContent, encryptContent, idosIssuerSignatures, publicKeyOfDid } from "../../common/credential";
 import { presentCredential } from "../../common/presentation";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { boxDecrypter, idosUserClient } from "../../widget/frame/idos/idos-client";
@@ -121,23 +121,30 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     assert.equal(await codeOf(read({ ...first, presentation: second.presentation, challenge: second.challenge })), "grant_mismatch");
 
     // A credential copied into another profile: a stranger who holds the victim's credential
-    // (a consumer sees it in clear) keeps it in their own idOS profile and shares it. The
-    // grant, the copy and its hash are all in order; only the holder's key is missing.
+    // (a consumer sees it in clear) keeps it in their own idOS profile (signing idOS's issuer
+    // fields with their own key, as idOS asks) and shares it. The grant, the copy and its
+    // hash are all in order, and the JWS is the enclave's; only the holder's key is missing.
     const stranger = { auth: nacl.sign.keyPair(), box: nacl.box.keyPair() };
     const strangerIdos = await idosUserClient(stack.config.idosOrigin, signerOf(stranger.auth), boxDecrypter(stranger.box));
     await strangerIdos.createProfile(crypto.randomUUID());
     const stolen = encryptContent(new TextEncoder().encode(jws), stranger.box.publicKey);
     const stolenId = crypto.randomUUID();
+    const selfSigned = idosIssuerSignatures(stranger.auth.secretKey, "{}", stolen.content);
     await strangerIdos.addCredential({
       id: stolenId,
       content: base64.encode(stolen.content),
       encryptor_public_key: base64.encode(stolen.encryptorPublicKey),
-      issuer_auth_public_key: got.issuer,
+      issuer_auth_public_key: hex(stranger.auth.publicKey),
       public_notes: "{}",
-      public_notes_signature: "",
-      broader_signature: "",
+      public_notes_signature: base64.encode(selfSigned.publicNotesSignature),
+      broader_signature: base64.encode(selfSigned.broaderSignature),
     });
-    const stolenGrant = await strangerIdos.requestAccessGrant(stolenId, { consumerEncryptionPublicKey: consumer.encryption.publicKey, consumerAuthPublicKey: consumer.auth.publicKey, lockedUntil: 0 });
+    const stolenGrant = await strangerIdos.requestAccessGrant(stolenId, {
+      consumerEncryptionPublicKey: consumer.encryption.publicKey,
+      consumerAuthPublicKey: consumer.auth.publicKey,
+      lockedUntil: 0,
+      publicNotesSignature: base64.encode(selfSigned.publicNotesSignature),
+    });
     const challenge = toBase64url(nacl.randomBytes(32));
     const byStranger = {
       grantId: stolenGrant.id,
@@ -306,8 +313,9 @@ describe("credential: issue, hold in idOS, grant, consume", () => {
     assert.match(told, /Your face data is deleted/);
     assert.match(told, /FaceSign deleted your face template and its entry in the enclave's index/);
     assert.match(told, /access grants? (was|were) revoked in idOS/);
-    assert.match(told, /What remains: your idOS profile [0-9a-f-]{36}, with your FaceSign wallet entry and credential/);
-    assert.match(told, /locked grants?, until /);
+    assert.match(told, /What remains: your idOS profile [0-9a-f-]{36} with your FaceSign wallet entry/);
+    // Person A's earlier grants are locked: the credential they share stays with them.
+    assert.match(told, /your FaceSign credential, which a locked grant still shares; 2 locked grants, until /);
     await assert.rejects(
       readGrantedCredential({
         idosUrl: stack.config.idosOrigin,

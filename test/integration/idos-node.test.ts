@@ -15,6 +15,7 @@ import { base64 } from "@scure/base";
 import { openPostgresIdosDb, openSqliteIdosDb, type IdosDb } from "../../idos-node/idos-db";
 import { signInMessage, txSigningMessage, type AuthParam } from "../../idos-node/kwil-codec";
 import { connectIdos, type IdosKwilClient } from "../../common/idos-kwil";
+import { idosIssuerSignatures } from "../../common/credential";
 import { IdosError, idosErrorFrom, walletPossessionMessage } from "../../contracts/idos";
 import { startPostgres, type LocalPostgres } from "../../scripts/postgres";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
@@ -129,16 +130,25 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal(await codeOf(b.execute("add_wallet", walletOf(newcomer, crypto.randomUUID()))), "possession_invalid");
       assert.equal(await codeOf(b.execute("add_wallet", walletOf(alice, aliceId))), "possession_invalid");
 
+      // The issuer (the enclave, for FaceSign's credential) signs the notes, then that signature ‖ the content.
+      const issuer = nacl.sign.keyPair();
+      const notes = '{"type":"FaceSignCredential"}';
+      const signatures = idosIssuerSignatures(issuer.secretKey, notes, new Uint8Array(80));
       const credId = crypto.randomUUID();
       const credential = {
         id: credId,
-        issuer_auth_public_key: "did:key:z6Mk",
+        issuer_auth_public_key: hex(issuer.publicKey),
         encryptor_public_key: b64(new Uint8Array(32)),
         content: b64(new Uint8Array(80)),
-        public_notes: '{"type":"FaceSignCredential"}',
-        public_notes_signature: "",
-        broader_signature: "",
+        public_notes: notes,
+        public_notes_signature: b64(signatures.publicNotesSignature),
+        broader_signature: b64(signatures.broaderSignature),
       };
+      // A credential that claims the issuer without its signatures, or with its signatures over other content.
+      const forged = { ...credential, id: crypto.randomUUID() };
+      assert.equal(await codeOf(a.execute("add_credential", { ...forged, public_notes_signature: "", broader_signature: "" })), "issuer_signature_invalid");
+      assert.equal(await codeOf(a.execute("add_credential", { ...forged, content: b64(new Uint8Array(81)) })), "issuer_signature_invalid");
+      assert.equal(await codeOf(a.execute("add_credential", { ...forged, issuer_auth_public_key: hex(nacl.sign.keyPair().publicKey) })), "issuer_signature_invalid");
       await a.execute("add_credential", credential);
       assert.equal(await codeOf(a.execute("add_credential", credential)), "conflict");
       assert.deepEqual(
@@ -148,20 +158,24 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.equal((await a.view("get_credential_owned", { id: credId }))[0]!.content, b64(new Uint8Array(80)));
       assert.equal(await codeOf(b.view("get_credential_owned", { id: credId })), "forbidden");
 
-      const share = (copyId: string, lockedUntil: number, who = a, original = credId) =>
+      const share = (copyId: string, lockedUntil: number, who = a, original = credId, change: { public_notes?: string; issuer_auth_public_key?: string } = {}) =>
         who.execute("share_credential", {
           id: copyId,
           original_credential_id: original,
-          public_notes: "{}",
-          public_notes_signature: "",
+          public_notes: notes,
+          public_notes_signature: b64(signatures.publicNotesSignature),
           broader_signature: "",
           content: b64(new Uint8Array(90)),
           content_hash: "cd".repeat(32),
           encryptor_public_key: b64(new Uint8Array(32)),
-          issuer_auth_public_key: "did:key:z6Mk",
+          issuer_auth_public_key: hex(issuer.publicKey),
           grantee_wallet_identifier: hex(grantee.publicKey),
           locked_until: lockedUntil,
+          ...change,
         });
+      // A copy relabelled with other notes or another issuer.
+      assert.equal(await codeOf(share(crypto.randomUUID(), 0, a, credId, { public_notes: "{}" })), "issuer_signature_invalid");
+      assert.equal(await codeOf(share(crypto.randomUUID(), 0, a, credId, { issuer_auth_public_key: hex(nacl.sign.keyPair().publicKey) })), "issuer_signature_invalid");
       const [openCopy, lockedCopy] = [crypto.randomUUID(), crypto.randomUUID()];
       await share(openCopy, 0);
       await share(lockedCopy, Date.now() + 60_000);
@@ -193,6 +207,18 @@ for (const backend of ["sqlite", "postgres"] as const) {
       assert.deepEqual(
         (await g.view("get_access_grants_granted", { user_id: aliceId, page: 1, size: 10 })).map((x) => x.id),
         [locked.id],
+      );
+
+      // Removing a credential: not while a copy is shared under a locked grant, not another's, not a copy.
+      assert.equal(await codeOf(a.execute("remove_credential", { id: credId })), "locked");
+      assert.equal(await codeOf(b.execute("remove_credential", { id: credId })), "forbidden");
+      assert.equal(await codeOf(a.execute("remove_credential", { id: openCopy })), "not_found");
+      const spare = { ...credential, id: crypto.randomUUID() };
+      await a.execute("add_credential", spare);
+      await a.execute("remove_credential", { id: spare.id });
+      assert.deepEqual(
+        (await a.view("get_credentials", {})).map((c) => c.id),
+        [credId],
       );
     });
 

@@ -20,7 +20,7 @@ describe("hand-off answer box", () => {
     status: "known",
     userId: toBase64url(seededBytes(random, 16)),
     entropy: toBase64url(seededBytes(random, 32)),
-    credential: { content: "c", encryptorPublicKey: "k", issuer: "did:key:z" },
+    credential: { content: "c", encryptorPublicKey: "k", issuer: "did:key:z", publicNotes: "{}", publicNotesSignature: "s", broaderSignature: "b" },
   };
   const waiting = nacl.box.keyPair();
 

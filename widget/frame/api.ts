@@ -12,6 +12,7 @@ import { publicIdentity, type Unlocked, type WalletSession } from "./wallet/sess
 import type { CredentialKeeper } from "./idos/credential-holder";
 import { fromBase64url } from "../../common/base64url";
 import { presentCredential } from "../../common/presentation";
+import { base64 } from "@scure/base";
 import { faceSignWallet, walletSigner } from "./idos/idos-client";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -200,7 +201,9 @@ export function createFrameApi(hostOrigin: string, wallet: WalletSession, creden
         async (unlocked) => {
           try {
             const { idos, credentialId } = await credentials.for(unlocked);
-            const grant = await idos.requestAccessGrant(credentialId, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil: request.lockedUntil });
+            // ed25519 is deterministic: this scan's issuer signature over the (same) notes is the held credential's.
+            const publicNotesSignature = base64.encode(fromBase64url(unlocked.credential.publicNotesSignature)!);
+            const grant = await idos.requestAccessGrant(credentialId, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil: request.lockedUntil, publicNotesSignature });
             const presentation = presentCredential(unlocked.keys.ed25519.secretKey, {
               consumer: consumerAuthPublicKey,
               challenge: request.challenge,

@@ -16,7 +16,7 @@ import { startTracker } from "./tracker-handle";
 import { createPasskey, passkeysAvailable } from "./passkey";
 import { WalletSession } from "./wallet/session";
 import { CredentialKeeper } from "./idos/credential-holder";
-import { readYourData, revokeAllGrants } from "./your-data";
+import { readYourData, withdrawFromIdos } from "./your-data";
 import { walletIdos } from "./idos/idos-client";
 import { deriveKeys, zeroKeys } from "./wallet/keys";
 
@@ -129,7 +129,7 @@ async function forgetFace(config: FrameConfig, wallet: WalletSession, partner: s
   const keys = deriveKeys(forgotten.entropy);
   forgotten.entropy.fill(0);
   try {
-    screens.forgotten(address, await revokeAllGrants(await walletIdos(config.idosUrl, keys)));
+    screens.forgotten(address, await withdrawFromIdos(await walletIdos(config.idosUrl, keys)));
   } catch (error) {
     screens.forgotten(address, { error: error instanceof Error ? error.message : String(error) });
   } finally {

@@ -315,9 +315,13 @@ export const screens = {
     const idos =
       "error" in report
         ? `Your access grants in idOS could not be revoked now (${report.error}): revoke them in idOS. `
-        : `${report.revoked ? `${report.revoked} access grant${report.revoked > 1 ? "s were" : " was"} revoked in idOS. ` : ""}What remains: ${
-            report.profile ? `your idOS profile ${report.profile}, with your FaceSign wallet entry and credential (idOS keeps them; you can remove them in idOS)` : "nothing of yours in idOS"
-          }${report.locked.length ? `; ${report.locked.length} locked grant${report.locked.length > 1 ? "s" : ""}, until ${when(Math.max(...report.locked))}` : ""}. `;
+        : `${report.revoked ? `${report.revoked} access grant${report.revoked > 1 ? "s were" : " was"} revoked in idOS. ` : ""}${
+            report.removed ? `Your FaceSign credential was removed from your idOS profile. ` : ""
+          }What remains: ${
+            report.profile ? `your idOS profile ${report.profile} with your FaceSign wallet entry (idOS keeps them; you can remove them in idOS)` : "nothing of yours in idOS"
+          }${report.kept ? `; your FaceSign credential, which a locked grant still shares` : ""}${
+            report.locked.length ? `; ${report.locked.length} locked grant${report.locked.length > 1 ? "s" : ""}, until ${when(Math.max(...report.locked))}` : ""
+          }. `;
     result(
       "Your face data is deleted",
       `FaceSign deleted your face template and its entry in the enclave's index. A new scan of your face makes a new FaceSign account, with new keys. ${idos}Whatever ${address} holds stays there; nobody can sign for it any more.`,

@@ -5,6 +5,7 @@
 import type { FaceSignCredential } from "../../common/credential";
 import { readJws } from "../../common/jws";
 import type { IdosUserClient } from "./idos/idos-client";
+import { IdosError } from "../../contracts/idos";
 import { isFaceSign } from "./idos/credential-holder";
 
 export interface HeldGrant {
@@ -50,16 +51,33 @@ export type ForgetReport =
       revoked: number;
       /** Grants idOS keeps until their lock ends: the end of each. */
       locked: number[];
+      /** FaceSign credentials removed from the profile, and kept (a locked grant shares them). */
+      removed: number;
+      kept: number;
     }
   | { error: string };
 
-/** Revokes every grant of the user's that is not locked; the rest, and the profile, remain in idOS. */
-export async function revokeAllGrants(idos: IdosUserClient): Promise<ForgetReport> {
+/**
+ * Revokes every grant of the user's that is not locked, then removes their FaceSign
+ * credentials that no locked grant still shares; the rest, and the profile, remain in idOS.
+ */
+export async function withdrawFromIdos(idos: IdosUserClient): Promise<ForgetReport> {
   const user = await idos.logIn();
-  if (!user) return { revoked: 0, locked: [] };
+  if (!user) return { revoked: 0, locked: [], removed: 0, kept: 0 };
   const grants = await idos.getAccessGrantsOwned();
   const now = Date.now();
   const locked = grants.filter((g) => g.locked_until > now).map((g) => g.locked_until);
   for (const g of grants) if (g.locked_until <= now) await idos.revokeAccessGrant(g.id);
-  return { profile: user.id, revoked: grants.length - locked.length, locked };
+  let removed = 0;
+  let kept = 0;
+  for (const c of (await idos.getAllCredentials()).filter((c) => isFaceSign(c.public_notes))) {
+    try {
+      await idos.removeCredential(c.id);
+      removed++;
+    } catch (error) {
+      if (!(error instanceof IdosError && error.code === "locked")) throw error;
+      kept++;
+    }
+  }
+  return { profile: user.id, revoked: grants.length - locked.length, locked, removed, kept };
 }

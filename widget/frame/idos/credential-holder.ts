@@ -5,7 +5,8 @@
 import { base64 } from "@scure/base";
 import type { IssuedCredential } from "../../../contracts/frame-service";
 import { fromBase64url } from "../../../common/base64url";
-import { CREDENTIAL_TYPE, CredentialError, verifyCredential } from "../../../common/credential";
+import { CREDENTIAL_TYPE, CredentialError, publicKeyOfDid, verifyCredential } from "../../../common/credential";
+import { hex } from "../wallet/encoding";
 import type { WalletKeys } from "../wallet/keys";
 import { walletIdos, type IdosUserClient } from "./idos-client";
 
@@ -33,10 +34,10 @@ async function holdCredential(nodeUrl: string, keys: WalletKeys, issued: IssuedC
     id: credentialId,
     content: base64.encode(fromBase64url(issued.content)!),
     encryptor_public_key: base64.encode(fromBase64url(issued.encryptorPublicKey)!),
-    issuer_auth_public_key: issued.issuer,
-    public_notes: JSON.stringify({ type: CREDENTIAL_TYPE, issuer: issued.issuer }),
-    public_notes_signature: "",
-    broader_signature: "",
+    issuer_auth_public_key: hex(publicKeyOfDid(issued.issuer)),
+    public_notes: issued.publicNotes,
+    public_notes_signature: base64.encode(fromBase64url(issued.publicNotesSignature)!),
+    broader_signature: base64.encode(fromBase64url(issued.broaderSignature)!),
   });
   return { idos, credentialId };
 }

@@ -22,6 +22,8 @@ export interface AccessGrantRequest {
   consumerAuthPublicKey: Uint8Array;
   /** Epoch ms until which the user cannot revoke the grant. */
   lockedUntil: number;
+  /** The issuer's signature over the credential's public notes (base64), which the copy keeps. */
+  publicNotesSignature: string;
 }
 
 /** add_wallet's arguments for the FaceSign wallet joining `profileId` (address = public key = ed25519 hex), with its own signature over the statement: proof that its holder wants it there. */
@@ -57,7 +59,7 @@ export async function idosUserClient(nodeUrl: string, signer: Ed25519Signer, dec
       return decrypter.decrypt(base64.decode(c.content), base64.decode(c.encryptor_public_key));
     },
     /** Re-encrypts the credential to the consumer, stores the copy and its grant (content_hash = SHA-256 of the plaintext). */
-    async requestAccessGrant(credentialId: string, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil }: AccessGrantRequest): Promise<IdosAccessGrant> {
+    async requestAccessGrant(credentialId: string, { consumerEncryptionPublicKey, consumerAuthPublicKey, lockedUntil, publicNotesSignature }: AccessGrantRequest): Promise<IdosAccessGrant> {
       const original = await owned(credentialId);
       const plaintext = decrypter.decrypt(base64.decode(original.content), base64.decode(original.encryptor_public_key));
       const copy = encryptContent(plaintext, consumerEncryptionPublicKey);
@@ -66,7 +68,7 @@ export async function idosUserClient(nodeUrl: string, signer: Ed25519Signer, dec
         id: copyId,
         original_credential_id: credentialId,
         public_notes: original.public_notes,
-        public_notes_signature: "",
+        public_notes_signature: publicNotesSignature,
         broader_signature: "",
         content: base64.encode(copy.content),
         content_hash: hex(sha256(plaintext)),
@@ -83,6 +85,7 @@ export async function idosUserClient(nodeUrl: string, signer: Ed25519Signer, dec
     },
     getAccessGrantsOwned: () => idos.view("get_access_grants_owned", {}),
     revokeAccessGrant: (id: string) => idos.execute("revoke_access_grant", { id }),
+    removeCredential: (id: string) => idos.execute("remove_credential", { id }),
   };
 }
 export type IdosUserClient = Awaited<ReturnType<typeof idosUserClient>>;
