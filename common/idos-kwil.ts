@@ -3,11 +3,13 @@
 // KwilSigner, the chain id discovered from the node, transactions broadcast and
 // awaited, and views that sign in through the Kwil gateway when the node asks. Used by
 // the frame (the FaceSign wallet) and by consumers (their grantee key) alike; refusals
-// come back as IdosError with the node's code.
-import { KwilSigner, Utils, WebKwil } from "@idos-network/kwil-js";
+// come back as IdosError with the node's code. kwil-js (with axios) is loaded on first
+// use: the frame needs it only when the user shares, looks at or deletes their data.
+import type * as KwilJsModule from "@idos-network/kwil-js";
+import type { KwilSigner } from "@idos-network/kwil-js";
 import { IDOS_ACTIONS, IdosError, idosErrorFrom, type IdosExecution, type IdosParams, type IdosRows, type IdosView, type KwilType } from "../contracts/idos";
 
-const DATA_TYPES = { uuid: Utils.DataType.Uuid, text: Utils.DataType.Text, int8: Utils.DataType.Int } satisfies Record<KwilType, unknown>;
+type KwilJs = typeof KwilJsModule;
 
 export interface Ed25519Signer {
   publicKey: Uint8Array;
@@ -20,7 +22,7 @@ export interface EvmSigner {
   signMessage(message: Uint8Array): Promise<`0x${string}`>;
 }
 
-const kwilSignerOf = (signer: Ed25519Signer | EvmSigner): KwilSigner =>
+const kwilSignerOf = ({ KwilSigner }: KwilJs, signer: Ed25519Signer | EvmSigner): KwilSigner =>
   "address" in signer
     ? new KwilSigner({ signMessage: (message: string | Uint8Array) => signer.signMessage(typeof message === "string" ? new TextEncoder().encode(message) : message) }, signer.address)
     : new KwilSigner(async (message: Uint8Array) => signer.sign(message), signer.publicKey, "ed25519");
@@ -35,11 +37,12 @@ const DESCRIPTIONS: Record<IdosExecution, string> = {
   revoke_access_grant: "Revoke an access grant",
 };
 
-function inputsOf<A extends IdosView | IdosExecution>(action: A, params: IdosParams<A>) {
+function inputsOf<A extends IdosView | IdosExecution>({ Utils }: KwilJs, action: A, params: IdosParams<A>) {
+  const types = { uuid: Utils.DataType.Uuid, text: Utils.DataType.Text, int8: Utils.DataType.Int } satisfies Record<KwilType, unknown>;
   const spec = IDOS_ACTIONS[action].params;
   return {
     inputs: spec.map((p) => (params as Record<string, unknown>)[p.name] ?? null) as (string | number | null)[],
-    types: spec.map((p) => DATA_TYPES[p.type]),
+    types: spec.map((p) => types[p.type]),
   };
 }
 
@@ -56,7 +59,11 @@ export interface IdosKwilClient {
 
 /** A client for `nodeUrl`; with a signer, its transactions and signed-in views act for that key. */
 export async function connectIdos(nodeUrl: string, signer?: Ed25519Signer | EvmSigner): Promise<IdosKwilClient> {
-  let kwil: WebKwil;
+  // A CommonJS package: bundled for the browser its exports arrive as the default export; Node also names them.
+  const loaded = (await import("@idos-network/kwil-js")) as KwilJs & { default?: KwilJs };
+  const kwilJs = loaded.default ?? loaded;
+  const { WebKwil } = kwilJs;
+  let kwil: InstanceType<typeof WebKwil>;
   try {
     const chainId = (await new WebKwil({ kwilProvider: nodeUrl, chainId: "" }).chainInfo({ disableWarning: true })).data?.chain_id;
     if (!chainId) throw new Error("no chain id");
@@ -64,11 +71,11 @@ export async function connectIdos(nodeUrl: string, signer?: Ed25519Signer | EvmS
   } catch (error) {
     throw idosFailure(error);
   }
-  const kwilSigner = signer && kwilSignerOf(signer);
+  const kwilSigner = signer && kwilSignerOf(kwilJs, signer);
   return {
     async view(action, params) {
       if (!kwilSigner && (IDOS_ACTIONS[action] as { authn?: boolean }).authn) throw new IdosError("unauthenticated");
-      const { inputs, types } = inputsOf(action, params);
+      const { inputs, types } = inputsOf(kwilJs, action, params);
       let response;
       try {
         response = await kwil.call({ namespace: "main", name: action, inputs, types }, kwilSigner);
@@ -81,7 +88,7 @@ export async function connectIdos(nodeUrl: string, signer?: Ed25519Signer | EvmS
     },
     async execute(action, params) {
       if (!kwilSigner) throw new IdosError("unauthenticated", "A transaction needs a signer.");
-      const { inputs, types } = inputsOf(action, params);
+      const { inputs, types } = inputsOf(kwilJs, action, params);
       try {
         await kwil.execute({ namespace: "main", name: action, inputs: [inputs], types, description: DESCRIPTIONS[action] }, kwilSigner, true);
       } catch (error) {
