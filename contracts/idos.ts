@@ -176,6 +176,46 @@ export interface IdosAccessGrant {
   created_at?: number;
 }
 
+// --- The Kwil JSON-RPC envelopes (POST /rpc/v1), as kwil-js sends them: the node checks each before it acts.
+const hexString = v.pipe(v.string(), v.regex(/^[0-9a-f]*$/));
+const base64Body = v.pipe(v.string(), v.maxLength(200_000), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
+const kwilSignature = v.object({ sig: base64Body, type: v.string() });
+/** A signed transaction: its body is what the signer signs (with the payload by its digest). */
+const kwilTx = v.object({
+  signature: kwilSignature,
+  body: v.object({
+    desc: v.pipe(v.string(), v.maxLength(1024)),
+    payload: base64Body,
+    type: v.string(),
+    fee: v.string(),
+    nonce: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    chain_id: v.string(),
+  }),
+  sender: hexString,
+  serialization: v.string(),
+});
+export type KwilTx = v.InferOutput<typeof kwilTx>;
+
+/** The params of the JSON-RPC methods that carry a client's data. */
+export const KWIL_RPC_PARAMS = {
+  broadcast: v.object({ tx: kwilTx, sync: v.optional(v.number()) }),
+  call: v.object({ body: v.object({ payload: base64Body }), auth_type: v.optional(v.string()), sender: v.optional(v.union([hexString, v.null()])) }),
+  account: v.object({ id: v.object({ identifier: hexString, key_type: v.optional(v.string()) }) }),
+  authn: v.object({ nonce: v.string(), sender: hexString, signature: kwilSignature }),
+} as const;
+
+/** The gateway's sign-in parameters (kgw.authn_param): the client signs them back, as kwil-js words them. */
+export interface AuthParam {
+  nonce: string;
+  statement: string;
+  issue_at: string;
+  expiration_time: string;
+  chain_id: string;
+  domain: string;
+  version: string;
+  uri: string;
+}
+
 /** The rows each view answers. */
 export interface IdosRows {
   has_profile: { has_profile: boolean };

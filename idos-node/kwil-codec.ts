@@ -4,7 +4,7 @@
 // length is checked; anything left over or short is malformed.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { IdosError, type KwilType } from "../contracts/idos";
+import { IdosError, type AuthParam, type KwilTx, type KwilType } from "../contracts/idos";
 
 class Reader {
   private at = 0;
@@ -130,32 +130,10 @@ export function valueOf(value: EncodedValue, type: KwilType, name: string): stri
   }
 }
 
-/** The transaction body as kwil-js sends it. */
-export interface TxBody {
-  desc: string;
-  payload: string;
-  type: string;
-  fee: string;
-  nonce: number;
-  chain_id: string;
-}
-
 /** What a Kwil transaction's signer signs (the "concat" serialization): the payload enters by its digest. */
-export function txSigningMessage(body: TxBody, payload: Uint8Array): Uint8Array {
+export function txSigningMessage(body: KwilTx["body"], payload: Uint8Array): Uint8Array {
   const digest = hexOf(sha256(payload).subarray(0, 20));
   return new TextEncoder().encode(`${body.desc}\n\nPayloadType: ${body.type}\nPayloadDigest: ${digest}\nFee: ${body.fee}\nNonce: ${body.nonce}\n\nKwil Chain ID: ${body.chain_id}\n`);
-}
-
-/** The gateway's sign-in parameters (kgw.authn_param). */
-export interface AuthParam {
-  nonce: string;
-  statement: string;
-  issue_at: string;
-  expiration_time: string;
-  chain_id: string;
-  domain: string;
-  version: string;
-  uri: string;
 }
 
 /** The sign-in text a client signs for the gateway, with the node's own domain: a sign-in made for another node does not verify here. */

@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64 } from "@scure/base";
 import * as v from "valibot";
-import { IdosError, idosErrorText } from "../contracts/idos";
-import { decodeActionCall, decodeActionExecution, signInMessage, txSigningMessage, type AuthParam } from "./kwil-codec";
+import { IdosError, idosErrorText, KWIL_RPC_PARAMS, type AuthParam, type KwilTx } from "../contracts/idos";
+import { decodeActionCall, decodeActionExecution, signInMessage, txSigningMessage } from "./kwil-codec";
 import { needsSignIn, type IdosNode } from "./idos-node";
 import { verifySender } from "./signatures";
 
@@ -24,27 +24,6 @@ const SIGN_IN_NONCE_MS = 5 * 60_000;
 const SESSION_MS = 60 * 60_000;
 const MAX_PENDING = 10_000;
 export const SESSION_COOKIE = "kgw_session";
-
-const hex = v.pipe(v.string(), v.regex(/^[0-9a-f]*$/));
-const b64 = v.pipe(v.string(), v.maxLength(200_000), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
-const signatureSchema = v.object({ sig: b64, type: v.string() });
-const txSchema = v.object({
-  signature: signatureSchema,
-  body: v.object({
-    desc: v.pipe(v.string(), v.maxLength(1024)),
-    payload: b64,
-    type: v.string(),
-    fee: v.string(),
-    nonce: v.pipe(v.number(), v.integer(), v.minValue(1)),
-    chain_id: v.string(),
-  }),
-  sender: hex,
-  serialization: v.string(),
-});
-const broadcastSchema = v.object({ tx: txSchema, sync: v.optional(v.number()) });
-const callSchema = v.object({ body: v.object({ payload: b64 }), auth_type: v.optional(v.string()), sender: v.optional(v.union([hex, v.null()])) });
-const accountSchema = v.object({ id: v.object({ identifier: hex, key_type: v.optional(v.string()) }) });
-const authnSchema = v.object({ nonce: v.string(), sender: hex, signature: signatureSchema });
 
 export interface RpcAnswer {
   status: number;
@@ -92,13 +71,13 @@ export class KwilRpc {
         case "user.estimate_price":
           return answer({ price: "0" });
         case "user.account": {
-          const account = parse(accountSchema, params).id.identifier;
+          const account = parse(KWIL_RPC_PARAMS.account, params).id.identifier;
           return answer({ id: { identifier: account, key_type: account.length === 40 ? "secp256k1" : "ed25519" }, balance: "0", nonce: await this.node.nonceOf(account) });
         }
         case "user.broadcast":
-          return answer(await this.broadcast(parse(broadcastSchema, params).tx));
+          return answer(await this.broadcast(parse(KWIL_RPC_PARAMS.broadcast, params).tx));
         case "user.call": {
-          const msg = parse(callSchema, params);
+          const msg = parse(KWIL_RPC_PARAMS.call, params);
           const call = decodeActionCall(base64.decode(msg.body.payload));
           if (call.namespace !== "main") throw new IdosError("unknown_action", `No namespace ${call.namespace}.`);
           const caller = this.signedIn(sessionToken, msg.sender ?? "");
@@ -110,7 +89,7 @@ export class KwilRpc {
         case "kgw.authn_param":
           return answer(this.signInParam());
         case "kgw.authn":
-          return answer({}, this.signIn(parse(authnSchema, params)));
+          return answer({}, this.signIn(parse(KWIL_RPC_PARAMS.authn, params)));
         case "kgw.logout":
           this.sessions.delete(sessionToken ?? "");
           return answer({}, `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=None; Secure; Partitioned`);
@@ -124,7 +103,7 @@ export class KwilRpc {
   }
 
   /** Verifies a transaction, takes its nonce, then runs it: an action's refusal is the transaction's result, as on a chain. */
-  private async broadcast(tx: v.InferOutput<typeof txSchema>) {
+  private async broadcast(tx: KwilTx) {
     if (tx.serialization !== "concat" || tx.body.type !== "execute" || tx.body.fee !== "0") throw new IdosError("unsupported");
     if (tx.body.chain_id !== this.chainId) throw new IdosError("wrong_chain");
     const payload = base64.decode(tx.body.payload);
@@ -164,7 +143,7 @@ export class KwilRpc {
   }
 
   /** A sign-in is good once, before its expiry, for the key that signed it: its session cookie. */
-  private signIn(p: v.InferOutput<typeof authnSchema>): string {
+  private signIn(p: v.InferOutput<typeof KWIL_RPC_PARAMS.authn>): string {
     const param = this.signInNonces.get(p.nonce);
     this.signInNonces.delete(p.nonce);
     if (!param || param.expires <= this.now()) throw new IdosError("unauthenticated", "Unknown or expired sign-in nonce.");

@@ -13,14 +13,14 @@ import nacl from "tweetnacl";
 import pg from "pg";
 import { base64 } from "@scure/base";
 import { openPostgresIdosDb, openSqliteIdosDb, type IdosDb } from "../../idos-node/idos-db";
-import { signInMessage, txSigningMessage, type AuthParam } from "../../idos-node/kwil-codec";
+import { signInMessage, txSigningMessage } from "../../idos-node/kwil-codec";
 import { connectIdos, type IdosKwilClient } from "../../common/idos-kwil";
 import { idosIssuerSignatures } from "../../common/credential";
-import { IdosError, idosErrorFrom, walletPossessionMessage } from "../../contracts/idos";
+import { IdosError, idosErrorFrom, walletPossessionMessage, type AuthParam, type KwilTx } from "../../contracts/idos";
 import { startPostgres, type LocalPostgres } from "../../scripts/postgres";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startTestIdosNode, type BroadcastTx, type TestIdosNode } from "../support/idos-node-server";
+import { startTestIdosNode, type TestIdosNode } from "../support/idos-node-server";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
@@ -228,8 +228,8 @@ for (const backend of ["sqlite", "postgres"] as const) {
       idos.holdNext();
       await assert.rejects(profile(c));
       const tx = idos.broadcasts.at(-1)!;
-      const send = (t: BroadcastTx) => idos.rpc("user.broadcast", { tx: t, sync: 1 });
-      const resign = (t: BroadcastTx): BroadcastTx => ({
+      const send = (t: KwilTx) => idos.rpc("user.broadcast", { tx: t, sync: 1 });
+      const resign = (t: KwilTx): KwilTx => ({
         ...t,
         signature: { ...t.signature, sig: b64(nacl.sign.detached(txSigningMessage(t.body, base64.decode(t.body.payload)), carol.secretKey)) },
       });
@@ -271,7 +271,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
       for (let i = 63, t = secp256k1.Point.CURVE().n - s; i >= 32; i--, t >>= 8n) twin[i] = Number(t & 255n);
       twin[64] = sig[64]! === 27 ? 28 : 27;
       const twinTx = { ...tx, signature: { ...tx.signature, sig: b64(twin) } };
-      const send = (t: BroadcastTx) => idos.rpc("user.broadcast", { tx: t, sync: 1 });
+      const send = (t: KwilTx) => idos.rpc("user.broadcast", { tx: t, sync: 1 });
       assert.equal(rpcCode(await send(twinTx)), "signature_invalid");
       assert.equal(rpcCode(await send(tx)), "ok");
       assert.equal(rpcCode(await send(twinTx)), "signature_invalid");

@@ -2,17 +2,11 @@
 // front passes every JSON-RPC request on and keeps the transactions kwil-js broadcast,
 // so a test can replay, tamper with or re-sign them (or hold one back unsent).
 import { createServer, type Server } from "node:http";
+import type { KwilTx } from "../../contracts/idos";
 import type { IdosDb } from "../../idos-node/idos-db";
 import { createIdosApp } from "../../idos-node/server";
 import { listen } from "../../enclave-service/parent/server";
 import { freePort } from "./ports";
-
-export interface BroadcastTx {
-  signature: { sig: string; type: string };
-  body: { desc: string; payload: string; type: string; fee: string; nonce: number; chain_id: string };
-  sender: string;
-  serialization: string;
-}
 
 export interface TestIdosNode {
   /** The node's public URL (the front), the one clients and its sign-in name. */
@@ -20,7 +14,7 @@ export interface TestIdosNode {
   /** The node itself, behind the front. */
   direct: string;
   /** The transactions broadcast through the front, in order. */
-  broadcasts: BroadcastTx[];
+  broadcasts: KwilTx[];
   /** Keep the next broadcast without sending it on (the client sees a refusal). */
   holdNext(): void;
   /** One JSON-RPC request straight to the node; its JSON answer. */
@@ -39,14 +33,14 @@ export async function startTestIdosNode(db: IdosDb, widgetOrigin: string): Promi
   const url = `http://127.0.0.1:${frontPort}`;
   const node = await listen(createIdosApp({ db, widgetOrigin, publicOrigin: url }), "127.0.0.1", 0);
   const inner = `http://127.0.0.1:${node.port}`;
-  const broadcasts: BroadcastTx[] = [];
+  const broadcasts: KwilTx[] = [];
   let hold = false;
   const front = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const body = Buffer.concat(chunks).toString();
-      const request = JSON.parse(body || "null") as { id?: unknown; method?: string; params?: { tx?: BroadcastTx } } | null;
+      const request = JSON.parse(body || "null") as { id?: unknown; method?: string; params?: { tx?: KwilTx } } | null;
       if (request?.method === "user.broadcast" && request.params?.tx) {
         broadcasts.push(request.params.tx);
         if (hold) {
